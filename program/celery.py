@@ -1,0 +1,33 @@
+"""The Celery app and the whole beat schedule (one entry per periodic job, each with its reason)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "program.settings")
+
+app = Celery("program")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    # A job that hangs must not hold a worker for ever; soft limit first so it can clean up.
+    task_soft_time_limit=240,
+    task_time_limit=300,
+    # Acknowledge after the task ran, so a killed worker's job is delivered again; tasks are
+    # written to be safe to run twice.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_connection_retry_on_startup=True,
+    timezone="Europe/Copenhagen",
+    enable_utc=True,
+)
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Proves the broker, a worker and beat are alive; shown on the system status page.
+    "heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
+}

@@ -1,0 +1,81 @@
+from rest_framework import serializers
+
+from program.cells.models import Agreement, Cell, Facility, RampUpCap
+
+
+class RampUpCapSerializer(serializers.ModelSerializer[RampUpCap]):
+    class Meta:
+        model = RampUpCap
+        fields = ["effective_from", "places"]
+
+
+class AgreementSerializer(serializers.ModelSerializer[Agreement]):
+    ramp_up_caps = RampUpCapSerializer(many=True, read_only=True)
+    facilities = serializers.PrimaryKeyRelatedField[Facility](many=True, read_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "name",
+            "sending_state",
+            "host_state",
+            "sending_authority",
+            "host_authority",
+            "signed_on",
+            "in_force_on",
+            "initial_term_years",
+            "extension_years",
+            "extension_type",
+            "extension_confirmed",
+            "contracted_places",
+            "ramp_up_caps",
+            "facilities",
+        ]
+        read_only_fields = fields
+
+
+class FacilitySerializer(serializers.ModelSerializer[Facility]):
+    unit_count = serializers.IntegerField(read_only=True)
+    cell_count = serializers.IntegerField(read_only=True)
+    place_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Facility
+        fields = [
+            "id",
+            "agreement",
+            "name",
+            "location",
+            "country",
+            "opens_on",
+            "unit_count",
+            "cell_count",
+            "place_count",
+        ]
+        read_only_fields = fields
+
+
+class CellSerializer(serializers.ModelSerializer[Cell]):
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    facility = serializers.IntegerField(source="unit.facility_id", read_only=True)
+    place_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Cell
+        fields = [
+            "id",
+            "facility",
+            "unit",
+            "number",
+            "kind",
+            "floor_area_m2",
+            "sanitary_partitioned",
+            "shortest_wall_m",
+            "ceiling_height_m",
+            "medical_observation",
+            "accessible",
+            "cpt_capacity",
+            "place_count",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from program.cells.api import views
+
+router = SimpleRouter()
+router.register("agreements", views.AgreementViewSet, basename="agreement")
+router.register("facilities", views.FacilityViewSet, basename="facility")
+router.register("cells", views.CellViewSet, basename="cell")
+
+urlpatterns = router.urls

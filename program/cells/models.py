@@ -1,0 +1,226 @@
+"""The agreement, the facility it rents, and the units, cells and places that make up its capacity.
+
+The agreement, its capacity and its ramp-up are data: one install can hold several programmes
+(Denmark–Kosovo, Norway–Netherlands, Sweden–Estonia, …).
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Cast, Floor
+from django.utils.translation import gettext_lazy as _
+
+from program.core.models import TimeStampedModel
+
+# CPT living-space standards (programme-facts §8, §9.5): single cell 6 m²; shared cell 4 m² a
+# person with a fully partitioned sanitary annex; no occupancy below 2 m between walls or 2.5 m
+# ceiling height. Floor area excludes the sanitary annex.
+CPT_SINGLE_MIN_M2 = Decimal("6")
+CPT_SHARED_M2_PER_PERSON = Decimal("4")
+CPT_MIN_WALL_DISTANCE_M = Decimal("2")
+CPT_MIN_CEILING_HEIGHT_M = Decimal("2.5")
+
+
+class Agreement(TimeStampedModel):
+    class ExtensionType(models.TextChoices):
+        AUTOMATIC = "automatic", _("Automatic")
+        OPTIONAL = "optional", _("Optional")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    sending_state = models.CharField(_("sending state"), max_length=2, help_text=_("ISO 3166 code"))
+    host_state = models.CharField(_("host state"), max_length=2, help_text=_("ISO 3166 code"))
+    sending_authority = models.CharField(_("sending authority"), max_length=200)
+    host_authority = models.CharField(_("host authority"), max_length=200)
+    signed_on = models.DateField(_("signed on"))
+    in_force_on = models.DateField(_("entered into force on"), null=True, blank=True)
+    initial_term_years = models.PositiveSmallIntegerField(_("initial term (years)"))
+    extension_years = models.PositiveSmallIntegerField(_("extension (years)"), default=0)
+    extension_type = models.CharField(
+        _("extension type"),
+        max_length=20,
+        choices=ExtensionType.choices,
+        default=ExtensionType.OPTIONAL,
+    )
+    extension_confirmed = models.BooleanField(_("extension confirmed"), default=False)
+    contracted_places = models.PositiveIntegerField(_("contracted places"))
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["signed_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contracted_places__gt=0), name="agreement_places_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(initial_term_years__gt=0), name="agreement_term_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(sending_state=F("host_state")), name="agreement_two_states"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def total_term_years(self) -> int:
+        return self.initial_term_years + self.extension_years
+
+
+class RampUpCap(TimeStampedModel):
+    """From this date on, at most `places` of the contracted places may be used."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="ramp_up_caps",
+        verbose_name=_("agreement"),
+    )
+    effective_from = models.DateField(_("effective from"))
+    places = models.PositiveIntegerField(_("places"))
+
+    class Meta:
+        verbose_name = _("ramp-up cap")
+        verbose_name_plural = _("ramp-up caps")
+        ordering = ["agreement", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "effective_from"], name="rampupcap_one_per_date"
+            ),
+            models.CheckConstraint(condition=Q(places__gt=0), name="rampupcap_places_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.places} from {self.effective_from:%Y-%m-%d}"
+
+
+class Facility(TimeStampedModel):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("agreement")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    location = models.CharField(_("location"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "name"], name="facility_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TimeStampedModel):
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="units", verbose_name=_("facility")
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["facility", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "code"], name="unit_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+def cpt_capacity_expression() -> Case:
+    """The most people the CPT standards allow in a cell, computed by PostgreSQL.
+
+    A shared cell holds floor(area / 4) when that is two or more and its toilet is partitioned;
+    otherwise any cell holds one person if it has 6 m², else nobody (C1–C3 in programme-facts §9.6).
+    """
+    return Case(
+        When(
+            Q(shortest_wall_m__lt=CPT_MIN_WALL_DISTANCE_M)
+            | Q(ceiling_height_m__lt=CPT_MIN_CEILING_HEIGHT_M),
+            then=Value(0),
+        ),
+        When(
+            Q(kind="shared")
+            & Q(sanitary_partitioned=True)
+            & Q(floor_area_m2__gte=2 * CPT_SHARED_M2_PER_PERSON),
+            then=Cast(
+                Floor(F("floor_area_m2") / Value(CPT_SHARED_M2_PER_PERSON)),
+                output_field=models.IntegerField(),
+            ),
+        ),
+        When(Q(floor_area_m2__gte=CPT_SINGLE_MIN_M2), then=Value(1)),
+        default=Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
+class Cell(TimeStampedModel):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single")
+        SHARED = "shared", _("Shared")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="cells")
+    number = models.CharField(_("number"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    floor_area_m2 = models.DecimalField(
+        _("floor area (m², without sanitary annex)"), max_digits=5, decimal_places=2
+    )
+    sanitary_partitioned = models.BooleanField(_("sanitary annex fully partitioned"), default=True)
+    shortest_wall_m = models.DecimalField(
+        _("shortest distance between walls (m)"), max_digits=4, decimal_places=2
+    )
+    ceiling_height_m = models.DecimalField(_("ceiling height (m)"), max_digits=4, decimal_places=2)
+    medical_observation = models.BooleanField(_("medical observation"), default=False)
+    accessible = models.BooleanField(_("accessible"), default=False)
+    cpt_capacity = models.GeneratedField(
+        expression=cpt_capacity_expression(),
+        output_field=models.IntegerField(),
+        db_persist=True,
+        verbose_name=_("CPT capacity"),
+    )
+
+    class Meta:
+        verbose_name = _("cell")
+        verbose_name_plural = _("cells")
+        ordering = ["unit", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="cell_unique_number"),
+            models.CheckConstraint(
+                condition=Q(floor_area_m2__gt=0)
+                & Q(shortest_wall_m__gt=0)
+                & Q(ceiling_height_m__gt=0),
+                name="cell_dimensions_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Place(TimeStampedModel):
+    """One bed. A cell never has more places than its CPT capacity (a trigger locks the cell row
+    and counts, so two concurrent inserts cannot both squeeze in)."""
+
+    cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="places")
+    number = models.PositiveSmallIntegerField(_("number in cell"))
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["cell", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "number"], name="place_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="place_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cell.number}-{self.number}"

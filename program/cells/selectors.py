@@ -1,0 +1,87 @@
+"""Reads of agreements, facilities, cells and places, shaped for their pages and endpoints."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from program.cells.models import Agreement, Cell, Facility, RampUpCap, Unit
+
+
+def agreement_list() -> QuerySet[Agreement]:
+    return Agreement.objects.annotate(facility_count=Count("facilities")).order_by("signed_on")
+
+
+def agreement_detail_queryset() -> QuerySet[Agreement]:
+    return Agreement.objects.prefetch_related(
+        Prefetch("ramp_up_caps", queryset=RampUpCap.objects.order_by("effective_from")),
+        Prefetch("facilities", queryset=facility_list()),
+    )
+
+
+def ramp_up_cap_on(*, agreement: Agreement, on: date) -> int:
+    """Places usable on a date: the latest cap in force, or all contracted places if none is."""
+    cap = (
+        RampUpCap.objects.filter(agreement=agreement, effective_from__lte=on)
+        .order_by("-effective_from")
+        .values_list("places", flat=True)
+        .first()
+    )
+    return agreement.contracted_places if cap is None else cap
+
+
+def facility_list() -> QuerySet[Facility]:
+    return (
+        Facility.objects.select_related("agreement")
+        .annotate(
+            unit_count=Count("units", distinct=True),
+            cell_count=Count("units__cells", distinct=True),
+            place_count=Count("units__cells__places", distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def facility_units(*, facility: Facility) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(facility=facility)
+        .annotate(
+            cell_count=Count("cells", distinct=True),
+            place_count=Count("cells__places", distinct=True),
+        )
+        .prefetch_related(Prefetch("cells", queryset=cell_list().filter(unit__facility=facility)))
+        .order_by("code")
+    )
+
+
+def cell_list() -> QuerySet[Cell]:
+    return (
+        Cell.objects.select_related("unit", "unit__facility")
+        .annotate(place_count=Count("places"))
+        .order_by("unit__code", "number")
+    )
+
+
+@dataclass(frozen=True)
+class FacilityCapacity:
+    cells: int
+    places: int
+    cpt_capacity: int
+    single_cells: int
+    shared_cells: int
+
+
+def facility_capacity(*, facility: Facility) -> FacilityCapacity:
+    cells = Cell.objects.filter(unit__facility=facility)
+    totals = cells.aggregate(
+        cells=Count("id", distinct=True),
+        cpt=Coalesce(Sum("cpt_capacity"), 0),
+    )
+    return FacilityCapacity(
+        cells=totals["cells"],
+        places=cells.aggregate(n=Count("places"))["n"],
+        cpt_capacity=totals["cpt"],
+        single_cells=cells.filter(kind=Cell.Kind.SINGLE).count(),
+        shared_cells=cells.filter(kind=Cell.Kind.SHARED).count(),
+    )

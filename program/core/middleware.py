@@ -1,0 +1,84 @@
+"""Request id for log correlation, and the page half of the route policy."""
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils.translation import gettext as _
+
+from program.core.policy import access_for, is_api
+from program.core.request_id import reset_request_id, set_request_id
+from program.core.roles import role_labels, user_roles
+from program.core.views import permission_denied
+
+logger = logging.getLogger(__name__)
+
+_VALID_INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Give each request an id (or keep a well-formed one from the proxy) and echo it back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _VALID_INCOMING_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = set_request_id(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_id(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class RoutePolicyMiddleware:
+    """Refuse a page unless the route policy lets this user's role in with this method.
+
+    API routes are left to RoutePolicyPermission, because token authentication happens inside DRF.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        view_name = match.view_name if match else ""
+        if is_api(view_name):
+            return None
+        access = access_for(view_name)
+        if access is None:
+            logger.error("Route %s is not in the route policy; refused.", view_name)
+            return permission_denied(
+                request, PermissionDenied(_("This page is not open to any role."))
+            )
+        if access.public:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.allows_method(request.method or "GET"):
+            return HttpResponseNotAllowed(sorted(access.methods))
+        if not access.admits(user_roles(request.user), signed_in=True):
+            request.required_roles = role_labels(access.roles)  # type: ignore[attr-defined]
+            logger.warning("Refused %s %s: role not allowed.", request.method, view_name)
+            return permission_denied(
+                request, PermissionDenied(_("Your role does not give access to this page."))
+            )
+        return None

@@ -1,0 +1,55 @@
+"""The main navigation. An entry is shown to a user exactly when the route policy lets them in."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from program.core.policy import allows
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    description: str | Promise
+    # Sections whose URLs start with this prefix mark the entry as current.
+    path_prefix: str
+
+    def visible_to(self, roles: frozenset[str]) -> bool:
+        return allows(self.url_name, roles)
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("home", _("Home"), _("Your start page."), "/"),
+    NavItem(
+        "cells:agreement-list",
+        _("Programmes"),
+        _("Agreements, their terms, capacity and ramp-up."),
+        "/programme/agreements",
+    ),
+    NavItem(
+        "cells:facility-list",
+        _("Facilities"),
+        _("Units, cells and the places they hold under the CPT standards."),
+        "/programme/facilities",
+    ),
+    NavItem(
+        "finance:terms",
+        _("Finance"),
+        _("Pricing terms, start fee and the separate aid stream."),
+        "/finance",
+    ),
+    NavItem(
+        "system-status",
+        _("System status"),
+        _("Database, broker and the last run of the background worker."),
+        "/system",
+    ),
+    NavItem("api-docs", _("API"), _("The REST API and its documentation."), "/api"),
+    NavItem("admin:index", _("Administration"), _("Users, roles and reference data."), "/admin"),
+)
+
+
+def navigation_for(roles: frozenset[str]) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.visible_to(roles)]

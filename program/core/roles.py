@@ -1,0 +1,74 @@
+"""The roles people hold, as Django groups, and the model permissions each group carries.
+
+A role is a group membership; the route policy (policy.py) decides what each role may reach. The
+model permissions below mirror that policy for the Django admin and for reporting who may do what.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.db import models, transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    OCCUPANCY_ADMIN = "occupancy_admin", _("Occupancy administrator")
+    FINANCE_OFFICER = "finance_officer", _("Finance officer")
+    FINANCE_APPROVER = "finance_approver", _("Finance approver")
+    AUDITOR = "auditor", _("Auditor")
+
+
+# Not a group: the Django superuser flag, for the people who manage users and the system itself.
+SYSTEM_ADMIN = "system_admin"
+
+ROLE_LABELS: dict[str, str | Promise] = {
+    **{role.value: role.label for role in Role},
+    SYSTEM_ADMIN: _("System administrator"),
+}
+
+_PROGRAMME_READ = ["cells.view_agreement", "cells.view_facility", "cells.view_unit"]
+_CELLS_READ = [*_PROGRAMME_READ, "cells.view_cell", "cells.view_place", "cells.view_rampupcap"]
+_FINANCE_READ = ["finance.view_pricingterms", "finance.view_aidstream"]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.CASEWORKER: [*_PROGRAMME_READ],
+    Role.OCCUPANCY_ADMIN: [*_CELLS_READ, "core.view_heartbeat"],
+    Role.FINANCE_OFFICER: [*_PROGRAMME_READ, *_FINANCE_READ],
+    Role.FINANCE_APPROVER: [*_PROGRAMME_READ, *_FINANCE_READ],
+    Role.AUDITOR: [*_CELLS_READ, *_FINANCE_READ, "core.view_heartbeat"],
+}
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    """The roles of a signed-in user (memoised on the user object for the request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_role_cache", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        cached = frozenset(
+            {name for name in names if name in Role.values}
+            | ({SYSTEM_ADMIN} if getattr(user, "is_superuser", False) else set())
+        )
+        user._role_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def role_labels(roles: Iterable[str]) -> list[str]:
+    return [str(ROLE_LABELS[role]) for role in sorted(roles) if role in ROLE_LABELS]
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Create each role's group and set its permissions to exactly ROLE_PERMISSIONS; idempotent."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        permissions = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            permissions.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)

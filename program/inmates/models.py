@@ -1,0 +1,1 @@
+"""Inmates, judgments, expulsion orders and non-associations (filled by the inmates issue)."""

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularSwaggerView
+
+from program.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("system/", core_views.system_status, name="system-status"),
+    path("programme/", include("program.cells.urls")),
+    path("finance/", include("finance.urls")),
+    # The docs are a page (anonymous users are sent to log in); the schema is part of the API.
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+    path("api/", include("program.api_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "program.core.views.permission_denied"
+handler404 = "program.core.views.page_not_found"
+handler500 = "program.core.views.server_error"

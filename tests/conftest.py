@@ -1,0 +1,80 @@
+"""Personas: one signed-in client per role, named for who they are, plus a stranger with no role."""
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from program.core.roles import Role
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def make_user(django_user_model) -> Callable[..., object]:
+    def make(username: str, *roles: str, superuser: bool = False) -> object:
+        user = django_user_model.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            first_name=username.title(),
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
+        for role in roles:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+def _client_for(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+@pytest.fixture
+def caseworker(make_user) -> Client:
+    return _client_for(make_user("carla", Role.CASEWORKER))
+
+
+@pytest.fixture
+def occupancy_admin(make_user) -> Client:
+    return _client_for(make_user("otto", Role.OCCUPANCY_ADMIN))
+
+
+@pytest.fixture
+def finance_officer(make_user) -> Client:
+    return _client_for(make_user("frida", Role.FINANCE_OFFICER))
+
+
+@pytest.fixture
+def finance_approver(make_user) -> Client:
+    return _client_for(make_user("anders", Role.FINANCE_APPROVER))
+
+
+@pytest.fixture
+def auditor(make_user) -> Client:
+    return _client_for(make_user("aud", Role.AUDITOR))
+
+
+@pytest.fixture
+def sysadmin(make_user) -> Client:
+    return _client_for(make_user("sys", superuser=True))
+
+
+@pytest.fixture
+def stranger(make_user) -> Client:
+    """Signed in, but holding no role."""
+    return _client_for(make_user("stan"))
+
+
+@pytest.fixture
+def persona(request, make_user) -> Callable[[str], Client]:
+    """persona("caseworker") → a signed-in client for that role (or "system_admin", "stranger")."""
+
+    def get(name: str) -> Client:
+        return request.getfixturevalue({"system_admin": "sysadmin"}.get(name, name))
+
+    return get

@@ -1,0 +1,78 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from finance.models import AidStream, PricingTerms
+from finance.selectors import term_totals
+from program.cells.models import Agreement, Cell, Place
+from program.core.demo import demo_load
+from program.core.demo_users import demo_password
+from program.core.roles import Role
+
+
+def _snapshot() -> dict[str, list[tuple]]:
+    tables = [
+        "cells_agreement",
+        "cells_rampupcap",
+        "cells_facility",
+        "cells_unit",
+        "cells_cell",
+        "cells_place",
+        "finance_pricingterms",
+        "finance_aidstream",
+        "auth_user",
+        "auth_user_groups",
+    ]
+    with connection.cursor() as cursor:
+        result = {}
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608 - fixed table names
+            result[table] = cursor.fetchall()
+    return result
+
+
+@pytest.mark.django_db
+def test_the_demo_facility_holds_exactly_300_places_within_the_cpt_standards() -> None:
+    demo_load(out=io.StringIO())
+    agreement = Agreement.objects.get()
+    assert agreement.contracted_places == 300
+    assert agreement.signed_on.isoformat() == "2022-04-26"
+    assert (agreement.initial_term_years, agreement.extension_years) == (5, 5)
+    assert agreement.ramp_up_caps.get().places == 100
+    assert Place.objects.filter(cell__unit__facility__agreement=agreement).count() == 300
+    assert set(Cell.objects.values_list("kind", flat=True)) == {"single", "shared"}
+    for cell in Cell.objects.all():
+        assert 1 <= cell.places.count() <= cell.cpt_capacity
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_twice_changes_nothing() -> None:
+    demo_load(out=io.StringIO())
+    before = _snapshot()
+    demo_load(out=io.StringIO())
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_demo_terms_add_up_to_the_published_figures() -> None:
+    demo_load(out=io.StringIO())
+    terms = PricingTerms.objects.select_related("agreement").get()
+    totals = term_totals(terms=terms, aid_streams=list(AidStream.objects.all()))
+    assert str(totals.rent) == "150000000.00"
+    assert str(totals.start_fee) == "5000000.00"
+    assert str(totals.aid) == "60000000.00"
+    assert str(totals.rent + totals.aid) == "210000000.00"
+
+
+@pytest.mark.django_db
+def test_there_is_one_demo_user_per_role_who_can_sign_in(client) -> None:
+    out = io.StringIO()
+    demo_load(out=out)
+    for role in Role:
+        user = get_user_model().objects.get(username=role.value)
+        assert list(user.groups.values_list("name", flat=True)) == [role.value]
+        assert client.login(username=role.value, password=demo_password(role.value))
+        assert demo_password(role.value) in out.getvalue()
+    assert get_user_model().objects.get(username="admin").is_superuser

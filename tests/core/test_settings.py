@@ -1,0 +1,49 @@
+"""Development works with nothing set; production refuses to start without its own values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k" * 64 + "-production-like-secret-for-the-check",
+    "ALLOWED_HOSTS": "cells.example.org",
+    "DATABASE_URL": "postgresql://app:pw@127.0.0.1:5432/program",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DEBUG"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without(missing) -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = _run(env, "check")
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_the_deployment_check_passes_with_production_values() -> None:
+    result = _run(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_malformed_value_names_its_variable() -> None:
+    result = _run({"DEBUG": "perhaps"}, "check")
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr

@@ -1,0 +1,1 @@
+"""Transfer cases, eligibility screenings, documents and transport (filled by their issue)."""
