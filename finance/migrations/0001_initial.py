@@ -5,53 +5,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cells', '0002_place_within_cpt_capacity'),
+        ("cells", "0002_place_within_cpt_capacity"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AidStream',
+            name="AidStream",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('budget_owner', models.CharField(max_length=200, verbose_name='budget owner')),
-                ('annual_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='annual amount')),
-                ('currency', models.CharField(default='EUR', max_length=3, verbose_name='currency')),
-                ('years', models.PositiveSmallIntegerField(verbose_name='years')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aid_streams', to='cells.agreement', verbose_name='agreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("budget_owner", models.CharField(max_length=200, verbose_name="budget owner")),
+                (
+                    "annual_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="annual amount"
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="EUR", max_length=3, verbose_name="currency"),
+                ),
+                ("years", models.PositiveSmallIntegerField(verbose_name="years")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="aid_streams",
+                        to="cells.agreement",
+                        verbose_name="agreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aid stream',
-                'verbose_name_plural': 'aid streams',
-                'ordering': ['agreement', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('agreement', 'name'), name='aidstream_unique_name'), models.CheckConstraint(condition=models.Q(('annual_amount__gt', 0)), name='aidstream_amount_positive'), models.CheckConstraint(condition=models.Q(('years__gt', 0)), name='aidstream_years_positive'), models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='aidstream_currency_iso')],
+                "verbose_name": "aid stream",
+                "verbose_name_plural": "aid streams",
+                "ordering": ["agreement", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("agreement", "name"), name="aidstream_unique_name"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("annual_amount__gt", 0)),
+                        name="aidstream_amount_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("years__gt", 0)), name="aidstream_years_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("currency__regex", "^[A-Z]{3}$")),
+                        name="aidstream_currency_iso",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PricingTerms',
+            name="PricingTerms",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('pricing_model', models.CharField(choices=[('fixed_annual', 'Fixed annual fee for the contracted places'), ('per_inmate_month', 'Price per inmate-month')], max_length=20, verbose_name='pricing model')),
-                ('currency', models.CharField(default='EUR', max_length=3, verbose_name='currency')),
-                ('annual_fee', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='annual fee')),
-                ('per_inmate_month_fee', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='price per inmate-month')),
-                ('start_fee', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='one-off start fee')),
-                ('yearly_indexation_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='yearly indexation (%)')),
-                ('rent_starts_on', models.DateField(blank=True, help_text='A milestone of its own: rent may start later than the signature.', null=True, verbose_name='rent starts on')),
-                ('agreement', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='pricing_terms', to='cells.agreement', verbose_name='agreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "pricing_model",
+                    models.CharField(
+                        choices=[
+                            ("fixed_annual", "Fixed annual fee for the contracted places"),
+                            ("per_inmate_month", "Price per inmate-month"),
+                        ],
+                        max_length=20,
+                        verbose_name="pricing model",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="EUR", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "annual_fee",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="annual fee",
+                    ),
+                ),
+                (
+                    "per_inmate_month_fee",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="price per inmate-month",
+                    ),
+                ),
+                (
+                    "start_fee",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="one-off start fee",
+                    ),
+                ),
+                (
+                    "yearly_indexation_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="yearly indexation (%)",
+                    ),
+                ),
+                (
+                    "rent_starts_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="A milestone of its own: rent may start later than the signature.",
+                        null=True,
+                        verbose_name="rent starts on",
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pricing_terms",
+                        to="cells.agreement",
+                        verbose_name="agreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pricing terms',
-                'verbose_name_plural': 'pricing terms',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('annual_fee__gt', 0), ('annual_fee__isnull', False), ('pricing_model', 'fixed_annual')), models.Q(('per_inmate_month_fee__gt', 0), ('per_inmate_month_fee__isnull', False), ('pricing_model', 'per_inmate_month')), _connector='OR'), name='pricingterms_model_has_its_price'), models.CheckConstraint(condition=models.Q(models.Q(('annual_fee__isnull', True), ('annual_fee__gt', 0), _connector='OR'), models.Q(('per_inmate_month_fee__isnull', True), ('per_inmate_month_fee__gt', 0), _connector='OR'), models.Q(('start_fee__isnull', True), ('start_fee__gt', 0), _connector='OR')), name='pricingterms_amounts_positive'), models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='pricingterms_currency_iso')],
+                "verbose_name": "pricing terms",
+                "verbose_name_plural": "pricing terms",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("annual_fee__gt", 0),
+                                ("annual_fee__isnull", False),
+                                ("pricing_model", "fixed_annual"),
+                            ),
+                            models.Q(
+                                ("per_inmate_month_fee__gt", 0),
+                                ("per_inmate_month_fee__isnull", False),
+                                ("pricing_model", "per_inmate_month"),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="pricingterms_model_has_its_price",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("annual_fee__isnull", True), ("annual_fee__gt", 0), _connector="OR"
+                            ),
+                            models.Q(
+                                ("per_inmate_month_fee__isnull", True),
+                                ("per_inmate_month_fee__gt", 0),
+                                _connector="OR",
+                            ),
+                            models.Q(
+                                ("start_fee__isnull", True), ("start_fee__gt", 0), _connector="OR"
+                            ),
+                        ),
+                        name="pricingterms_amounts_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("currency__regex", "^[A-Z]{3}$")),
+                        name="pricingterms_currency_iso",
+                    ),
+                ],
             },
         ),
     ]

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from program.cells.models import Agreement, Cell, Facility, Place, RampUpCap, Unit
+
+
+class RampUpCapInline(admin.TabularInline):
+    model = RampUpCap
+    extra = 0
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["name", "sending_state", "host_state", "signed_on", "contracted_places"]
+    inlines = [RampUpCapInline]
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "agreement", "location", "opens_on"]
+    list_select_related = ["agreement"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "facility"]
+    list_select_related = ["facility"]
+
+
+class PlaceInline(admin.TabularInline):
+    model = Place
+    extra = 0
+
+
+@admin.register(Cell)
+class CellAdmin(admin.ModelAdmin):
+    list_display = ["number", "unit", "kind", "floor_area_m2", "cpt_capacity"]
+    list_filter = ["kind", "unit__facility", "medical_observation", "accessible"]
+    list_select_related = ["unit"]
+    readonly_fields = ["cpt_capacity"]
+    inlines = [PlaceInline]
