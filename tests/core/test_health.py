@@ -13,6 +13,7 @@ def test_healthz_needs_no_log_in_and_shows_no_data(client) -> None:
 
 @pytest.mark.django_db
 def test_healthz_names_the_broker_when_it_does_not_answer(client, monkeypatch) -> None:
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery reads it before its config
     monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
     monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})

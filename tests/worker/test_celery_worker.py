@@ -82,6 +82,7 @@ def worker_queue(monkeypatch) -> Iterator[str]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    monkeypatch.setenv("CELERY_BROKER_URL", redis_url)  # Celery reads it before its config
     monkeypatch.setitem(celery_app.conf, "broker_url", redis_url)
     monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
     monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
