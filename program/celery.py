@@ -1,6 +1,7 @@
 """The Celery app and the whole beat schedule (one entry per periodic job, each with its reason)."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -8,6 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "program.settings")
 
 app = Celery("program")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# kombu's filesystem transport (development without a broker server) needs its folders to exist.
+for _folder in ("data_folder_in", "data_folder_out", "processed_folder"):
+    if _path := app.conf.broker_transport_options.get(_folder):
+        Path(_path).mkdir(parents=True, exist_ok=True)
 app.conf.update(
     task_serializer="json",
     result_serializer="json",
