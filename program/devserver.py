@@ -7,6 +7,7 @@ processes and their children.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -84,16 +85,21 @@ class Supervisor:
         if self.stopping:
             return
         self.stopping = True
+        # TERM to each leader only: the Celery worker then stops its own pool in order.
         for child in self.children.values():
             if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
+                child.terminate()
         deadline = time.monotonic() + 10
         for child in self.children.values():
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+                child.kill()
                 child.wait()
+            # Whatever a child left behind in its process group goes too: no orphans.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+        _say("Stopped web, worker and beat.")
 
     def watch(self) -> int:
         while True:
