@@ -14,6 +14,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/me/", core_api.MeView.as_view(), name="me"),
     path("v1/system/status/", core_api.SystemStatusView.as_view(), name="system-status"),
+    path("v1/", include("program.inmates.api.urls")),
+    path("v1/", include("program.cells.api.urls_occupancy")),
+    path("v1/", include("program.cells.api.urls_placements")),
     path("v1/", include("program.cells.api.urls")),
     path("v1/", include("finance.api.urls")),
 ]

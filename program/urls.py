@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
     path("system/", core_views.system_status, name="system-status"),
+    path("inmates/", include("program.inmates.urls")),
     path("programme/", include("program.cells.urls")),
     path("finance/", include("finance.urls")),
     # The docs are a page (anonymous users are sent to log in); the schema is part of the API.

@@ -6,6 +6,8 @@ The agreement, its capacity and its ramp-up are data: one install can hold sever
 
 from decimal import Decimal
 
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Cast, Floor
@@ -224,3 +226,127 @@ class Place(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.cell.number}-{self.number}"
+
+
+class Outage(TimeStampedModel):
+    """A cell or a single place out of use for a period; its places count as unavailable, not free.
+
+    The period is half-open [from, to); `to` is the expected return while the outage is open and
+    becomes the actual return when the cell or place is brought back.
+    """
+
+    class Reason(models.TextChoices):
+        REPAIR = "repair", _("Repair")
+        RENOVATION = "renovation", _("Renovation")
+        SECURITY = "security", _("Security")
+        MEDICAL = "medical", _("Medical or hygiene")
+        INSPECTION = "inspection", _("Inspection")
+        OTHER = "other", _("Other")
+
+    cell = models.ForeignKey(
+        Cell, on_delete=models.CASCADE, null=True, blank=True, related_name="outages"
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, null=True, blank=True, related_name="outages"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.TextField(_("note"), blank=True)
+    period = DateRangeField(_("period"))
+    expected_back_on = models.DateField(_("expected back on"), null=True, blank=True)
+    ended_on = models.DateField(_("back in use on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outage")
+        verbose_name_plural = _("outages")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(cell__isnull=False) & Q(place__isnull=True))
+                | (Q(cell__isnull=True) & Q(place__isnull=False)),
+                name="outage_cell_xor_place",
+                violation_error_message=_("An outage concerns either a cell or one place."),
+            ),
+            ExclusionConstraint(
+                name="outage_cell_no_overlap",
+                expressions=[("cell", RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
+                condition=Q(cell__isnull=False),
+                violation_error_message=_("This cell is already out of use then."),
+            ),
+            ExclusionConstraint(
+                name="outage_place_no_overlap",
+                expressions=[("place", RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
+                condition=Q(place__isnull=False),
+                violation_error_message=_("This place is already out of use then."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.period}"
+
+
+class Placement(TimeStampedModel):
+    """An inmate in a place for a half-open period [from, to), or a reservation holding the place
+    for an expected arrival. Two exclusion constraints keep one inmate per place and one place
+    per inmate on any day, whoever writes (DESIGN §4.1–4.2)."""
+
+    class Kind(models.TextChoices):
+        RESERVATION = "reservation", _("Reservation")
+        PLACEMENT = "placement", _("Placement")
+
+    class EndReason(models.TextChoices):
+        MOVED = "moved", _("Moved to another place")
+        DEPORTED = "deported", _("Deported")
+        RETURNED = "returned", _("Returned to Denmark")
+        RELEASED = "released", _("Released")
+        CANCELLED = "cancelled", _("Reservation cancelled")
+
+    inmate = models.ForeignKey(
+        "inmates.Inmate", on_delete=models.PROTECT, related_name="placements"
+    )
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="placements")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    period = DateRangeField(_("period"))
+    reason = models.CharField(_("reason"), max_length=300)
+    end_reason = models.CharField(
+        _("end reason"), max_length=12, choices=EndReason.choices, blank=True
+    )
+    expected_release_on = models.DateField(_("expected release"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-period"]
+        constraints = [
+            # A cancelled reservation keeps its period for the record but holds no days.
+            ExclusionConstraint(
+                name="placement_one_inmate_per_place",
+                expressions=[("place", RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
+                condition=~Q(end_reason="cancelled"),
+                violation_error_message=_("The place is already taken for part of that period."),
+            ),
+            ExclusionConstraint(
+                name="placement_one_place_per_inmate",
+                expressions=[("inmate", RangeOperators.EQUAL), ("period", RangeOperators.OVERLAPS)],
+                condition=~Q(end_reason="cancelled"),
+                violation_error_message=_(
+                    "The inmate already has a place for part of that period."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__isempty=False),
+                name="placement_period_not_empty",
+                violation_error_message=_("A placement must last at least one day."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(end_reason="cancelled") | Q(kind="reservation"),
+                name="placement_only_reservations_cancelled",
+                violation_error_message=_("Only a reservation can be cancelled."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["place"], name="placement_place_idx"),
+            models.Index(fields=["inmate"], name="placement_inmate_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inmate_id} in {self.place_id} {self.period}"

@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from program.cells.models import Agreement, Cell, Facility, RampUpCap, Unit
+from program.cells.models import Agreement, Cell, Facility, Placement, RampUpCap, Unit
 
 
 def agreement_list() -> QuerySet[Agreement]:
@@ -85,3 +85,13 @@ def facility_capacity(*, facility: Facility) -> FacilityCapacity:
         single_cells=cells.filter(kind=Cell.Kind.SINGLE).count(),
         shared_cells=cells.filter(kind=Cell.Kind.SHARED).count(),
     )
+
+
+def places_held_on(*, agreement: Agreement, on: date, ignore: Placement | None = None) -> int:
+    """Places occupied or reserved on a day across the agreement's facilities (rule E17)."""
+    held = Placement.objects.filter(
+        place__cell__unit__facility__agreement=agreement, period__contains=on
+    ).exclude(end_reason=Placement.EndReason.CANCELLED)
+    if ignore is not None:
+        held = held.exclude(pk=ignore.pk)
+    return held.count()

@@ -75,8 +75,10 @@ class RoutePolicyMiddleware:
             return redirect_to_login(request.get_full_path())
         if not access.allows_method(request.method or "GET"):
             return HttpResponseNotAllowed(sorted(access.methods))
-        if not access.admits(user_roles(request.user), signed_in=True):
-            request.required_roles = role_labels(access.roles)  # type: ignore[attr-defined]
+        method = request.method or "GET"
+        if not access.admits(user_roles(request.user), signed_in=True, method=method):
+            needed = access.roles_for(method)
+            request.required_roles = role_labels(needed)  # type: ignore[attr-defined]
             logger.warning("Refused %s %s: role not allowed.", request.method, view_name)
             return permission_denied(
                 request, PermissionDenied(_("Your role does not give access to this page."))

@@ -25,23 +25,41 @@ PROGRAMME_READERS = frozenset(
 )
 CELLS_READERS = frozenset({Role.OCCUPANCY_ADMIN, Role.CASEWORKER, Role.AUDITOR})
 FINANCE_READERS = frozenset({Role.FINANCE_OFFICER, Role.FINANCE_APPROVER, Role.AUDITOR})
+# A person's record (conviction, medical, family data): never the finance roles (minimisation).
+INMATE_READERS = frozenset({Role.CASEWORKER, Role.OCCUPANCY_ADMIN, Role.AUDITOR})
+INMATE_WRITERS = frozenset({Role.CASEWORKER})
+KEEP_APART_WRITERS = frozenset({Role.CASEWORKER, Role.OCCUPANCY_ADMIN})
+# Aggregate occupancy (no names): finance needs it for the cost of an occupied place-day.
+OCCUPANCY_READERS = frozenset({*CELLS_READERS, Role.FINANCE_OFFICER, Role.FINANCE_APPROVER})
+PLACEMENT_WRITERS = frozenset({Role.OCCUPANCY_ADMIN})
 OPERATIONS = frozenset({Role.OCCUPANCY_ADMIN, Role.AUDITOR, SYSTEM_ADMIN})
 
 
 @dataclass(frozen=True)
 class Access:
-    roles: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()  # who may read (GET, HEAD, OPTIONS)
     methods: frozenset[str] = READ
+    # Who may use the other methods in `methods`; the readers themselves when not given.
+    write_roles: frozenset[str] = frozenset()
     public: bool = False  # no sign-in needed
     any_signed_in: bool = False  # every signed-in user, with or without a role
+
+    def __post_init__(self) -> None:
+        if not self.write_roles and self.methods - READ:
+            object.__setattr__(self, "write_roles", self.roles)
 
     def allows_method(self, method: str) -> bool:
         return method.upper() in self.methods
 
-    def admits(self, roles: frozenset[str], *, signed_in: bool) -> bool:
-        return self.public or (
-            signed_in and (self.any_signed_in or not roles.isdisjoint(self.roles))
-        )
+    def roles_for(self, method: str) -> frozenset[str]:
+        return self.roles if method.upper() in READ else self.write_roles
+
+    def admits(self, roles: frozenset[str], *, signed_in: bool, method: str = "GET") -> bool:
+        if self.public:
+            return True
+        if not signed_in:
+            return False
+        return self.any_signed_in or not roles.isdisjoint(self.roles_for(method))
 
 
 PUBLIC = Access(methods=FORM, public=True)
@@ -60,6 +78,29 @@ ROUTES: dict[str, Access] = {
     "cells:facility-list": Access(roles=CELLS_READERS),
     "cells:facility-detail": Access(roles=CELLS_READERS),
     "finance:terms": Access(roles=FINANCE_READERS),
+    # Inmates (pages)
+    "inmates:list": Access(roles=INMATE_READERS),
+    "inmates:detail": Access(roles=INMATE_READERS),
+    "inmates:create": Access(roles=INMATE_WRITERS, methods=FORM),
+    "inmates:edit": Access(roles=INMATE_WRITERS, methods=FORM),
+    "inmates:judgment-create": Access(roles=INMATE_WRITERS, methods=FORM),
+    "inmates:judgment-edit": Access(roles=INMATE_WRITERS, methods=FORM),
+    "inmates:expulsion-create": Access(roles=INMATE_WRITERS, methods=FORM),
+    "inmates:expulsion-edit": Access(roles=INMATE_WRITERS, methods=FORM),
+    "inmates:non-association-create": Access(roles=KEEP_APART_WRITERS, methods=FORM),
+    "inmates:non-association-end": Access(roles=KEEP_APART_WRITERS, methods=FORM),
+    "inmates:import": Access(roles=INMATE_WRITERS, methods=FORM),
+    # Occupancy and units (pages)
+    "cells:occupancy": Access(roles=OCCUPANCY_READERS),
+    "cells:roll-csv": Access(roles=CELLS_READERS),
+    "cells:unit-detail": Access(roles=CELLS_READERS),
+    "cells:place-admit": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "cells:place-reserve": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "cells:placement-move": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "cells:placement-release": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "cells:reservation-cancel": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "cells:outage-start": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "cells:outage-end": Access(roles=PLACEMENT_WRITERS, methods=FORM),
     # API
     "api:schema": Access(roles=EVERY_ROLE),
     "api-docs": Access(roles=EVERY_ROLE),
@@ -75,6 +116,27 @@ ROUTES: dict[str, Access] = {
     "api:pricing-terms-detail": Access(roles=FINANCE_READERS),
     "api:aid-stream-list": Access(roles=FINANCE_READERS),
     "api:aid-stream-detail": Access(roles=FINANCE_READERS),
+    "api:inmate-list": Access(
+        roles=INMATE_READERS, methods=READ | {"POST"}, write_roles=INMATE_WRITERS
+    ),
+    "api:inmate-detail": Access(
+        roles=INMATE_READERS, methods=READ | {"PUT", "PATCH"}, write_roles=INMATE_WRITERS
+    ),
+    "api:non-association-list": Access(
+        roles=INMATE_READERS, methods=READ | {"POST"}, write_roles=KEEP_APART_WRITERS
+    ),
+    "api:non-association-detail": Access(roles=INMATE_READERS),
+    "api:place-list": Access(roles=CELLS_READERS),
+    "api:place-detail": Access(roles=CELLS_READERS),
+    "api:placement-list": Access(roles=CELLS_READERS),
+    "api:placement-detail": Access(roles=CELLS_READERS),
+    "api:placement-admit": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "api:placement-reserve": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "api:placement-move": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "api:placement-release": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "api:placement-cancel": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "api:occupancy": Access(roles=OCCUPANCY_READERS),
+    "api:roll": Access(roles=CELLS_READERS),
 }
 
 # The Django admin checks is_staff itself; the policy only keeps everyone else out of it.

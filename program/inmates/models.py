@@ -1,1 +1,283 @@
-"""Inmates, judgments, expulsion orders and non-associations (filled by the inmates issue)."""
+"""Inmates, their judgments and expulsion orders, and who must be kept apart.
+
+Dates derived from a judgment (two-thirds date, full-term date) are computed by PostgreSQL as
+generated columns: one place, the same answer for pages, filters, exports and the API.
+"""
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
+from django.db import models
+from django.db.models import DateField, ExpressionWrapper, F, Q, Value
+from django.utils.translation import gettext_lazy as _
+
+from program.core.models import TimeStampedModel
+
+
+class Country(models.Model):
+    """ISO 3166 reference data, with EU/EEA membership kept as data (eligibility rule E2)."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    eu_eea = models.BooleanField(_("EU/EEA member"), default=False)
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OffenceCategory(models.Model):
+    """Offence groups as reference data; terrorism and war crimes are flagged (rules E6, E7)."""
+
+    code = models.CharField(_("code"), max_length=30, primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_terrorism = models.BooleanField(_("terrorism group"), default=False)
+    is_war_crimes = models.BooleanField(_("war-crimes group"), default=False)
+
+    class Meta:
+        verbose_name = _("offence category")
+        verbose_name_plural = _("offence categories")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inmate(TimeStampedModel):
+    class Sex(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+        OTHER = "X", _("Other")
+
+    class Readmission(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        UNKNOWN = "unknown", _("Unknown")
+
+    class SecurityLevel(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    case_number = models.CharField(
+        _("case number"),
+        max_length=30,
+        unique=True,
+        help_text=_("The Danish Prison and Probation Service's case number."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    nationalities = models.ManyToManyField(
+        Country, related_name="nationals", verbose_name=_("nationalities")
+    )
+    languages = ArrayField(
+        models.CharField(max_length=50), default=list, blank=True, verbose_name=_("languages")
+    )
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
+    country_of_return = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returnees",
+        verbose_name=_("country of return"),
+    )
+    return_readmits = models.CharField(
+        _("country of return readmits"),
+        max_length=10,
+        choices=Readmission.choices,
+        default=Readmission.UNKNOWN,
+    )
+    security_level = models.CharField(
+        _("security level"), max_length=10, choices=SecurityLevel.choices
+    )
+    serious_mental_disorder = models.BooleanField(
+        _("serious mental disorder needing treatment outside prison"), default=False
+    )
+    specialist_treatment = models.BooleanField(_("ongoing specialist treatment"), default=False)
+    minor_children_visiting = models.BooleanField(
+        _("minor children in Denmark who visit"), default=False
+    )
+    home_institution = models.CharField(_("home Danish institution"), max_length=200)
+
+    class Meta:
+        verbose_name = _("inmate")
+        verbose_name_plural = _("inmates")
+        ordering = ["name", "case_number"]
+        indexes = [
+            # Serves the name search (icontains) on the inmate list.
+            models.Index(models.functions.Upper("name"), name="inmate_name_upper"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.case_number})"
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0].upper() for part in self.name.split() if part)[:4]
+
+
+class Judgment(TimeStampedModel):
+    class SentenceType(models.TextChoices):
+        FIXED_TERM = "fixed_term", _("Fixed-term prison")
+        FORVARING = "forvaring", _("Forvaring (indefinite preventive detention)")
+        LIFE = "life", _("Life")
+
+    inmate = models.ForeignKey(
+        Inmate, on_delete=models.CASCADE, related_name="judgments", verbose_name=_("inmate")
+    )
+    court = models.CharField(_("court"), max_length=200)
+    judgment_date = models.DateField(_("judgment date"))
+    final_on = models.DateField(_("final on"), null=True, blank=True)
+    sentence_type = models.CharField(_("sentence type"), max_length=20, choices=SentenceType)
+    length_days = models.PositiveIntegerField(
+        _("length (days)"),
+        null=True,
+        blank=True,
+        help_text=_("For fixed-term sentences; empty for forvaring and life."),
+    )
+    remand_days = models.PositiveIntegerField(_("remand days credited"), default=0)
+    sentence_start = models.DateField(_("sentence start"))
+    offence_categories = models.ManyToManyField(
+        OffenceCategory, related_name="judgments", blank=True, verbose_name=_("offences")
+    )
+    # The release dates, computed by PostgreSQL (date + integer is a date). Two-thirds is rounded
+    # up to a whole day: (2 × length + 2) div 3 = ceil(2 × length / 3) in integer arithmetic.
+    full_term_date = models.GeneratedField(
+        expression=ExpressionWrapper(
+            F("sentence_start") + F("length_days") - F("remand_days"), output_field=DateField()
+        ),
+        output_field=DateField(),
+        db_persist=True,
+        verbose_name=_("full-term date"),
+    )
+    two_thirds_date = models.GeneratedField(
+        expression=ExpressionWrapper(
+            F("sentence_start")
+            + (F("length_days") * Value(2) + Value(2)) / Value(3)
+            - F("remand_days"),
+            output_field=DateField(),
+        ),
+        output_field=DateField(),
+        db_persist=True,
+        verbose_name=_("two-thirds date"),
+    )
+
+    class Meta:
+        verbose_name = _("judgment")
+        verbose_name_plural = _("judgments")
+        ordering = ["inmate", "-judgment_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(sentence_type="fixed_term") & Q(length_days__isnull=False))
+                | (~Q(sentence_type="fixed_term") & Q(length_days__isnull=True)),
+                name="judgment_length_iff_fixed_term",
+                violation_error_message=_(
+                    "A fixed-term sentence needs its length in days; forvaring and life have none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(length_days__isnull=True) | Q(length_days__gt=F("remand_days")),
+                name="judgment_remand_below_length",
+                violation_error_message=_("Remand days credited must be less than the sentence."),
+            ),
+            models.CheckConstraint(
+                condition=Q(final_on__isnull=True) | Q(final_on__gte=F("judgment_date")),
+                name="judgment_final_after_judgment",
+                violation_error_message=_("A judgment cannot become final before it is given."),
+            ),
+        ]
+        indexes = [models.Index(fields=["full_term_date"], name="judgment_full_term_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.court}, {self.judgment_date:%Y-%m-%d}"
+
+
+class ExpulsionOrder(TimeStampedModel):
+    inmate = models.ForeignKey(
+        Inmate, on_delete=models.CASCADE, related_name="expulsion_orders", verbose_name=_("inmate")
+    )
+    ordered_on = models.DateField(_("ordered on"))
+    final = models.BooleanField(_("final"), default=False)
+    entry_ban_years = models.PositiveSmallIntegerField(
+        _("entry ban (years)"), null=True, blank=True
+    )
+    entry_ban_permanent = models.BooleanField(_("permanent entry ban"), default=False)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("expulsion order")
+        verbose_name_plural = _("expulsion orders")
+        ordering = ["inmate", "-ordered_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(Q(entry_ban_permanent=True) & Q(entry_ban_years__isnull=False)),
+                name="expulsion_ban_years_or_permanent",
+                violation_error_message=_("An entry ban is either for some years or permanent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=F("ordered_on")),
+                name="expulsion_revoked_after_order",
+                violation_error_message=_("An order cannot be revoked before it was made."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ordered_on:%Y-%m-%d}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_on is None
+
+
+class NonAssociation(TimeStampedModel):
+    """Two inmates who must not share a cell, a unit or the whole facility, for a period."""
+
+    class Scope(models.TextChoices):
+        CELL = "cell", _("Cell")
+        UNIT = "unit", _("Unit")
+        FACILITY = "facility", _("Facility")
+
+    inmate_a = models.ForeignKey(
+        Inmate, on_delete=models.CASCADE, related_name="+", verbose_name=_("inmate")
+    )
+    inmate_b = models.ForeignKey(
+        Inmate, on_delete=models.CASCADE, related_name="+", verbose_name=_("kept apart from")
+    )
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    reason = models.TextField(_("reason"))
+    active = DateRangeField(_("active period"), help_text=_("Half-open: [from, to)."))
+
+    class Meta:
+        verbose_name = _("non-association")
+        verbose_name_plural = _("non-associations")
+        ordering = ["-created_at"]
+        constraints = [
+            # One canonical order per pair, so (A, B) and (B, A) cannot both exist.
+            models.CheckConstraint(
+                condition=Q(inmate_a__lt=F("inmate_b")),
+                name="nonassociation_ordered_pair",
+                violation_error_message=_("An inmate cannot be kept apart from themselves."),
+            ),
+            ExclusionConstraint(
+                name="nonassociation_no_overlap",
+                expressions=[
+                    ("inmate_a", RangeOperators.EQUAL),
+                    ("inmate_b", RangeOperators.EQUAL),
+                    ("active", RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_(
+                    "These two inmates are already kept apart for part of this period."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inmate_a_id} / {self.inmate_b_id} ({self.scope})"

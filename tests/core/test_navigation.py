@@ -53,3 +53,10 @@ def test_pages_have_a_language_and_a_skip_link(client) -> None:
     assert '<html lang="en">' in body
     assert 'href="#main-content"' in body
     assert 'id="main-content"' in body
+
+
+def test_every_navigation_entry_resolves() -> None:
+    from program.core.navigation import NAVIGATION
+
+    for item in NAVIGATION:
+        assert reverse(item.url_name)

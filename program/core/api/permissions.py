@@ -33,9 +33,10 @@ class RoutePolicyPermission(BasePermission):
         if not access.allows_method(request.method or "GET"):
             self.message = f"{request.method} is not allowed on this endpoint."
             return False
-        if not access.admits(user_roles(request.user), signed_in=True):
+        method = request.method or "GET"
+        if not access.admits(user_roles(request.user), signed_in=True, method=method):
             self.message = "This endpoint needs one of these roles: " + ", ".join(
-                role_labels(access.roles)
+                role_labels(access.roles_for(method))
             )
             return False
         return True
