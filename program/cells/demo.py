@@ -1,20 +1,32 @@
 """The Gjilan demo programme: the Denmark–Kosovo agreement and a facility of exactly 300 places.
 
 Facts from programme-facts §1: signed 26 April 2022; 5 years plus 5; 300 places; about 100
-places at opening (planned for April 2027). The cell layout is illustrative: three units of 40
-single cells and 30 shared two-person cells, every cell within the CPT standards.
+places at opening. The opening is planned for April 2027; the demo opens it on 1 April 2026 so that
+there is a running prison to show (about 250 inmates placed). The cell layout is illustrative:
+three units of 40 single cells and 30 shared two-person cells, every cell within the CPT standards.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TextIO
 
-from program.cells.models import Agreement, Cell, Facility, Place, RampUpCap, Unit
+from program.cells.models import (
+    Agreement,
+    Cell,
+    Facility,
+    Outage,
+    Place,
+    Placement,
+    RampUpCap,
+    Unit,
+)
 from program.core.demo import register
 
 AGREEMENT_NAME = "Denmark–Kosovo: prison places at Gjilan"
 FACILITY_NAME = "Gjilan prison"
-OPENING = date(2027, 4, 1)
+OPENING = date(2026, 4, 1)
+# The cap rises in steps after opening (programme-facts §9.5: "100 at opening, then in steps").
+RAMP_UP = [(OPENING, 100), (date(2026, 7, 1), 200), (date(2026, 10, 1), 300)]
 UNITS = [("A", "Unit A"), ("B", "Unit B"), ("C", "Unit C")]
 SINGLE_CELLS_PER_UNIT = 40
 SHARED_CELLS_PER_UNIT = 30  # two places each (9 m², partitioned toilet: floor(9 / 4) = 2)
@@ -36,9 +48,10 @@ def load(out: TextIO) -> None:
             "contracted_places": 300,
         },
     )
-    RampUpCap.objects.get_or_create(
-        agreement=agreement, effective_from=OPENING, defaults={"places": 100}
-    )
+    for effective_from, places in RAMP_UP:
+        RampUpCap.objects.get_or_create(
+            agreement=agreement, effective_from=effective_from, defaults={"places": places}
+        )
     facility, facility_created = Facility.objects.get_or_create(
         agreement=agreement,
         name=FACILITY_NAME,
@@ -77,3 +90,106 @@ def _build_cells(facility: Facility) -> None:
         for number in range(1, (2 if cell.kind == Cell.Kind.SHARED else 1) + 1)
     ]
     Place.objects.bulk_create(places)
+
+
+PLACED = 250
+RESERVED = 10
+OUT_OF_USE_CELLS = ["B-145", "C-112"]  # a shared and a single cell
+REFERENCE_DAY = date(2026, 11, 15)  # the demo's placements are laid out up to this day
+
+
+def _arrival_day(n: int, total: int) -> date:
+    """Arrivals spread over each ramp-up step, never more than the step's cap allows."""
+    steps = [*RAMP_UP, (REFERENCE_DAY, 0)]
+    start = 0
+    for (begins, cap), (ends, _next) in zip(steps, steps[1:], strict=False):
+        batch = min(cap - start - 5, total - start) if ends != REFERENCE_DAY else total - start
+        if n < start + batch:
+            span = (ends - begins).days - 1
+            return begins + timedelta(days=((n - start) * span) // max(batch, 1))
+        start += batch
+    return REFERENCE_DAY
+
+
+@register(order=40)
+def load_placements(out: TextIO) -> None:
+    """About 250 inmates in place, some released, ten reservations, two cells out of use.
+
+    Done through the placement services, so the demo obeys every rule a user does (the ramp-up
+    cap, free places, one place per inmate); fixed dates and order make it the same every time.
+    """
+    from program.cells import services
+    from program.inmates.models import Inmate
+
+    facility = Facility.objects.get(name=FACILITY_NAME)
+    if Placement.objects.filter(place__cell__unit__facility=facility).exists():
+        out.write("Placements: already there\n")
+        return
+    for number in OUT_OF_USE_CELLS:
+        services.outage_start(
+            cell=Cell.objects.get(unit__facility=facility, number=number),
+            reason=Outage.Reason.REPAIR,
+            note="Water damage after a burst pipe",
+            starts_on=date(2026, 11, 1),
+            expected_back_on=date(2027, 1, 15),
+            actor=None,
+        )
+    places = list(
+        Place.objects.filter(cell__unit__facility=facility, cell__medical_observation=False)
+        .exclude(cell__number__in=OUT_OF_USE_CELLS)
+        .select_related("cell__unit")
+        .order_by("cell__unit__code", "cell__number", "number")
+    )
+    candidates = list(
+        Inmate.objects.filter(
+            judgments__sentence_type="fixed_term",
+            judgments__final_on__isnull=False,
+            expulsion_orders__final=True,
+            serious_mental_disorder=False,
+            specialist_treatment=False,
+        )
+        .exclude(nationalities__eu_eea=True)
+        .exclude(judgments__offence_categories__is_terrorism=True)
+        .distinct()
+        .order_by("case_number")
+        .prefetch_related("judgments")
+    )
+    released = 20
+    for n, inmate in enumerate(candidates[: PLACED + released]):
+        on = _arrival_day(n, PLACED + released)
+        judgment = inmate.judgments.all()[0]
+        placement = services.placement_admit(
+            inmate=inmate,
+            place=places[n],
+            on=on,
+            reason="Transfer decision (demo)",
+            expected_release_on=max(judgment.full_term_date, on + timedelta(days=30)),
+            actor=None,
+        )
+        if n % ((PLACED + released) // released) == 5 and released:
+            released -= 1
+            services.placement_release(
+                placement=placement,
+                on=on + timedelta(days=45),
+                end_reason=Placement.EndReason.DEPORTED,
+                reason="Deported at the end of the sentence (demo)",
+                actor=None,
+            )
+    free = [
+        place
+        for place in places
+        if not place.placements.filter(period__contains=REFERENCE_DAY).exists()
+    ]
+    waiting = candidates[PLACED + 20 : PLACED + 20 + RESERVED]
+    for place, inmate in zip(free, waiting, strict=False):
+        services.reservation_create(
+            inmate=inmate,
+            place=place,
+            arrival_on=date(2026, 12, 10),
+            reason="Seat on the December transport (demo)",
+            actor=None,
+        )
+    held = Placement.objects.filter(
+        place__cell__unit__facility=facility, period__contains=REFERENCE_DAY, kind="placement"
+    ).count()
+    out.write(f"Placements: {held} in place on {REFERENCE_DAY}, {len(waiting)} reserved\n")

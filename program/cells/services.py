@@ -375,10 +375,9 @@ def outage_start(
         Place.objects.filter(cell=cell) if cell is not None else Place.objects.filter(pk=place.pk)  # type: ignore[union-attr]
     )
     # The same lock admissions take, so nobody is admitted while the outage is being recorded.
-    list(
-        Agreement.objects.select_for_update(of=("self",))
-        .filter(facilities__units__cells__places__in=target_places)
-        .distinct()
+    target_cell_id = cell.pk if cell is not None else place.cell_id  # type: ignore[union-attr]
+    Agreement.objects.select_for_update(of=("self",)).get(
+        facilities__units__cells__pk=target_cell_id
     )
     busy = (
         Placement.objects.filter(

@@ -40,7 +40,7 @@ def test_the_demo_facility_holds_exactly_300_places_within_the_cpt_standards() -
     assert agreement.contracted_places == 300
     assert agreement.signed_on.isoformat() == "2022-04-26"
     assert (agreement.initial_term_years, agreement.extension_years) == (5, 5)
-    assert agreement.ramp_up_caps.get().places == 100
+    assert agreement.ramp_up_caps.order_by("effective_from").first().places == 100
     assert Place.objects.filter(cell__unit__facility__agreement=agreement).count() == 300
     assert set(Cell.objects.values_list("kind", flat=True)) == {"single", "shared"}
     for cell in Cell.objects.all():
@@ -76,3 +76,24 @@ def test_there_is_one_demo_user_per_role_who_can_sign_in(client) -> None:
         assert client.login(username=role.value, password=demo_password(role.value))
         assert demo_password(role.value) in out.getvalue()
     assert get_user_model().objects.get(username="admin").is_superuser
+
+
+@pytest.mark.django_db
+def test_the_demo_prison_is_running_with_about_250_inmates() -> None:
+    from datetime import date
+
+    from program.cells.demo import REFERENCE_DAY
+    from program.cells.models import Outage, Placement
+    from program.inmates.models import Inmate
+
+    demo_load(out=io.StringIO())
+    assert 380 <= Inmate.objects.count() <= 420
+    in_place = Placement.objects.filter(kind="placement", period__contains=REFERENCE_DAY).count()
+    assert 240 <= in_place <= 260
+    assert Placement.objects.filter(kind="reservation").count() == 10
+    assert Outage.objects.filter(cell__isnull=False, ended_on__isnull=True).count() == 2
+    # Some candidates are not eligible: EU nationals, a Danish dual national, life sentences.
+    assert Inmate.objects.filter(nationalities__eu_eea=True).exists()
+    assert Inmate.objects.filter(judgments__sentence_type="life").exists()
+    assert not Placement.objects.filter(place__cell__medical_observation=True).exists()
+    assert date(2026, 4, 1) <= Placement.objects.order_by("period").first().period.lower
