@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -95,3 +96,33 @@ def places_held_on(*, agreement: Agreement, on: date, ignore: Placement | None =
     if ignore is not None:
         held = held.exclude(pk=ignore.pk)
     return held.count()
+
+
+def occupied_place_days(*, agreement: Agreement, start: date, end: date) -> int:
+    """Inmate-nights in the agreement's places over [start, end), counted by PostgreSQL.
+
+    Each placement contributes the days its period shares with the window (range intersection);
+    reservations and cancelled rows hold no one and do not count. Finance reads this for the
+    cost of an occupied place-day.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT COALESCE(SUM(upper(shared) - lower(shared)), 0)
+            FROM (
+                SELECT p.period * daterange(%s, %s) AS shared
+                FROM cells_placement p
+                JOIN cells_place pl ON pl.id = p.place_id
+                JOIN cells_cell c ON c.id = pl.cell_id
+                JOIN cells_unit u ON u.id = c.unit_id
+                JOIN cells_facility f ON f.id = u.facility_id
+                WHERE f.agreement_id = %s
+                  AND p.kind = 'placement'
+                  AND p.period && daterange(%s, %s)
+            ) AS overlap
+            WHERE NOT isempty(shared)
+            """,
+            [start, end, agreement.pk, start, end],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0

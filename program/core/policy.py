@@ -78,6 +78,8 @@ ROUTES: dict[str, Access] = {
     "cells:facility-list": Access(roles=CELLS_READERS),
     "cells:facility-detail": Access(roles=CELLS_READERS),
     "finance:terms": Access(roles=FINANCE_READERS),
+    # --- finance pages (begin): owned by the finance work
+    # --- finance pages (end)
     # Inmates (pages)
     "inmates:list": Access(roles=INMATE_READERS),
     "inmates:detail": Access(roles=INMATE_READERS),
@@ -135,6 +137,8 @@ ROUTES: dict[str, Access] = {
     "api:placement-move": Access(roles=PLACEMENT_WRITERS, methods=FORM),
     "api:placement-release": Access(roles=PLACEMENT_WRITERS, methods=FORM),
     "api:placement-cancel": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    # --- finance API (begin): owned by the finance work
+    # --- finance API (end)
     "api:occupancy": Access(roles=OCCUPANCY_READERS),
     "api:roll": Access(roles=CELLS_READERS),
 }
