@@ -17,6 +17,7 @@ urlpatterns = [
     path("system/", core_views.system_status, name="system-status"),
     path("inmates/", include("program.inmates.urls")),
     path("programme/", include("program.cells.urls")),
+    path("cases/", include("transfers.urls")),
     path("finance/", include("finance.urls")),
     # The docs are a page (anonymous users are sent to log in); the schema is part of the API.
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),

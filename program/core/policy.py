@@ -80,6 +80,8 @@ ROUTES: dict[str, Access] = {
     "finance:terms": Access(roles=FINANCE_READERS),
     # --- finance pages (begin): owned by the finance work
     # --- finance pages (end)
+    # --- transfers pages (begin): owned by the transfers work
+    # --- transfers pages (end)
     # Inmates (pages)
     "inmates:list": Access(roles=INMATE_READERS),
     "inmates:detail": Access(roles=INMATE_READERS),
@@ -139,6 +141,8 @@ ROUTES: dict[str, Access] = {
     "api:placement-cancel": Access(roles=PLACEMENT_WRITERS, methods=FORM),
     # --- finance API (begin): owned by the finance work
     # --- finance API (end)
+    # --- transfers API (begin): owned by the transfers work
+    # --- transfers API (end)
     "api:occupancy": Access(roles=OCCUPANCY_READERS),
     "api:roll": Access(roles=CELLS_READERS),
 }
