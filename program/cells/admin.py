@@ -1,6 +1,16 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from program.cells.models import Agreement, Cell, Facility, Place, RampUpCap, Unit
+from program.cells.models import (
+    Agreement,
+    Cell,
+    Facility,
+    Outage,
+    Place,
+    Placement,
+    RampUpCap,
+    Unit,
+)
 
 
 class RampUpCapInline(admin.TabularInline):
@@ -38,3 +48,28 @@ class CellAdmin(admin.ModelAdmin):
     list_select_related = ["unit"]
     readonly_fields = ["cpt_capacity"]
     inlines = [PlaceInline]
+
+
+@admin.register(Outage)
+class OutageAdmin(admin.ModelAdmin):
+    list_display = ["cell", "place", "reason", "period", "expected_back_on", "ended_on"]
+    list_select_related = ["cell", "place__cell"]
+    list_filter = ["reason"]
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    """Read-only: placements change only through the services, which check every rule."""
+
+    list_display = ["inmate", "place", "kind", "period", "end_reason"]
+    list_select_related = ["inmate", "place__cell"]
+    list_filter = ["kind", "end_reason"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Placement | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Placement | None = None) -> bool:
+        return False
