@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from program.cells.models import Agreement, Cell, Facility, Placement, RampUpCap, Unit
@@ -126,3 +127,50 @@ def occupied_place_days(*, agreement: Agreement, start: date, end: date) -> int:
         )
         row = cursor.fetchone()
     return int(row[0]) if row else 0
+
+
+def hold_counts_on_change_days(
+    *, agreement: Agreement, period: DateRange, ignore: Placement | None = None
+) -> dict[date, int]:
+    """Places held (placed or reserved) on each day in `period` where the count or the cap can
+    change: the period's first day, each later start of another hold, each later ramp-up step.
+    One query for the counts, one for the steps."""
+    start = period.lower
+    steps = set(
+        RampUpCap.objects.filter(agreement=agreement, effective_from__gt=start)
+        .filter(Q(effective_from__lt=period.upper) if period.upper else Q())
+        .values_list("effective_from", flat=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH holds AS (
+                SELECT p.period
+                FROM cells_placement p
+                JOIN cells_place pl ON pl.id = p.place_id
+                JOIN cells_cell c ON c.id = pl.cell_id
+                JOIN cells_unit u ON u.id = c.unit_id
+                JOIN cells_facility f ON f.id = u.facility_id
+                WHERE f.agreement_id = %(agreement)s
+                  AND p.end_reason <> 'cancelled'
+                  AND p.id <> %(ignore)s
+                  AND p.period && %(period)s
+            ),
+            days AS (
+                SELECT %(start)s::date AS day
+                UNION SELECT lower(period) FROM holds WHERE lower(period) > %(start)s
+                UNION SELECT unnest(%(steps)s::date[])
+            )
+            SELECT days.day, count(holds.period)
+            FROM days LEFT JOIN holds ON holds.period @> days.day
+            GROUP BY days.day
+            """,
+            {
+                "agreement": agreement.pk,
+                "ignore": ignore.pk if ignore is not None else 0,
+                "period": period,
+                "start": start,
+                "steps": sorted(steps),
+            },
+        )
+        return dict(cursor.fetchall())

@@ -9,8 +9,8 @@ a write that slips past these checks is still refused, and reported as a conflic
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.postgres.fields.ranges import DateRange
 from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -67,22 +67,35 @@ def _lock_agreement(place: Place) -> Agreement:
 
 
 def _check_in_use(place: Place, on: date) -> None:
+    """The place must be in use from `on` on: an outage that starts later blocks it too, since a
+    placement or reservation is open-ended."""
     outage = (
-        Outage.objects.filter(Q(place=place) | Q(cell_id=place.cell_id), period__contains=on)
-        .order_by("-created_at")
+        Outage.objects.filter(
+            Q(place=place) | Q(cell_id=place.cell_id), period__overlap=DateRange(on, None)
+        )
+        .order_by("period")
         .first()
     )
-    if outage is not None:
-        back = outage.expected_back_on.isoformat() if outage.expected_back_on else _("unknown")
-        raise ConflictError(
-            _("Place %(place)s is out of use on %(date)s (%(reason)s; expected back %(back)s).")
-            % {
-                "place": place,
-                "date": on.isoformat(),
-                "reason": outage.get_reason_display(),
-                "back": back,
-            }
+    if outage is None:
+        return
+    back = outage.expected_back_on.isoformat() if outage.expected_back_on else _("unknown")
+    values = {
+        "place": place,
+        "date": on.isoformat(),
+        "start": outage.period.lower.isoformat(),
+        "reason": outage.get_reason_display(),
+        "back": back,
+    }
+    if outage.period.lower <= on:
+        message = _(
+            "Place %(place)s is out of use on %(date)s (%(reason)s; expected back %(back)s)."
         )
+    else:
+        message = _(
+            "Place %(place)s goes out of use on %(start)s (%(reason)s; expected back %(back)s); "
+            "choose another place."
+        )
+    raise ConflictError(message % values)
 
 
 def _check_free(place: Place, period: DateRange, *, ignore: Placement | None = None) -> None:
@@ -148,18 +161,24 @@ def _check_non_associations(
             )
 
 
-def _check_cap(agreement: Agreement, on: date, *, ignore: Placement | None = None) -> None:
-    cap = selectors.ramp_up_cap_on(agreement=agreement, on=on)
-    held = selectors.places_held_on(agreement=agreement, on=on, ignore=ignore)
-    if held >= cap:
-        raise ConflictError(
-            _(
-                "The agreement allows %(cap)s places on %(date)s and %(held)s are already "
-                "occupied or reserved."
+def _check_cap(agreement: Agreement, period: DateRange, *, ignore: Placement | None = None) -> None:
+    """Adding a hold over `period` must keep every day under the cap in force that day.
+
+    Holds only start on known days, so the count can rise only on the first day of the period,
+    on a day another hold starts, or where a ramp-up step lowers the cap: those days are checked.
+    """
+    days = selectors.hold_counts_on_change_days(agreement=agreement, period=period, ignore=ignore)
+    for day, held in sorted(days.items()):
+        cap = selectors.ramp_up_cap_on(agreement=agreement, on=day)
+        if held >= cap:
+            raise ConflictError(
+                _(
+                    "The agreement allows %(cap)s places on %(date)s and %(held)s are already "
+                    "occupied or reserved then."
+                )
+                % {"cap": cap, "date": day.isoformat(), "held": held},
+                details={"cap": cap, "held": held, "date": day.isoformat()},
             )
-            % {"cap": cap, "date": on.isoformat(), "held": held},
-            details={"cap": cap, "held": held},
-        )
 
 
 def _live_reservation(inmate: Inmate, on: date) -> Placement | None:
@@ -206,8 +225,9 @@ def placement_admit(
     _check_free(place, period, ignore=reservation)
     _check_attributes(inmate, place)
     _check_non_associations(inmate, place, period, ignore=reservation)
+    # Taking up a reservation early holds the place on days the reservation did not: check always.
+    _check_cap(agreement, period, ignore=reservation)
     if reservation is None:
-        _check_cap(agreement, on)
         placement = Placement(inmate=inmate, place=place, kind=Placement.Kind.PLACEMENT)
     else:
         placement = reservation
@@ -232,7 +252,7 @@ def reservation_create(
     _check_free(place, period)
     _check_attributes(inmate, place)
     _check_non_associations(inmate, place, period)
-    _check_cap(agreement, arrival_on)
+    _check_cap(agreement, period)
     reservation = Placement(
         inmate=inmate, place=place, kind=Placement.Kind.RESERVATION, period=period, reason=reason
     )

@@ -12,6 +12,7 @@ from program.core.roles import SYSTEM_ADMIN, Role
 READ = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_WRITE = READ | {"POST", "PUT", "PATCH", "DELETE"}
 FORM = READ | {"POST"}
+ACTION = frozenset({"POST"})  # API actions: nothing to read at their address
 
 EVERY_ROLE = frozenset({*Role.values, SYSTEM_ADMIN})
 PROGRAMME_READERS = frozenset(
@@ -134,11 +135,11 @@ ROUTES: dict[str, Access] = {
     "api:place-detail": Access(roles=CELLS_READERS),
     "api:placement-list": Access(roles=CELLS_READERS),
     "api:placement-detail": Access(roles=CELLS_READERS),
-    "api:placement-admit": Access(roles=PLACEMENT_WRITERS, methods=FORM),
-    "api:placement-reserve": Access(roles=PLACEMENT_WRITERS, methods=FORM),
-    "api:placement-move": Access(roles=PLACEMENT_WRITERS, methods=FORM),
-    "api:placement-release": Access(roles=PLACEMENT_WRITERS, methods=FORM),
-    "api:placement-cancel": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "api:placement-admit": Access(roles=PLACEMENT_WRITERS, methods=ACTION),
+    "api:placement-reserve": Access(roles=PLACEMENT_WRITERS, methods=ACTION),
+    "api:placement-move": Access(roles=PLACEMENT_WRITERS, methods=ACTION),
+    "api:placement-release": Access(roles=PLACEMENT_WRITERS, methods=ACTION),
+    "api:placement-cancel": Access(roles=PLACEMENT_WRITERS, methods=ACTION),
     # --- finance API (begin): owned by the finance work
     # --- finance API (end)
     # --- transfers API (begin): owned by the transfers work

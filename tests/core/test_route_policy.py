@@ -1,11 +1,21 @@
 """Every route is in the policy, and every role gets exactly what the policy gives it."""
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from program.cells import services
 from program.core.policy import ADMIN_NAMESPACE, ROUTES, access_for, is_api
 from program.core.roles import SYSTEM_ADMIN, Role
-from tests.factories import AgreementFactory, CellFactory, FacilityFactory, PricingTermsFactory
+from program.inmates.models import Inmate
+from tests.factories import (
+    AgreementFactory,
+    CellFactory,
+    FacilityFactory,
+    PlaceFactory,
+    PricingTermsFactory,
+)
 
 PERSONAS = [*Role.values, SYSTEM_ADMIN, "stranger"]
 
@@ -44,7 +54,42 @@ def route_args(db) -> dict[str, list[object]]:
     facility = FacilityFactory(agreement=agreement)
     cell = CellFactory(unit__facility=facility)
     terms = PricingTermsFactory(agreement=agreement)
+    place = PlaceFactory(cell=cell)
+    inmate = Inmate.objects.create(
+        case_number="KF-ROUTES",
+        name="Route Walker",
+        date_of_birth=date(1980, 1, 1),
+        sex="M",
+        security_level="low",
+        home_institution="Vestre Prison",
+    )
+    placement = services.placement_admit(
+        inmate=inmate, place=place, on=date(2027, 5, 3), reason="Routes", actor=None
+    )
+    outage = services.outage_start(
+        reason="repair",
+        starts_on=date(2027, 5, 3),
+        expected_back_on=None,
+        cell=CellFactory(unit=cell.unit),
+        actor=None,
+    )
     return {
+        "cells:unit-detail": [cell.unit_id],
+        "cells:place-admit": [place.pk],
+        "cells:place-reserve": [place.pk],
+        "cells:placement-move": [placement.pk],
+        "cells:placement-release": [placement.pk],
+        "cells:reservation-cancel": [placement.pk],
+        "cells:outage-start": [cell.pk],
+        "cells:outage-end": [outage.pk],
+        "api:place-detail": [place.pk],
+        "api:placement-detail": [placement.pk],
+        "api:placement-move": [placement.pk],
+        "api:placement-release": [placement.pk],
+        "api:placement-cancel": [placement.pk],
+        "inmates:detail": [inmate.pk],
+        "inmates:edit": [inmate.pk],
+        "api:inmate-detail": [inmate.pk],
         "cells:agreement-detail": [agreement.pk],
         "cells:facility-detail": [facility.pk],
         "api:agreement-detail": [agreement.pk],
