@@ -6,6 +6,7 @@ serious mental disorder), so that screening has something to refuse.
 """
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TextIO
 
@@ -66,43 +67,72 @@ COURTS = [
 OFFENCES = ["violence", "robbery", "drugs", "property", "fraud", "weapons", "sexual", "trafficking"]
 
 
-def _person(rng: random.Random, n: int) -> dict[str, object]:
+@dataclass(frozen=True)
+class _Person:
+    case_number: str
+    name: str
+    date_of_birth: date
+    nationality: str
+    dual_danish: bool
+    languages: list[str]
+    interpreter_needed: bool
+    readmits: str
+    security_level: str
+    serious_mental_disorder: bool
+    specialist_treatment: bool
+    minor_children_visiting: bool
+    home_institution: str
+
+
+@dataclass(frozen=True)
+class _Judgment:
+    court: str
+    judgment_date: date
+    final_on: date | None
+    sentence_type: str
+    length_days: int | None
+    remand_days: int
+    sentence_start: date
+    offences: list[str]
+
+
+def _person(rng: random.Random, n: int) -> _Person:
     ineligible_nationality = n % 25 == 7
     origin = rng.choice(INELIGIBLE_ORIGINS if ineligible_nationality else ORIGINS)
     code, languages, given, family = origin
     birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 38))
-    return {
-        "case_number": f"KF-{2021 + n % 5}-{10000 + n:05d}",
-        "name": f"{rng.choice(given)} {rng.choice(family)}",
-        "date_of_birth": birth,
-        "nationality": code,
-        "dual_danish": n % 67 == 3,
-        "languages": languages,
-        "interpreter_needed": "English" not in languages and rng.random() < 0.7,
-        "readmits": rng.choices(["yes", "unknown", "no"], weights=[70, 22, 8])[0],
-        "security_level": rng.choices(["low", "medium", "high"], weights=[55, 35, 10])[0],
-        "serious_mental_disorder": n % 41 == 5,
-        "specialist_treatment": n % 23 == 4,
-        "minor_children_visiting": n % 13 == 2,
-        "home_institution": rng.choice(INSTITUTIONS),
-    }
+    return _Person(
+        case_number=f"KF-{2021 + n % 5}-{10000 + n:05d}",
+        name=f"{rng.choice(given)} {rng.choice(family)}",
+        date_of_birth=birth,
+        nationality=code,
+        dual_danish=n % 67 == 3,
+        languages=languages,
+        interpreter_needed="English" not in languages and rng.random() < 0.7,
+        readmits=rng.choices(["yes", "unknown", "no"], weights=[70, 22, 8])[0],
+        security_level=rng.choices(["low", "medium", "high"], weights=[55, 35, 10])[0],
+        serious_mental_disorder=n % 41 == 5,
+        specialist_treatment=n % 23 == 4,
+        minor_children_visiting=n % 13 == 2,
+        home_institution=rng.choice(INSTITUTIONS),
+    )
 
 
-def _judgment(rng: random.Random, n: int) -> dict[str, object]:
+def _judgment(rng: random.Random, n: int) -> _Judgment:
     judged = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 1000))
     sentence_type = "life" if n % 97 == 11 else ("forvaring" if n % 53 == 9 else "fixed_term")
     length = rng.choice([540, 730, 900, 1095, 1460, 1825, 2190, 2920, 3650])
-    return {
-        "court": rng.choice(COURTS),
-        "judgment_date": judged,
+    return _Judgment(
+        court=rng.choice(COURTS),
+        judgment_date=judged,
         # A few judgments are still under appeal (not final): "almost eligible" for screening.
-        "final_on": None if n % 31 == 8 else judged + timedelta(days=rng.randrange(14, 90)),
-        "sentence_type": sentence_type,
-        "length_days": length if sentence_type == "fixed_term" else None,
-        "remand_days": rng.randrange(0, 180),
-        "sentence_start": judged - timedelta(days=rng.randrange(0, 120)),
-        "offences": ["terrorism"] if n % 71 == 13 else rng.sample(OFFENCES, k=rng.randint(1, 2)),
-    }
+        final_on=None if n % 31 == 8 else judged + timedelta(days=rng.randrange(14, 90)),
+        sentence_type=sentence_type,
+        length_days=length if sentence_type == "fixed_term" else None,
+        remand_days=rng.randrange(0, 180),
+        sentence_start=judged - timedelta(days=rng.randrange(0, 120)),
+        offences=["terrorism"] if n % 71 == 13 else rng.sample(OFFENCES, k=rng.randint(1, 2)),
+    )
 
 
 @register(order=30)
@@ -116,40 +146,40 @@ def load(out: TextIO) -> None:
     for n in range(COUNT):
         person = _person(rng, n)
         inmate = Inmate.objects.create(
-            case_number=person["case_number"],
-            name=person["name"],
-            date_of_birth=person["date_of_birth"],
+            case_number=person.case_number,
+            name=person.name,
+            date_of_birth=person.date_of_birth,
             sex=Inmate.Sex.MALE,
-            languages=person["languages"],
-            interpreter_needed=person["interpreter_needed"],
-            country_of_return=countries[str(person["nationality"])],
-            return_readmits=person["readmits"],
-            security_level=person["security_level"],
-            serious_mental_disorder=person["serious_mental_disorder"],
-            specialist_treatment=person["specialist_treatment"],
-            minor_children_visiting=person["minor_children_visiting"],
-            home_institution=person["home_institution"],
+            languages=person.languages,
+            interpreter_needed=person.interpreter_needed,
+            country_of_return=countries[person.nationality],
+            return_readmits=person.readmits,
+            security_level=person.security_level,
+            serious_mental_disorder=person.serious_mental_disorder,
+            specialist_treatment=person.specialist_treatment,
+            minor_children_visiting=person.minor_children_visiting,
+            home_institution=person.home_institution,
         )
-        nationalities = [countries[str(person["nationality"])]]
-        if person["dual_danish"]:
+        nationalities = [countries[person.nationality]]
+        if person.dual_danish:
             nationalities.append(countries["DK"])
         inmate.nationalities.set(nationalities)
         facts = _judgment(rng, n)
         judgment = Judgment.objects.create(
             inmate=inmate,
-            court=facts["court"],
-            judgment_date=facts["judgment_date"],
-            final_on=facts["final_on"],
-            sentence_type=facts["sentence_type"],
-            length_days=facts["length_days"],
-            remand_days=facts["remand_days"],
-            sentence_start=facts["sentence_start"],
+            court=facts.court,
+            judgment_date=facts.judgment_date,
+            final_on=facts.final_on,
+            sentence_type=facts.sentence_type,
+            length_days=facts.length_days,
+            remand_days=facts.remand_days,
+            sentence_start=facts.sentence_start,
         )
-        judgment.offence_categories.set([offences[code] for code in facts["offences"]])  # type: ignore[attr-defined]
+        judgment.offence_categories.set([offences[code] for code in facts.offences])
         if n % 19 != 6:  # a few have no expulsion order yet
             ExpulsionOrder.objects.create(
                 inmate=inmate,
-                ordered_on=facts["judgment_date"],  # type: ignore[misc]
+                ordered_on=facts.judgment_date,
                 final=n % 29 != 4,
                 entry_ban_permanent=n % 3 == 0,
                 entry_ban_years=None if n % 3 == 0 else 6,

@@ -1,5 +1,11 @@
-"""Filled by its own piece of work; included from program/api_urls.py."""
+"""Included from program/api_urls.py inside the "api" namespace: api:inmate-list, …"""
 
-from django.urls import URLPattern
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern] = []
+from program.inmates.api import views
+
+router = SimpleRouter()
+router.register("inmates", views.InmateViewSet, basename="inmate")
+router.register("non-associations", views.NonAssociationViewSet, basename="non-association")
+
+urlpatterns = router.urls

@@ -1,0 +1,227 @@
+"""Reads of the inmate registry, shaped for the pages and endpoints that show them.
+
+Every list of inmates starts from inmate_queryset(): the current release date and whether the
+inmate is placed today are annotations computed by PostgreSQL, so a page of 50 inmates costs the
+same few queries as a page of one.
+"""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OrderBy,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
+
+from program.cells.models import Placement
+from program.inmates.csv_import import InmateRow
+from program.inmates.models import Country, Inmate, Judgment, NonAssociation
+
+# Filter flags of the inmate list: each is a condition the inmate must meet (all that are chosen).
+FLAGS: dict[str, Q] = {
+    "interpreter": Q(interpreter_needed=True),
+    "medical": Q(serious_mental_disorder=True) | Q(specialist_treatment=True),
+    "children": Q(minor_children_visiting=True),
+}
+
+# Sort keys of the inmate list; each ends on the primary key so pages never overlap.
+ORDERINGS: dict[str, tuple[OrderBy, ...]] = {
+    "name": (F("name").asc(), F("case_number").asc(), F("pk").asc()),
+    "-name": (F("name").desc(), F("case_number").desc(), F("pk").desc()),
+    "case_number": (F("case_number").asc(), F("pk").asc()),
+    "-case_number": (F("case_number").desc(), F("pk").desc()),
+    "release_date": (F("release_date").asc(nulls_last=True), F("name").asc(), F("pk").asc()),
+    "-release_date": (F("release_date").desc(nulls_last=True), F("name").asc(), F("pk").asc()),
+}
+
+
+def _current_judgments() -> QuerySet[Judgment]:
+    # The latest judgment is the one in force; ties (same day) go to the one recorded last.
+    return Judgment.objects.filter(inmate=OuterRef("pk")).order_by("-judgment_date", "-pk")
+
+
+def inmate_queryset(*, today: date | None = None) -> QuerySet[Inmate]:
+    """All inmates with release_date (the current judgment's full-term date, None for life and
+    forvaring) and is_placed (in a place today), nationalities prefetched."""
+    today = today or timezone.localdate()
+    placed_today = Placement.objects.filter(
+        inmate=OuterRef("pk"), kind=Placement.Kind.PLACEMENT, period__contains=today
+    ).exclude(end_reason=Placement.EndReason.CANCELLED)
+    return (
+        Inmate.objects.select_related("country_of_return")
+        .prefetch_related(Prefetch("nationalities", queryset=Country.objects.order_by("code")))
+        .annotate(
+            release_date=Subquery(_current_judgments().values("full_term_date")[:1]),
+            is_placed=Exists(placed_today),
+        )
+    )
+
+
+def inmate_filter(
+    queryset: QuerySet[Inmate],
+    *,
+    search: str = "",
+    nationality: str = "",
+    institution: str = "",
+    release_from: date | None = None,
+    release_to: date | None = None,
+    flags: Collection[str] = (),
+    placed: bool | None = None,
+) -> QuerySet[Inmate]:
+    """Narrow an inmate_queryset(); the release window is inclusive at both ends."""
+    search = search.strip()
+    if search:
+        queryset = queryset.filter(Q(name__icontains=search) | Q(case_number__icontains=search))
+    if nationality:
+        queryset = queryset.filter(
+            Exists(
+                Inmate.nationalities.through.objects.filter(
+                    inmate_id=OuterRef("pk"), country_id=nationality.upper()
+                )
+            )
+        )
+    if institution:
+        queryset = queryset.filter(home_institution__iexact=institution.strip())
+    # release_date and is_placed are annotations of inmate_queryset(), hence the Q objects.
+    if release_from is not None:
+        queryset = queryset.filter(Q(release_date__gte=release_from))
+    if release_to is not None:
+        queryset = queryset.filter(Q(release_date__lte=release_to))
+    for flag in flags:
+        queryset = queryset.filter(FLAGS[flag])
+    if placed is not None:
+        queryset = queryset.filter(Q(is_placed=placed))
+    return queryset
+
+
+def inmate_list(
+    *,
+    search: str = "",
+    nationality: str = "",
+    institution: str = "",
+    release_from: date | None = None,
+    release_to: date | None = None,
+    flags: Collection[str] = (),
+    placed: bool | None = None,
+    order: str = "name",
+) -> QuerySet[Inmate]:
+    """The inmate list: filtered, annotated and sorted (an unknown sort key sorts by name)."""
+    queryset = inmate_filter(
+        inmate_queryset(),
+        search=search,
+        nationality=nationality,
+        institution=institution,
+        release_from=release_from,
+        release_to=release_to,
+        flags=flags,
+        placed=placed,
+    )
+    return queryset.order_by(*ORDERINGS.get(order, ORDERINGS["name"]))
+
+
+def inmate_detail_queryset() -> QuerySet[Inmate]:
+    """One inmate with everything the record page shows, in a fixed number of queries."""
+    return inmate_queryset().prefetch_related(
+        Prefetch(
+            "judgments",
+            queryset=Judgment.objects.prefetch_related("offence_categories").order_by(
+                "-judgment_date", "-pk"
+            ),
+        ),
+        "expulsion_orders",
+        Prefetch(
+            "placements",
+            queryset=Placement.objects.select_related("place__cell__unit__facility").order_by(
+                "-period"
+            ),
+        ),
+    )
+
+
+def non_association_queryset(*, today: date | None = None) -> QuerySet[NonAssociation]:
+    today = today or timezone.localdate()
+    return NonAssociation.objects.select_related("inmate_a", "inmate_b").annotate(
+        in_force=ExpressionWrapper(Q(active__contains=today), output_field=BooleanField())
+    )
+
+
+def non_associations_for(*, inmate: Inmate) -> QuerySet[NonAssociation]:
+    """The rules that keep this inmate apart from others, current and past, newest first."""
+    return (
+        non_association_queryset()
+        .filter(Q(inmate_a=inmate) | Q(inmate_b=inmate))
+        .order_by("-active", "-pk")
+    )
+
+
+def nationalities_in_use() -> QuerySet[Country]:
+    """The countries some inmate is a national of: the choices of the nationality filter."""
+    return Country.objects.filter(
+        Exists(Inmate.nationalities.through.objects.filter(country_id=OuterRef("pk")))
+    ).order_by("name")
+
+
+def home_institutions() -> list[str]:
+    """The Danish institutions inmates come from: the choices of the institution filter."""
+    return list(
+        Inmate.objects.order_by("home_institution")
+        .values_list("home_institution", flat=True)
+        .distinct()
+    )
+
+
+def country_codes() -> set[str]:
+    return set(Country.objects.values_list("code", flat=True))
+
+
+def inmate_by_case_number(*, case_number: str) -> Inmate | None:
+    return Inmate.objects.filter(case_number=case_number.strip()).first()
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing validated rows would do, row by row: "create", "update" or "unchanged"."""
+
+    actions: list[tuple[InmateRow, str]]
+
+    def _count(self, action: str) -> int:
+        return sum(1 for _row, a in self.actions if a == action)
+
+    @property
+    def to_create(self) -> int:
+        return self._count("create")
+
+    @property
+    def to_update(self) -> int:
+        return self._count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self._count("unchanged")
+
+
+def inmate_import_plan(*, rows: Sequence[InmateRow]) -> ImportPlan:
+    existing = {
+        inmate.case_number: inmate
+        for inmate in Inmate.objects.filter(
+            case_number__in=[row.case_number for row in rows]
+        ).prefetch_related("nationalities")
+    }
+    actions = []
+    for row in rows:
+        inmate = existing.get(row.case_number)
+        if inmate is None:
+            actions.append((row, "create"))
+        else:
+            actions.append((row, "update" if row.differs_from(inmate) else "unchanged"))
+    return ImportPlan(actions)

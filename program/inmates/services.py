@@ -1,0 +1,564 @@
+"""Writes to the inmate registry: inmates, judgments, expulsion orders, non-associations, imports.
+
+Each public service owns its transaction and refuses bad input with an ApplicationError whose
+details name the field, so pages, the API and the CSV import report the same thing the same way.
+PostgreSQL holds the rules across fields (the CHECK and exclusion constraints in models.py); a
+service saves inside a savepoint and turns the constraint that fired into a message a caseworker
+understands, attached to the field it is about.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypedDict, TypeVar, Unpack
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from program.core.errors import ApplicationError, ConflictError, NotFoundError
+from program.inmates.csv_import import InmateRow
+from program.inmates.models import (
+    Country,
+    ExpulsionOrder,
+    Inmate,
+    Judgment,
+    NonAssociation,
+    OffenceCategory,
+)
+
+# The field each named constraint is about, so its message lands next to that field.
+CONSTRAINT_FIELDS: dict[str, str] = {
+    "judgment_length_iff_fixed_term": "length_days",
+    "judgment_remand_below_length": "remand_days",
+    "judgment_final_after_judgment": "final_on",
+    "expulsion_ban_years_or_permanent": "entry_ban_years",
+    "expulsion_revoked_after_order": "revoked_on",
+    "nonassociation_ordered_pair": "other",
+    "nonassociation_no_overlap": "starts_on",
+}
+
+_M = TypeVar("_M", bound=models.Model)
+
+_UNIQUE_VIOLATION = "23505"
+_EXCLUSION_VIOLATION = "23P01"
+
+
+class PreconditionFailedError(ApplicationError):
+    """The row changed since the caller read it (a stale If-Match)."""
+
+    code = "precondition_failed"
+    http_status = 412
+
+
+class InmateFields(TypedDict, total=False):
+    case_number: str
+    name: str
+    date_of_birth: date
+    sex: str
+    nationalities: Iterable[Country]
+    languages: list[str]
+    interpreter_needed: bool
+    country_of_return: Country | None
+    return_readmits: str
+    security_level: str
+    serious_mental_disorder: bool
+    specialist_treatment: bool
+    minor_children_visiting: bool
+    home_institution: str
+
+
+class JudgmentFields(TypedDict, total=False):
+    court: str
+    judgment_date: date
+    final_on: date | None
+    sentence_type: str
+    length_days: int | None
+    remand_days: int
+    sentence_start: date
+    offence_categories: Iterable[OffenceCategory]
+
+
+class ExpulsionOrderFields(TypedDict, total=False):
+    ordered_on: date
+    final: bool
+    entry_ban_years: int | None
+    entry_ban_permanent: bool
+    revoked_on: date | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+
+def _constraint_message(model: type[models.Model], name: str) -> str | None:
+    for constraint in model._meta.constraints:
+        if constraint.name == name:
+            return str(constraint.get_violation_error_message())
+    return None
+
+
+def _integrity_error(error: IntegrityError, model: type[models.Model]) -> ApplicationError:
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    name = getattr(diag, "constraint_name", None) or ""
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(diag, "sqlstate", None) or ""
+    if sqlstate == _UNIQUE_VIOLATION and "case_number" in name:
+        return _duplicate_case_number()
+    message = _constraint_message(model, name)
+    if message is None:
+        return ConflictError(
+            _("The change clashes with another record."), details={"constraint": name}
+        )
+    details: dict[str, Any] = {"constraint": name}
+    field = CONSTRAINT_FIELDS.get(name)
+    if field:
+        details[field] = [message]
+    if sqlstate == _EXCLUSION_VIOLATION:
+        return ConflictError(message, details=details)
+    return ApplicationError(message, details=details)
+
+
+def _save(obj: models.Model, *, update_fields: list[str] | None = None) -> None:
+    """Save inside a savepoint; a broken constraint becomes a domain error naming its field."""
+    try:
+        with transaction.atomic():
+            obj.save(update_fields=update_fields)
+    except IntegrityError as error:
+        raise _integrity_error(error, type(obj)) from error
+
+
+def _invalid(error: ValidationError, model: type[models.Model]) -> ApplicationError:
+    details = {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
+    parts = []
+    for field, messages in details.items():
+        try:
+            label = str(getattr(model._meta.get_field(field), "verbose_name", field))
+        except FieldDoesNotExist:  # a form-wide key such as __all__
+            label = ""
+        parts.append(f"{label}: {messages[0]}" if label else messages[0])
+    return ApplicationError(
+        _("Some fields are not valid: %(problems)s") % {"problems": "; ".join(parts)},
+        details=details,
+    )
+
+
+def _clean_fields(obj: models.Model) -> None:
+    """Each field on its own (blank, length, choices, existing references). The rules across
+    fields are PostgreSQL's and are reported by _save."""
+    try:
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise _invalid(error, type(obj)) from error
+
+
+def _set_changed(obj: models.Model, values: dict[str, Any]) -> list[str]:
+    """Set the values that differ from the row; return the names of the fields that changed."""
+    changed = []
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        new = value.pk if isinstance(value, models.Model) else value
+        if getattr(obj, attname) != new:
+            setattr(obj, attname, new)
+            changed.append(name)
+    return changed
+
+
+def _pks(objs: Iterable[models.Model]) -> set[Any]:
+    return {obj.pk for obj in objs}
+
+
+def _lock(model: type[_M], pk: Any) -> _M:
+    try:
+        return model._default_manager.select_for_update(of=("self",)).get(pk=pk)
+    except ObjectDoesNotExist as error:
+        raise NotFoundError(
+            _("This %(thing)s no longer exists.") % {"thing": model._meta.verbose_name}
+        ) from error
+
+
+def _check_unchanged_since(obj: Inmate, unchanged_since: datetime | None) -> None:
+    if unchanged_since is not None and obj.updated_at != unchanged_since:
+        raise PreconditionFailedError(
+            _("Someone else changed this record after you read it. Reload it and try again.")
+        )
+
+
+# --- Inmates --------------------------------------------------------------------------------------
+
+
+def _duplicate_case_number() -> ApplicationError:
+    message = _("An inmate with this case number is already registered.")
+    return ApplicationError(message, details={"case_number": [message]})
+
+
+def _require_nationality(nationalities: list[Country]) -> None:
+    if not nationalities:
+        message = _("Give at least one nationality.")
+        raise ApplicationError(message, details={"nationalities": [message]})
+
+
+def _check_born(inmate: Inmate) -> None:
+    if inmate.date_of_birth and inmate.date_of_birth > timezone.localdate():
+        message = _("The date of birth cannot be in the future.")
+        raise ApplicationError(message, details={"date_of_birth": [message]})
+
+
+def _inmate_insert(values: dict[str, Any], *, check_case_number: bool = True) -> Inmate:
+    values = dict(values)
+    nationalities = list(values.pop("nationalities", []))
+    _require_nationality(nationalities)
+    inmate = Inmate(**values)
+    _clean_fields(inmate)
+    _check_born(inmate)
+    if check_case_number and Inmate.objects.filter(case_number=inmate.case_number).exists():
+        raise _duplicate_case_number()
+    _save(inmate)
+    inmate.nationalities.set(nationalities)
+    return inmate
+
+
+def _inmate_apply(inmate: Inmate, values: dict[str, Any]) -> bool:
+    """Write the values that differ; True when anything changed."""
+    values = dict(values)
+    nationalities = values.pop("nationalities", None)
+    changed = _set_changed(inmate, values)
+    nationalities_changed = False
+    if nationalities is not None:
+        nationalities = list(nationalities)
+        _require_nationality(nationalities)
+        nationalities_changed = _pks(nationalities) != _pks(inmate.nationalities.all())
+    if not changed and not nationalities_changed:
+        return False
+    _clean_fields(inmate)
+    _check_born(inmate)
+    if (
+        "case_number" in changed
+        and Inmate.objects.filter(case_number=inmate.case_number).exclude(pk=inmate.pk).exists()
+    ):
+        raise _duplicate_case_number()
+    # updated_at moves whenever the record does, nationalities included: it is the ETag.
+    _save(inmate, update_fields=[*changed, "updated_at"])
+    if nationalities_changed:
+        inmate.nationalities.set(nationalities)
+    return True
+
+
+@transaction.atomic
+def inmate_create(
+    *,
+    case_number: str,
+    name: str,
+    date_of_birth: date,
+    sex: str,
+    nationalities: Iterable[Country],
+    security_level: str,
+    home_institution: str,
+    languages: Sequence[str] = (),
+    interpreter_needed: bool = False,
+    country_of_return: Country | None = None,
+    return_readmits: str = Inmate.Readmission.UNKNOWN,
+    serious_mental_disorder: bool = False,
+    specialist_treatment: bool = False,
+    minor_children_visiting: bool = False,
+    actor: AbstractBaseUser | None,
+) -> Inmate:
+    """Register an inmate. The case number is unique; at least one nationality is required."""
+    return _inmate_insert(
+        {
+            "case_number": case_number.strip(),
+            "name": name.strip(),
+            "date_of_birth": date_of_birth,
+            "sex": sex,
+            "nationalities": nationalities,
+            "languages": list(languages),
+            "interpreter_needed": interpreter_needed,
+            "country_of_return": country_of_return,
+            "return_readmits": return_readmits,
+            "security_level": security_level,
+            "serious_mental_disorder": serious_mental_disorder,
+            "specialist_treatment": specialist_treatment,
+            "minor_children_visiting": minor_children_visiting,
+            "home_institution": home_institution.strip(),
+        }
+    )
+
+
+@transaction.atomic
+def inmate_update(
+    *,
+    inmate: Inmate,
+    actor: AbstractBaseUser | None,
+    unchanged_since: datetime | None = None,
+    **changes: Unpack[InmateFields],
+) -> Inmate:
+    """Change an inmate's record. Only fields that differ are written, so an update with the
+    current values is a no-op; with unchanged_since, a record changed meanwhile is refused (412)."""
+    locked = _lock(Inmate, inmate.pk)
+    _check_unchanged_since(locked, unchanged_since)
+    values: dict[str, Any] = dict(changes)
+    for key in ("case_number", "name", "home_institution"):
+        if isinstance(values.get(key), str):
+            values[key] = values[key].strip()
+    if "languages" in values:
+        values["languages"] = list(values["languages"])
+    _inmate_apply(locked, values)
+    return locked
+
+
+# --- Judgments ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def judgment_create(
+    *,
+    inmate: Inmate,
+    court: str,
+    judgment_date: date,
+    sentence_type: str,
+    sentence_start: date,
+    length_days: int | None = None,
+    remand_days: int = 0,
+    final_on: date | None = None,
+    offence_categories: Iterable[OffenceCategory] = (),
+    actor: AbstractBaseUser | None,
+) -> Judgment:
+    """Record a judgment. A fixed-term sentence has a length and the others none; remand is less
+    than the sentence; PostgreSQL computes the full-term and two-thirds dates."""
+    judgment = Judgment(
+        inmate=inmate,
+        court=court.strip(),
+        judgment_date=judgment_date,
+        final_on=final_on,
+        sentence_type=sentence_type,
+        length_days=length_days,
+        remand_days=remand_days,
+        sentence_start=sentence_start,
+    )
+    _clean_fields(judgment)
+    _save(judgment)  # the INSERT returns the generated dates
+    judgment.offence_categories.set(list(offence_categories))
+    return judgment
+
+
+@transaction.atomic
+def judgment_update(
+    *, judgment: Judgment, actor: AbstractBaseUser | None, **changes: Unpack[JudgmentFields]
+) -> Judgment:
+    """Change a judgment; the generated dates are read back from PostgreSQL afterwards."""
+    locked = _lock(Judgment, judgment.pk)
+    values: dict[str, Any] = dict(changes)
+    categories = values.pop("offence_categories", None)
+    if isinstance(values.get("court"), str):
+        values["court"] = values["court"].strip()
+    changed = _set_changed(locked, values)
+    if changed:
+        _clean_fields(locked)
+        _save(locked, update_fields=[*changed, "updated_at"])
+        # An UPDATE does not return generated columns: read the new dates.
+        locked.refresh_from_db(fields=["full_term_date", "two_thirds_date"])
+    if categories is not None:
+        categories = list(categories)
+        if _pks(categories) != _pks(locked.offence_categories.all()):
+            locked.offence_categories.set(categories)
+    return locked
+
+
+# --- Expulsion orders -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def expulsion_order_create(
+    *,
+    inmate: Inmate,
+    ordered_on: date,
+    final: bool = False,
+    entry_ban_years: int | None = None,
+    entry_ban_permanent: bool = False,
+    revoked_on: date | None = None,
+    actor: AbstractBaseUser | None,
+) -> ExpulsionOrder:
+    """Record an expulsion order: an entry ban is for some years or permanent, never both, and an
+    order is revoked no earlier than it was made."""
+    order = ExpulsionOrder(
+        inmate=inmate,
+        ordered_on=ordered_on,
+        final=final,
+        entry_ban_years=entry_ban_years,
+        entry_ban_permanent=entry_ban_permanent,
+        revoked_on=revoked_on,
+    )
+    _clean_fields(order)
+    _save(order)
+    return order
+
+
+@transaction.atomic
+def expulsion_order_update(
+    *,
+    expulsion_order: ExpulsionOrder,
+    actor: AbstractBaseUser | None,
+    **changes: Unpack[ExpulsionOrderFields],
+) -> ExpulsionOrder:
+    """Change an expulsion order (the same rules as when it was made)."""
+    locked = _lock(ExpulsionOrder, expulsion_order.pk)
+    changed = _set_changed(locked, dict(changes))
+    if changed:
+        _clean_fields(locked)
+        _save(locked, update_fields=[*changed, "updated_at"])
+    return locked
+
+
+# --- Non-associations -----------------------------------------------------------------------------
+
+
+def _period_text(period: DateRange) -> str:
+    start = period.lower.isoformat() if period.lower else "…"
+    if period.upper is None:
+        return _("from %(start)s until further notice") % {"start": start}
+    return _("from %(start)s to %(end)s") % {"start": start, "end": period.upper.isoformat()}
+
+
+@transaction.atomic
+def non_association_create(
+    *,
+    inmate: Inmate,
+    other: Inmate,
+    scope: str,
+    reason: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    actor: AbstractBaseUser | None,
+) -> NonAssociation:
+    """Keep two inmates apart in a cell, unit or facility for [starts_on, ends_on).
+
+    The pair is stored in one canonical order (lower id first), so a pair cannot be recorded
+    twice for overlapping periods whichever inmate the caller starts from."""
+    if inmate.pk == other.pk:
+        message = _("An inmate cannot be kept apart from themselves.")
+        raise ApplicationError(message, details={"other": [message]})
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("Give the reason these two must be kept apart.")
+        raise ApplicationError(message, details={"reason": [message]})
+    if ends_on is not None and ends_on <= starts_on:
+        message = _("The end date must be after the start date.")
+        raise ApplicationError(message, details={"ends_on": [message]})
+    first, second = sorted((inmate, other), key=lambda i: i.pk)
+    period = DateRange(starts_on, ends_on, "[)")
+    rule = NonAssociation(
+        inmate_a=first, inmate_b=second, scope=scope, reason=reason, active=period
+    )
+    _clean_fields(rule)
+    try:
+        _save(rule)
+    except ConflictError as error:
+        if error.details.get("constraint") != "nonassociation_no_overlap":
+            raise
+        clash = (
+            NonAssociation.objects.filter(inmate_a=first, inmate_b=second, active__overlap=period)
+            .order_by("active")
+            .first()
+        )
+        if clash is None:  # pragma: no cover - the clashing row was removed meanwhile
+            raise
+        message = _(
+            "These two inmates are already kept apart (%(scope)s, %(period)s). End that rule "
+            "first, or choose dates outside it."
+        ) % {"scope": clash.get_scope_display().lower(), "period": _period_text(clash.active)}
+        raise ConflictError(
+            message, details={**error.details, "starts_on": [message], "existing": clash.pk}
+        ) from error
+    return rule
+
+
+@transaction.atomic
+def non_association_end(
+    *, non_association: NonAssociation, ends_on: date, actor: AbstractBaseUser | None
+) -> NonAssociation:
+    """End a non-association: from ends_on the two may share again (the upper bound of `active`).
+
+    Ending on the day it already ends is a no-op; a rule that already ended before ends_on
+    cannot be extended this way (409); an end on or before the start is refused."""
+    rule = _lock(NonAssociation, non_association.pk)
+    start, end = rule.active.lower, rule.active.upper
+    if end == ends_on:
+        return rule
+    if end is not None and end < ends_on:
+        raise ConflictError(
+            _("This rule already ended on %(end)s.") % {"end": end.isoformat()},
+            details={"ends_on": [_("Already ended on %(end)s.") % {"end": end.isoformat()}]},
+        )
+    if start is not None and ends_on <= start:
+        message = _("The end date must be after the start date (%(start)s).") % {
+            "start": start.isoformat()
+        }
+        raise ApplicationError(message, details={"ends_on": [message]})
+    rule.active = DateRange(start, ends_on, "[)")
+    _save(rule, update_fields=["active", "updated_at"])
+    return rule
+
+
+# --- CSV import -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def inmates_import_csv(
+    *, rows: Sequence[InmateRow], actor: AbstractBaseUser | None
+) -> ImportResult:
+    """Create or update inmates from validated CSV rows, all or nothing.
+
+    Rows are matched on case number; an existing inmate is written only when a value differs, so
+    importing the same file twice changes nothing the second time."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.case_number in seen:
+            raise ApplicationError(
+                _("Row %(row)s: case number %(case)s is also on row %(first)s.")
+                % {"row": row.row, "case": row.case_number, "first": seen[row.case_number]},
+                details={"rows": {row.row: {"case_number": ["duplicate"]}}},
+            )
+        seen[row.case_number] = row.row
+    codes = {code for row in rows for code in row.country_codes()}
+    countries = Country.objects.in_bulk(list(codes))
+    missing = sorted(codes - set(countries))
+    if missing:
+        raise ApplicationError(
+            _("Unknown country codes: %(codes)s.") % {"codes": ", ".join(missing)},
+            details={"country_codes": missing},
+        )
+    # Lock the rows we may update, so a concurrent edit waits rather than being overwritten.
+    existing = {
+        inmate.case_number: inmate
+        for inmate in Inmate.objects.select_for_update(of=("self",))
+        .filter(case_number__in=list(seen))
+        .prefetch_related("nationalities")
+    }
+    created = updated = unchanged = 0
+    for row in rows:
+        values = row.model_values(countries)
+        try:
+            inmate = existing.get(row.case_number)
+            if inmate is None:
+                _inmate_insert(values, check_case_number=False)
+                created += 1
+            elif _inmate_apply(inmate, values):
+                updated += 1
+            else:
+                unchanged += 1
+        except ApplicationError as error:
+            raise ApplicationError(
+                _("Row %(row)s: %(problem)s") % {"row": row.row, "problem": error.message},
+                details={"rows": {row.row: error.details}},
+            ) from error
+    return ImportResult(created=created, updated=updated, unchanged=unchanged)

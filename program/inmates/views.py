@@ -1,0 +1,359 @@
+"""Inmate pages. Each view parses its input, calls a selector or a service, and renders.
+
+The route policy (program/core/policy.py) has already checked the role by the time a view runs.
+Messages never carry a name or case number: they travel in a cookie.
+"""
+
+import hashlib
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from program.core.errors import ApplicationError
+from program.core.policy import allows
+from program.core.roles import user_roles
+from program.inmates import csv_import, selectors, services
+from program.inmates.forms import (
+    ExpulsionOrderForm,
+    InmateFilterForm,
+    InmateForm,
+    InmateImportConfirmForm,
+    InmateImportForm,
+    JudgmentForm,
+    NonAssociationEndForm,
+    NonAssociationForm,
+)
+from program.inmates.models import ExpulsionOrder, Inmate, Judgment
+
+PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "inmates_import"
+SORTABLE_COLUMNS = [
+    ("name", gettext_lazy("Name")),
+    ("case_number", gettext_lazy("Case number")),
+    ("release_date", gettext_lazy("Release date")),
+]
+
+
+def _actor(request: HttpRequest) -> AbstractBaseUser:
+    # The route policy admits only signed-in users to these pages.
+    return cast(AbstractBaseUser, request.user)
+
+
+def _report(form: BaseForm, error: ApplicationError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's error next to each field it names, or above the form."""
+    aliases = aliases or {}
+    placed = False
+    for key, problems in error.details.items():
+        name = aliases.get(key, key)
+        if name in form.fields and isinstance(problems, list):
+            for problem in problems:
+                form.add_error(name, str(problem))
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def _permissions(request: HttpRequest) -> dict[str, bool]:
+    roles = user_roles(request.user)
+    return {
+        "can_edit": allows("inmates:edit", roles),
+        "can_keep_apart": allows("inmates:non-association-create", roles),
+        "can_import": allows("inmates:import", roles),
+    }
+
+
+def _sort_columns(order: str) -> list[dict[str, Any]]:
+    columns = []
+    for key, label in SORTABLE_COLUMNS:
+        if order == key:
+            direction, next_order = "ascending", f"-{key}"
+        elif order == f"-{key}":
+            direction, next_order = "descending", key
+        else:
+            direction, next_order = "", key
+        columns.append({"key": key, "label": label, "sort": direction, "next": next_order})
+    return columns
+
+
+def inmate_list(request: HttpRequest) -> HttpResponse:
+    form = InmateFilterForm(
+        request.GET or None,
+        nationalities=[(c.code, c.name) for c in selectors.nationalities_in_use()],
+        institutions=selectors.home_institutions(),
+    )
+    arguments: dict[str, Any] = {}
+    if form.is_bound:
+        # An invalid filter (a mistyped date) is shown with its error; the valid ones still apply.
+        form.is_valid()
+        arguments = form.selector_arguments()
+    order = arguments.get("order", "name")
+    paginator = Paginator(selectors.inmate_list(**arguments), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inmates/inmate_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "columns": _sort_columns(order),
+            "filtered": bool(
+                form.is_bound and any(v for k, v in arguments.items() if k != "order")
+            ),
+            **_permissions(request),
+        },
+    )
+
+
+def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inmate = get_object_or_404(selectors.inmate_detail_queryset(), pk=pk)
+    judgments = list(inmate.judgments.all())
+    return render(
+        request,
+        "inmates/inmate_detail.html",
+        {
+            "inmate": inmate,
+            "judgments": judgments,
+            "current_judgment": judgments[0] if judgments else None,
+            "non_associations": selectors.non_associations_for(inmate=inmate),
+            "today": timezone.localdate(),
+            **_permissions(request),
+        },
+    )
+
+
+def inmate_create(request: HttpRequest) -> HttpResponse:
+    form = InmateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inmate = services.inmate_create(actor=_actor(request), **form.cleaned_data)
+        except ApplicationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, _("The inmate was registered."))
+            return redirect("inmates:detail", pk=inmate.pk)
+    return render(request, "inmates/inmate_form.html", {"form": form, "inmate": None})
+
+
+def inmate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    inmate = get_object_or_404(Inmate, pk=pk)
+    heading = {"pk": inmate.pk, "label": str(inmate)}  # before the form changes the instance
+    form = InmateForm(request.POST or None, instance=inmate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inmate_update(inmate=inmate, actor=_actor(request), **form.cleaned_data)
+        except ApplicationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, _("The inmate's record was saved."))
+            return redirect("inmates:detail", pk=pk)
+    return render(request, "inmates/inmate_form.html", {"form": form, "inmate": heading})
+
+
+def _record_form(
+    request: HttpRequest, form: BaseForm, *, inmate: Inmate, title: str, submit: str
+) -> HttpResponse:
+    return render(
+        request,
+        "inmates/record_form.html",
+        {
+            "form": form,
+            "inmate": {"pk": inmate.pk, "label": str(inmate)},
+            "title": title,
+            "submit": submit,
+        },
+    )
+
+
+def judgment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    inmate = get_object_or_404(Inmate, pk=pk)
+    form = JudgmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.judgment_create(inmate=inmate, actor=_actor(request), **form.cleaned_data)
+        except ApplicationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, _("The judgment was recorded."))
+            return redirect(reverse("inmates:detail", args=[pk]) + "#judgments")
+    return _record_form(
+        request, form, inmate=inmate, title=_("New judgment"), submit=_("Record judgment")
+    )
+
+
+def judgment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    judgment = get_object_or_404(Judgment.objects.select_related("inmate"), pk=pk)
+    inmate = judgment.inmate
+    form = JudgmentForm(request.POST or None, instance=judgment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.judgment_update(judgment=judgment, actor=_actor(request), **form.cleaned_data)
+        except ApplicationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, _("The judgment was saved."))
+            return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#judgments")
+    return _record_form(
+        request, form, inmate=inmate, title=_("Edit judgment"), submit=_("Save judgment")
+    )
+
+
+def expulsion_create(request: HttpRequest, pk: int) -> HttpResponse:
+    inmate = get_object_or_404(Inmate, pk=pk)
+    form = ExpulsionOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expulsion_order_create(
+                inmate=inmate, actor=_actor(request), **form.cleaned_data
+            )
+        except ApplicationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, _("The expulsion order was recorded."))
+            return redirect(reverse("inmates:detail", args=[pk]) + "#expulsion")
+    return _record_form(
+        request,
+        form,
+        inmate=inmate,
+        title=_("New expulsion order"),
+        submit=_("Record expulsion order"),
+    )
+
+
+def expulsion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(ExpulsionOrder.objects.select_related("inmate"), pk=pk)
+    inmate = order.inmate
+    form = ExpulsionOrderForm(request.POST or None, instance=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expulsion_order_update(
+                expulsion_order=order, actor=_actor(request), **form.cleaned_data
+            )
+        except ApplicationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, _("The expulsion order was saved."))
+            return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#expulsion")
+    return _record_form(
+        request,
+        form,
+        inmate=inmate,
+        title=_("Edit expulsion order"),
+        submit=_("Save expulsion order"),
+    )
+
+
+def non_association_create(request: HttpRequest, pk: int) -> HttpResponse:
+    inmate = get_object_or_404(Inmate, pk=pk)
+    form = NonAssociationForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.non_association_create(
+                inmate=inmate,
+                other=cast(Inmate, form.other),  # found by clean_other_case_number
+                scope=form.cleaned_data["scope"],
+                reason=form.cleaned_data["reason"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                actor=_actor(request),
+            )
+        except ApplicationError as error:
+            _report(form, error, aliases={"other": "other_case_number"})
+        else:
+            messages.success(request, _("The two inmates will be kept apart."))
+            return redirect(reverse("inmates:detail", args=[pk]) + "#non-associations")
+    return _record_form(
+        request,
+        form,
+        inmate=inmate,
+        title=_("Keep apart from another inmate"),
+        submit=_("Keep apart"),
+    )
+
+
+def non_association_end(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(selectors.non_association_queryset(), pk=pk)
+    # Return to the record the user came from: either inmate of the pair.
+    requested = request.POST.get("inmate") or request.GET.get("inmate") or ""
+    inmate = rule.inmate_b if requested == str(rule.inmate_b_id) else rule.inmate_a
+    form = NonAssociationEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.non_association_end(
+                non_association=rule,
+                ends_on=form.cleaned_data["ends_on"],
+                actor=_actor(request),
+            )
+        except ApplicationError as error:
+            _report(form, error)
+        else:
+            messages.success(request, _("The non-association was ended."))
+            return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#non-associations")
+    return render(
+        request,
+        "inmates/non_association_end.html",
+        {"form": form, "rule": rule, "inmate": inmate},
+    )
+
+
+def inmate_import(request: HttpRequest) -> HttpResponse:
+    """Step 1 (upload) shows every problem, or a preview; step 2 (confirm) imports.
+
+    The validated rows wait in the server-side session between the steps, under the SHA-256 of
+    the file the user saw previewed; confirming imports exactly those rows, then drops them.
+    """
+    if request.method == "POST" and "cancel" in request.POST:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return redirect("inmates:import")
+    if request.method == "POST" and "digest" in request.POST:
+        return _import_confirm(request)
+    form = InmateImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "columns": csv_import.COLUMNS}
+    if request.method == "POST" and form.is_valid():
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        data = form.cleaned_data["file"].read()
+        parsed = csv_import.parse(data, known_countries=selectors.country_codes())
+        context["parsed"] = parsed
+        if parsed.ok:
+            digest = hashlib.sha256(data).hexdigest()
+            request.session[IMPORT_SESSION_KEY] = {
+                "digest": digest,
+                "rows": [row.to_json() for row in parsed.rows],
+            }
+            context["plan"] = selectors.inmate_import_plan(rows=parsed.rows)
+            context["confirm_form"] = InmateImportConfirmForm(initial={"digest": digest})
+    return render(request, "inmates/import.html", context)
+
+
+def _import_confirm(request: HttpRequest) -> HttpResponse:
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    form = InmateImportConfirmForm(request.POST)
+    if not stored or not form.is_valid() or form.cleaned_data["digest"] != stored["digest"]:
+        messages.error(request, _("That preview is no longer available; upload the file again."))
+        return redirect("inmates:import")
+    rows = [csv_import.InmateRow.from_json(row) for row in stored["rows"]]
+    try:
+        result = services.inmates_import_csv(rows=rows, actor=_actor(request))
+    except ApplicationError as error:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return render(
+            request,
+            "inmates/import.html",
+            {"form": InmateImportForm(), "columns": csv_import.COLUMNS, "import_error": error},
+        )
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    messages.success(
+        request,
+        _("Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    return redirect("inmates:list")
