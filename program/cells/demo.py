@@ -8,6 +8,7 @@ three units of 40 single cells and 30 shared two-person cells, every cell within
 
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import TextIO
 
 from program.cells.models import (
@@ -102,7 +103,7 @@ def _arrival_day(n: int, total: int) -> date:
     """Arrivals spread over each ramp-up step, never more than the step's cap allows."""
     steps = [*RAMP_UP, (REFERENCE_DAY, 0)]
     start = 0
-    for (begins, cap), (ends, _next) in zip(steps, steps[1:], strict=False):
+    for (begins, cap), (ends, _next) in pairwise(steps):
         batch = min(cap - start - 5, total - start) if ends != REFERENCE_DAY else total - start
         if n < start + batch:
             span = (ends - begins).days - 1
