@@ -1,10 +1,16 @@
-"""What an agreement costs: pricing terms and the separate aid stream (schedules and tranches follow
-with the finance issue). Money is Decimal with its currency, never a float."""
+"""What an agreement costs and what is paid: pricing terms, the separate aid stream, the payment
+schedule's tranches with their release conditions, approvals, payments and timeline.
+
+Money is Decimal with its currency, never a float. The invariants that matter (amounts positive, the
+approver never the preparer, one payment per tranche, bank references unique) are PostgreSQL
+constraints; the services turn their refusals into messages.
+"""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from program.cells.models import Agreement
@@ -27,8 +33,17 @@ class PricingTerms(TimeStampedModel):
     annual_fee = models.DecimalField(
         _("annual fee"), null=True, blank=True, max_digits=14, decimal_places=2
     )
+    # With the fixed-annual model this is the comparison price the cost report uses (the
+    # Sweden–Tartu EUR 8,500 per inmate-month), not a price that is charged.
     per_inmate_month_fee = models.DecimalField(
-        _("price per inmate-month"), null=True, blank=True, max_digits=14, decimal_places=2
+        _("price per inmate-month"),
+        null=True,
+        blank=True,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_(
+            "With a fixed annual fee: the comparison price per inmate-month for the cost report."
+        ),
     )
     start_fee = models.DecimalField(
         _("one-off start fee"), null=True, blank=True, max_digits=14, decimal_places=2
@@ -108,3 +123,289 @@ class AidStream(TimeStampedModel):
     @property
     def total_amount(self) -> Decimal:
         return self.annual_amount * self.years
+
+
+class Tranche(TimeStampedModel):
+    """One instalment of the payment schedule: rent for a period, the start fee, or aid."""
+
+    class Stream(models.TextChoices):
+        RENT = "rent", _("Rent")
+        START_FEE = "start_fee", _("Start fee")
+        AID = "aid", _("Aid")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DUE = "due", _("Due")
+        INVOICED = "invoiced", _("Invoiced")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+        OVERDUE = "overdue", _("Overdue")
+        DISPUTED = "disputed", _("Disputed")
+        WITHHELD = "withheld", _("Withheld")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("agreement")
+    )
+    stream = models.CharField(_("stream"), max_length=12, choices=Stream.choices)
+    aid_stream = models.ForeignKey(
+        AidStream,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tranches",
+        verbose_name=_("aid stream"),
+    )
+    # The half-open period [period_start, period_end) the tranche pays for; none for the start fee.
+    period_start = models.DateField(_("period starts"), null=True, blank=True)
+    period_end = models.DateField(_("period ends (exclusive)"), null=True, blank=True)
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    # Bumped on every status move; the compare-and-set of the services checks it.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prepared by"),
+    )
+    invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
+    invoiced_on = models.DateField(_("invoiced on"), null=True, blank=True)
+    # Each invoice opens a new approval round; a rejection sends the tranche back for another.
+    approval_round = models.PositiveSmallIntegerField(_("approval round"), default=0)
+    # Why a tranche is disputed or withheld, and who decided it.
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        ordering = ["due_on", "stream", "id"]
+        indexes = [
+            # The daily job and the schedule page select by status and due date.
+            models.Index(fields=["status", "due_on"], name="tranche_status_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="tranche_currency_iso"
+            ),
+            models.CheckConstraint(
+                condition=Q(stream="aid", aid_stream__isnull=False)
+                | (~Q(stream="aid") & Q(aid_stream__isnull=True)),
+                name="tranche_aid_has_its_stream",
+            ),
+            models.CheckConstraint(
+                condition=Q(stream="start_fee", period_start__isnull=True, period_end__isnull=True)
+                | Q(
+                    ~Q(stream="start_fee"),
+                    period_start__isnull=False,
+                    period_end__gt=F("period_start"),
+                ),
+                name="tranche_period_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["disputed", "withheld"])
+                | (~Q(reason="") & Q(decided_by__isnull=False)),
+                name="tranche_side_states_have_reason",
+            ),
+            # One tranche per stream and period, so regenerating can find what it made before.
+            models.UniqueConstraint(
+                fields=["agreement", "stream", "aid_stream", "period_start"],
+                nulls_distinct=False,
+                name="tranche_unique_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stream_display()} {self.due_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("finance:tranche-detail", args=[self.pk])
+
+
+class TrancheCondition(TimeStampedModel):
+    """A release condition: the tranche cannot fall due until each is met with evidence."""
+
+    class Kind(models.TextChoices):
+        FACILITY_READY = "facility_ready", _("Facility ready")
+        INSPECTION_CLOSED = "inspection_closed", _("Inspection findings closed")
+        OCCUPANCY_MATCHED = "occupancy_matched", _("Occupancy statement matched")
+
+    tranche = models.ForeignKey(
+        Tranche, on_delete=models.CASCADE, related_name="conditions", verbose_name=_("tranche")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    # The named person who signed the condition off (may be outside the system, e.g. Kosovo's
+    # correctional service); the user who recorded it is met_by.
+    signed_off_by = models.CharField(_("signed off by"), max_length=200, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="finance/evidence/%Y/%m/", blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("release condition")
+        verbose_name_plural = _("release conditions")
+        ordering = ["tranche", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["tranche", "kind"], name="condition_unique_kind"),
+            models.CheckConstraint(
+                condition=Q(met_at__isnull=True, met_by__isnull=True, evidence="")
+                | Q(
+                    ~Q(evidence=""),
+                    ~Q(signed_off_by=""),
+                    met_at__isnull=False,
+                    met_by__isnull=False,
+                ),
+                name="condition_met_with_evidence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_met(self) -> bool:
+        return self.met_at is not None
+
+
+class TrancheApproval(models.Model):
+    """One approval or rejection, kept with its comment; never changed afterwards."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+
+    tranche = models.ForeignKey(
+        Tranche, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("tranche")
+    )
+    round = models.PositiveSmallIntegerField(_("approval round"))
+    level = models.PositiveSmallIntegerField(_("level"))
+    decision = models.CharField(_("decision"), max_length=7, choices=Decision.choices)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approver"),
+    )
+    # A copy of the tranche's preparer, so a CHECK can compare the two on this row; a trigger
+    # (migration 0002) refuses a copy that differs from the tranche.
+    preparer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("preparer"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(approver=F("preparer")), name="approval_four_eyes"),
+            models.CheckConstraint(condition=Q(level__in=[1, 2]), name="approval_level_1_or_2"),
+            # A level is approved once per round, and one person approves at one level only.
+            models.UniqueConstraint(
+                fields=["tranche", "round", "level"],
+                condition=Q(decision="approve"),
+                name="approval_one_per_level",
+            ),
+            models.UniqueConstraint(
+                fields=["tranche", "round", "approver"],
+                condition=Q(decision="approve"),
+                name="approval_one_level_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.level})"
+
+
+class Payment(TimeStampedModel):
+    """The money leaving Denmark for one tranche, in EUR and in DKK at the day's rate."""
+
+    tranche = models.OneToOneField(
+        Tranche, on_delete=models.PROTECT, related_name="payment", verbose_name=_("tranche")
+    )
+    paid_on = models.DateField(_("paid on"))
+    bank_reference = models.CharField(_("bank reference"), max_length=100, unique=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    eur_dkk_rate = models.DecimalField(_("EUR/DKK rate"), max_digits=10, decimal_places=6)
+    amount_dkk = models.DecimalField(_("amount (DKK)"), max_digits=16, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_dkk__gt=0, eur_dkk_rate__gt=0), name="payment_dkk_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(bank_reference=""), name="payment_bank_reference_given"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.bank_reference
+
+
+class TrancheEvent(models.Model):
+    """The tranche's timeline: every status move and decision, who made it and when."""
+
+    tranche = models.ForeignKey(
+        Tranche, on_delete=models.CASCADE, related_name="events", verbose_name=_("tranche")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(_("from"), max_length=10, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, blank=True)
+    text = models.CharField(_("what happened"), max_length=300)
+
+    class Meta:
+        verbose_name = _("tranche event")
+        verbose_name_plural = _("tranche events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.text
