@@ -1,1 +1,434 @@
-"""Transfer cases, eligibility screenings, documents and transport (filled by their issue)."""
+"""Transfer cases, their timeline, eligibility screenings, documents and transport batches.
+
+A case moves through the states of DESIGN §5 only by the services in transfers/services.py, each
+move a compare-and-set on (pk, state, version). The timeline (CaseEvent) is append-only: rows are
+added, never changed. Reason codes and eligibility parameters are data, kept with their history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from program.core.models import TimeStampedModel
+
+
+class ReasonCode(models.Model):
+    """A coded reason for a withdrawal, a rejection, a return or a refusal at the gate."""
+
+    class AppliesTo(models.TextChoices):
+        WITHDRAWAL = "withdrawal", _("Withdrawal")
+        REJECTION = "rejection", _("Rejection")
+        RETURN = "return", _("Return to Denmark")
+
+    code = models.CharField(_("code"), max_length=40, primary_key=True)
+    label = models.CharField(_("label"), max_length=200)
+    applies_to = models.CharField(_("applies to"), max_length=20, choices=AppliesTo.choices)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("reason code")
+        verbose_name_plural = _("reason codes")
+        ordering = ["applies_to", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class TransferCase(TimeStampedModel):
+    class State(models.TextChoices):
+        IDENTIFIED = "identified", _("Identified")
+        SCREENING = "screening", _("Screening")
+        ELIGIBLE = "eligible", _("Eligible")
+        INELIGIBLE = "ineligible", _("Ineligible")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
+        PROPOSED = "proposed", _("Proposed")
+        HOST_REVIEW = "host_review", _("Host review")
+        DECIDED_TRANSFER = "decided_transfer", _("Decided: transfer")
+        DECIDED_NO_TRANSFER = "decided_no_transfer", _("Decided: no transfer")
+        NOTIFIED = "notified", _("Notified")
+        UNDER_APPEAL = "under_appeal", _("Under appeal")
+        SCHEDULED = "scheduled", _("Scheduled")
+        IN_TRANSIT = "in_transit", _("In transit")
+        ADMITTED = "admitted", _("Admitted")
+        SERVING = "serving", _("Serving")
+        RETURN_PENDING = "return_pending", _("Return pending")
+        RETURNED = "returned", _("Returned to Denmark")
+        RELEASE_PREP = "release_prep", _("Release preparation")
+        DEPORTED = "deported", _("Deported")
+        RELEASED_NOT_REMOVABLE = "released_not_removable", _("Released, not removable")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class AppealOutcome(models.TextChoices):
+        UPHELD = "upheld", _("Upheld (no transfer)")
+        REJECTED = "rejected", _("Rejected (transfer stands)")
+
+    inmate = models.ForeignKey(
+        "inmates.Inmate",
+        on_delete=models.PROTECT,
+        related_name="transfer_cases",
+        verbose_name=_("inmate"),
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="transfer_cases",
+        verbose_name=_("caseworker"),
+    )
+    state = models.CharField(
+        _("state"), max_length=30, choices=State.choices, default=State.IDENTIFIED
+    )
+    # Bumped by every state change: the compare-and-set token and the API's ETag.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Notification and appeal (DESIGN §5; the deadline is notified_on + a configurable number).
+    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    notification_language = models.CharField(_("notification language"), max_length=50, blank=True)
+    appeal_deadline = models.DateField(_("appeal deadline"), null=True, blank=True)
+    appeal_lodged_on = models.DateField(_("appeal lodged on"), null=True, blank=True)
+    appeal_outcome = models.CharField(
+        _("appeal outcome"), max_length=10, choices=AppealOutcome.choices, blank=True
+    )
+    appeal_decided_on = models.DateField(_("appeal decided on"), null=True, blank=True)
+    # The stay in Gjilan.
+    placement = models.ForeignKey(
+        "cells.Placement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("place reservation or placement"),
+    )
+    review_due_on = models.DateField(_("periodic review due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer case")
+        verbose_name_plural = _("transfer cases")
+        ordering = ["-created_at"]
+        constraints = [
+            # DESIGN §4.4: at most one open case per inmate, whoever writes.
+            models.UniqueConstraint(
+                fields=["inmate"],
+                condition=Q(closed_at__isnull=True),
+                name="transfercase_one_open_per_inmate",
+                violation_error_message=_("This inmate already has an open transfer case."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True)
+                | Q(
+                    state__in=[
+                        "decided_no_transfer",
+                        "returned",
+                        "deported",
+                        "released_not_removable",
+                        "withdrawn",
+                    ]
+                ),
+                name="transfercase_closed_only_in_final_state",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="transfercase_version_pos"),
+        ]
+        indexes = [
+            # The worklist: my open cases by state.
+            models.Index(fields=["caseworker", "state"], name="transfercase_worker_state"),
+            models.Index(fields=["appeal_deadline"], name="transfercase_appeal_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("transfers:case-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CaseEvent(models.Model):
+    """One entry on a case's timeline. Never updated: a correction is a new event."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Case opened")
+        TRANSITION = "transition", _("State changed")
+        SCREENING = "screening", _("Screened")
+        OUTCOME_CHANGED = "outcome_changed", _("Eligibility outcome changed")
+        OPINION = "opinion", _("Inmate's opinion recorded")
+        DECISION = "decision", _("Decision recorded")
+        NOTIFICATION = "notification", _("Notified")
+        APPEAL = "appeal", _("Appeal")
+        DOCUMENT = "document", _("Document uploaded")
+        SCHEDULED = "scheduled", _("Booked on a transport")
+        REMINDER = "reminder", _("Deadline reminder")
+        NOTE = "note", _("Note")
+
+    case = models.ForeignKey(
+        TransferCase, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    from_state = models.CharField(_("from state"), max_length=30, blank=True)
+    to_state = models.CharField(_("to state"), max_length=30, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason_code = models.ForeignKey(
+        ReasonCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reason"),
+    )
+    text = models.TextField(_("text"), blank=True)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    # Set by jobs that may run twice (the nightly sweep, reminders): the same fact is one row.
+    dedupe_key = models.CharField(_("idempotency key"), max_length=120, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["case", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="caseevent_once_per_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class EligibilityRuleParameter(models.Model):
+    """One value of a rule parameter or case setting; a change is a new row, so history stays."""
+
+    name = models.CharField(_("name"), max_length=60)
+    value = models.JSONField(_("value"))
+    reason = models.CharField(_("why changed"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eligibility parameter")
+        verbose_name_plural = _("eligibility parameters")
+        ordering = ["name", "-changed_at", "-id"]
+        indexes = [models.Index(fields=["name", "-id"], name="eligparam_name_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value!r}"
+
+
+class Screening(models.Model):
+    """An evaluation of the rules for one inmate (and their case, if open), kept for appeal."""
+
+    class Outcome(models.TextChoices):
+        ELIGIBLE = "eligible", _("Eligible")
+        INELIGIBLE = "ineligible", _("Ineligible")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
+
+    inmate = models.ForeignKey(
+        "inmates.Inmate", on_delete=models.CASCADE, related_name="screenings"
+    )
+    case = models.ForeignKey(
+        TransferCase, on_delete=models.CASCADE, null=True, blank=True, related_name="screenings"
+    )
+    screened_on = models.DateField(_("screened on"))
+    rule_set_version = models.CharField(_("rule set version"), max_length=40)
+    inputs = models.JSONField(_("inputs"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # [{"id": "E3", "outcome": "pass|fail|review", "reason": "…", "version": 1}, …]
+    results = models.JSONField(_("rule results"))
+    # Same outcome and same per-rule outcomes → same fingerprint: the sweep stores only changes.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    eligible_from = models.DateField(
+        _("eligible from"),
+        null=True,
+        blank=True,
+        help_text=_("Fails only on a date that will pass: the day it becomes eligible."),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # "The latest screening per inmate" (DISTINCT ON inmate ORDER BY -id).
+            models.Index(fields=["inmate", "-id"], name="screening_inmate_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.screened_on:%Y-%m-%d}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        TRANSFER = "transfer", _("Transfer")
+        NO_TRANSFER = "no_transfer", _("No transfer")
+
+    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    authority = models.CharField(_("deciding authority"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    decided_on = models.DateField(_("decided on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["case", "-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.decided_on:%Y-%m-%d})"
+
+
+class InmateOpinion(models.Model):
+    """The inmate's view of the transfer (E18): recorded before a decision; consent not needed."""
+
+    class Stance(models.TextChoices):
+        AGREES = "agrees", _("Agrees")
+        OBJECTS = "objects", _("Objects")
+        NO_VIEW = "no_view", _("Gave no view")
+
+    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="opinions")
+    stance = models.CharField(_("stance"), max_length=10, choices=Stance.choices)
+    statement = models.TextField(_("statement"), blank=True)
+    heard_on = models.DateField(_("heard on"))
+    language = models.CharField(_("language"), max_length=50)
+    interpreter_used = models.BooleanField(_("interpreter used"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inmate's opinion")
+        verbose_name_plural = _("inmate's opinions")
+        ordering = ["case", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()} ({self.heard_on:%Y-%m-%d})"
+
+
+def _document_path(instance: "Document", filename: str) -> str:
+    # The stored name never carries the uploader's file name (it may hold a person's name).
+    return (
+        f"transfers/{instance.case_id}/{instance.kind}-v{instance.version}-{instance.sha256[:16]}"
+    )
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        JUDGMENT = "judgment", _("Judgment")
+        EXPULSION_ORDER = "expulsion_order", _("Expulsion order")
+        MEDICAL_FITNESS = "medical_fitness", _("Medical fitness")
+        OPINION_RECORD = "opinion_record", _("Record of the inmate's opinion")
+        DECISION_LETTER = "decision_letter", _("Decision letter")
+        NOTIFICATION_RECEIPT = "notification_receipt", _("Notification receipt")
+        TRANSPORT_MANIFEST = "transport_manifest", _("Transport manifest")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["case", "kind", "-version"]
+        constraints = [
+            # A new version is a new row; the old one stays (and its file).
+            models.UniqueConstraint(
+                fields=["case", "kind", "version"], name="document_one_row_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class TransportBatch(TimeStampedModel):
+    class Direction(models.TextChoices):
+        TO_HOST = "dk_xk", _("Denmark → Kosovo")
+        TO_DENMARK = "xk_dk", _("Kosovo → Denmark")
+
+    departs_on = models.DateField(_("departs on"))
+    direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    escort = models.TextField(_("escort"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cases = models.ManyToManyField(
+        TransferCase, through="ManifestEntry", related_name="transport_batches"
+    )
+
+    class Meta:
+        verbose_name = _("transport batch")
+        verbose_name_plural = _("transport batches")
+        ordering = ["departs_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(seats__gt=0), name="transportbatch_seats_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.departs_on:%Y-%m-%d} {self.get_direction_display()}"
+
+
+class ManifestEntry(models.Model):
+    """A case's seat on a batch, with the place reserved for it at Gjilan."""
+
+    batch = models.ForeignKey(TransportBatch, on_delete=models.CASCADE, related_name="manifest")
+    case = models.ForeignKey(TransferCase, on_delete=models.PROTECT, related_name="manifest")
+    placement = models.ForeignKey(
+        "cells.Placement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("manifest entry")
+        verbose_name_plural = _("manifest entries")
+        ordering = ["batch", "added_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(removed_at__isnull=True),
+                name="manifest_one_active_seat_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} on {self.batch_id}"

@@ -1,7 +1,23 @@
-"""Transfer case pages (filled by the transfers work)."""
+"""Transfer case pages, mounted at /cases/. Each name is in the route policy."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from transfers import views
 
 app_name = "transfers"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("screen/", views.screen_selected, name="screen-selected"),
+    path("new/", views.case_open, name="case-open"),
+    path("<int:pk>/", views.case_detail, name="case-detail"),
+    path("<int:pk>/transition/", views.case_transition, name="case-transition"),
+    path("<int:pk>/screen/", views.case_screen, name="case-screen"),
+    path("<int:pk>/opinion/", views.case_opinion, name="case-opinion"),
+    path("<int:pk>/decision/", views.case_decision, name="case-decision"),
+    path("<int:pk>/documents/", views.document_upload, name="document-upload"),
+    path("transports/", views.batch_list, name="batch-list"),
+    path("transports/<int:pk>/", views.batch_detail, name="batch-detail"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/<slug:name>/", views.rule_parameter_edit, name="rule-parameter-edit"),
+]

@@ -1,5 +1,15 @@
-"""Transfer case API (filled by the transfers work); included inside the "api" namespace."""
+"""Included inside the "api" namespace under /api/v1/: api:transfer-case-list, …"""
 
-from django.urls import URLPattern
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern] = []
+from transfers.api import views
+
+router = SimpleRouter()
+router.register("transfer-cases", views.TransferCaseViewSet, basename="transfer-case")
+router.register("transport-batches", views.TransportBatchViewSet, basename="transport-batch")
+
+urlpatterns = [
+    *router.urls,
+    path("eligibility-rules/", views.EligibilityRulesView.as_view(), name="eligibility-rules"),
+]

@@ -1,0 +1,99 @@
+"""Forms for the transfer pages: they parse input; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from transfers.models import Decision, Document, InmateOpinion, TransferCase, TransportBatch
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-input"})
+TEXT = forms.TextInput(attrs={"class": "form-input"})
+
+
+class WorklistForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Cases"),
+        choices=[("mine", _("My cases")), ("all", _("All cases"))],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    state = forms.MultipleChoiceField(
+        label=_("State"),
+        choices=TransferCase.State.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+    )
+    due_within = forms.IntegerField(
+        label=_("Deadline within (days)"),
+        min_value=0,
+        max_value=365,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-input"}),
+    )
+    nationality = forms.CharField(
+        label=_("Nationality (ISO code)"), max_length=2, required=False, widget=TEXT
+    )
+    institution = forms.CharField(label=_("Home institution"), required=False, widget=TEXT)
+    q = forms.CharField(label=_("Search name, case number or #id"), required=False, widget=TEXT)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("updated", _("Last changed")),
+            ("deadline", _("Next deadline")),
+            ("name", _("Name")),
+            ("state", _("State")),
+        ],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class CaseOpenForm(forms.Form):
+    case_number = forms.CharField(
+        label=_("Inmate's case number"),
+        max_length=30,
+        widget=TEXT,
+        help_text=_("The Prison and Probation Service's case number, for example KF-00012."),
+    )
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=TransferCase.State.choices)
+    version = forms.IntegerField()
+    reason = forms.CharField(required=False)
+    text = forms.CharField(required=False)
+    notified_on = forms.DateField(required=False)
+    language = forms.CharField(required=False)
+    lodged_on = forms.DateField(required=False)
+    batch = forms.IntegerField(required=False)
+    on = forms.DateField(required=False)
+
+
+class OpinionForm(forms.ModelForm):
+    class Meta:
+        model = InmateOpinion
+        fields = ["stance", "heard_on", "language", "interpreter_used", "statement"]
+        widgets = {"heard_on": DATE}
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["outcome", "authority", "legal_basis", "decided_on"]
+        widgets = {"decided_on": DATE}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices)
+    file = forms.FileField(label=_("File (PDF, PNG or JPEG, at most 10 MB)"))
+
+
+class BatchForm(forms.ModelForm):
+    class Meta:
+        model = TransportBatch
+        fields = ["departs_on", "direction", "seats", "escort"]
+        widgets = {"departs_on": DATE}
+
+
+class ParameterForm(forms.Form):
+    value = forms.CharField(label=_("New value"), required=False, widget=TEXT)
+    reason = forms.CharField(label=_("Why it changes"), max_length=300, widget=TEXT)

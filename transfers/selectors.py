@@ -1,0 +1,231 @@
+"""Reads of transfer cases, shaped for their pages, endpoints and jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import User
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from program.cells.models import Outage, Place, Placement
+from program.inmates.models import Country, ExpulsionOrder, Judgment
+from transfers.models import CaseEvent, Document, ManifestEntry, Screening, TransferCase
+
+if TYPE_CHECKING:
+    from transfers.eligibility import Params
+
+S = TransferCase.State
+PRE_DECISION = [
+    S.IDENTIFIED,
+    S.SCREENING,
+    S.ELIGIBLE,
+    S.INELIGIBLE,
+    S.NEEDS_REVIEW,
+    S.PROPOSED,
+    S.HOST_REVIEW,
+]
+
+SORTS = {
+    "updated": "-updated_at",
+    "-updated": "updated_at",
+    "state": "state",
+    "-state": "-state",
+    "name": "inmate__name",
+    "-name": "-inmate__name",
+    "deadline": "next_deadline",
+    "-deadline": "-next_deadline",
+}
+
+
+def case_queryset() -> QuerySet[TransferCase]:
+    """Cases with what every list shows: inmate, nationalities, caseworker, next deadline."""
+    departs = ManifestEntry.objects.filter(case=OuterRef("pk"), removed_at__isnull=True).values(
+        "batch__departs_on"
+    )[:1]
+    return (
+        TransferCase.objects.select_related("inmate", "caseworker")
+        .prefetch_related(
+            Prefetch("inmate__nationalities", queryset=Country.objects.order_by("code"))
+        )
+        .annotate(departs_on=Subquery(departs))
+        .annotate(
+            # The deadline the worklist sorts and filters by: appeal window, transport, review.
+            next_deadline=_next_deadline()
+        )
+    )
+
+
+def _next_deadline() -> Any:
+    from django.db.models import Case, DateField, F, When
+
+    return Case(
+        When(state=S.NOTIFIED, then=F("appeal_deadline")),
+        When(state=S.SCHEDULED, then=F("departs_on")),
+        When(state=S.SERVING, then=F("review_due_on")),
+        default=None,
+        output_field=DateField(),
+    )
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    mine: bool = False
+    states: tuple[str, ...] = ()
+    due_within_days: int | None = None
+    nationality: str = ""
+    institution: str = ""
+    search: str = ""
+    include_closed: bool = False
+    sort: str = "updated"
+
+
+def case_list(*, user: User, filters: CaseFilters) -> QuerySet[TransferCase]:
+    cases = case_queryset()
+    if filters.mine:
+        cases = cases.filter(caseworker=user)
+    if not filters.include_closed and not filters.states:
+        cases = cases.filter(closed_at__isnull=True)
+    if filters.states:
+        cases = cases.filter(state__in=filters.states)
+    if filters.due_within_days is not None:
+        today = timezone.localdate()
+        cases = cases.filter(  # type: ignore[misc]
+            next_deadline__isnull=False,
+            next_deadline__lte=today + timedelta(days=filters.due_within_days),
+        )
+    if filters.nationality:
+        cases = cases.filter(inmate__nationalities__code=filters.nationality.upper())
+    if filters.institution:
+        cases = cases.filter(inmate__home_institution__icontains=filters.institution)
+    if filters.search:
+        term = filters.search.strip()
+        query = Q(inmate__name__icontains=term) | Q(inmate__case_number__icontains=term)
+        if term.lstrip("#").isdigit():
+            query |= Q(pk=int(term.lstrip("#")))
+        cases = cases.filter(query)
+    order = SORTS.get(filters.sort, "-updated_at")
+    return (
+        cases.order_by(order, "-id").distinct()
+        if filters.nationality
+        else cases.order_by(order, "-id")
+    )
+
+
+def case_detail_queryset() -> QuerySet[TransferCase]:
+    return case_queryset().select_related("placement__place__cell")
+
+
+def case_events(case: TransferCase) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor", "reason_code").order_by("at", "id")
+
+
+def latest_screening(case: TransferCase) -> Screening | None:
+    return Screening.objects.filter(inmate_id=case.inmate_id).order_by("-id").first()
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    kind: str
+    label: str
+    needed_for: str
+    latest: Document | None
+
+
+def document_checklist(case: TransferCase) -> list[ChecklistItem]:
+    from transfers.services import REQUIRED_DOCUMENTS
+
+    latest: dict[str, Document] = {}
+    for document in case.documents.select_related("uploaded_by").order_by("kind", "-version"):
+        latest.setdefault(document.kind, document)
+    items = []
+    for state, kinds in REQUIRED_DOCUMENTS.items():
+        for kind in kinds:
+            items.append(
+                ChecklistItem(
+                    kind=kind,
+                    label=str(Document.Kind(kind).label),
+                    needed_for=str(S(state).label),
+                    latest=latest.get(kind),
+                )
+            )
+    return items
+
+
+def free_place_on(on: date) -> Place | None:
+    """The first place nobody holds from `on` on, in use that day, that any inmate may use."""
+    held = Placement.objects.filter(
+        place=OuterRef("pk"), period__overlap=DateRange(on, None)
+    ).exclude(end_reason=Placement.EndReason.CANCELLED)
+    out = Outage.objects.filter(
+        Q(place=OuterRef("pk")) | Q(cell=OuterRef("cell")), period__contains=on
+    )
+    return (
+        Place.objects.filter(cell__cpt_capacity__gte=1, cell__medical_observation=False)
+        .exclude(Exists(held))
+        .exclude(Exists(out))
+        .select_related("cell__unit")
+        .order_by("cell__unit__code", "cell__number", "number")
+        .first()
+    )
+
+
+def sweep_population(*, on: date) -> list[int]:
+    """Inmates the nightly sweep screens: open cases before the decision, and candidates.
+
+    A candidate has a final expulsion order in force, no open case, and holds no place.
+    """
+    in_case = TransferCase.objects.filter(closed_at__isnull=True, state__in=PRE_DECISION).values(
+        "inmate_id"
+    )
+    any_open = TransferCase.objects.filter(closed_at__isnull=True, inmate_id=OuterRef("inmate_id"))
+    placed = Placement.objects.filter(inmate_id=OuterRef("inmate_id"), period__contains=on).exclude(
+        end_reason=Placement.EndReason.CANCELLED
+    )
+    candidates = (
+        ExpulsionOrder.objects.filter(final=True, revoked_on__isnull=True)
+        .exclude(Exists(any_open))
+        .exclude(Exists(placed))
+        .values("inmate_id")
+    )
+    ids = set(in_case.values_list("inmate_id", flat=True)) | set(
+        candidates.values_list("inmate_id", flat=True)
+    )
+    return sorted(ids)
+
+
+def almost_eligible() -> QuerySet[Screening]:
+    """Inmates whose newest screening fails only on a date that will pass, soonest first."""
+    newest = (
+        Screening.objects.filter(inmate_id=OuterRef("inmate_id")).order_by("-id").values("id")[:1]
+    )
+    return (
+        Screening.objects.filter(eligible_from__isnull=False, id=Subquery(newest))
+        .select_related("inmate", "case")
+        .order_by("eligible_from", "inmate__name")
+    )
+
+
+def deadlines_due(
+    *, on: date, horizon: date, params: Params
+) -> Iterator[tuple[TransferCase, str, date]]:
+    """(case, what, due) for each deadline up to the horizon: appeal, review, release, transport."""
+    cases = case_queryset().filter(closed_at__isnull=True)
+    for case in cases.filter(state=S.NOTIFIED, appeal_deadline__range=(on, horizon)):
+        yield case, "appeal_window", case.appeal_deadline  # type: ignore[misc]
+    for case in cases.filter(state=S.SERVING, review_due_on__lte=horizon):
+        yield case, "review", case.review_due_on  # type: ignore[misc]
+    for case in cases.filter(state=S.SCHEDULED, departs_on__range=(on, horizon)):  # type: ignore[misc]
+        yield case, "transport", case.departs_on  # type: ignore[attr-defined]
+    release = Judgment.objects.filter(inmate_id=OuterRef("inmate_id")).order_by("-judgment_date")
+    prep = timedelta(days=params.release_prep_days)
+    for case in cases.filter(state=S.SERVING).annotate(
+        release_on=Subquery(release.values("full_term_date")[:1])
+    ):
+        release_on = case.release_on
+        if release_on is not None and release_on - prep <= horizon:
+            yield case, "release_preparation", release_on - prep

@@ -1,0 +1,320 @@
+"""Transfer case pages. Each view parses its input, calls a selector or a service, and renders.
+
+The route policy has checked the role for the URL; the services check who owns each move.
+Messages never carry an inmate's name: they travel in a cookie.
+"""
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from program.core.errors import ApplicationError
+from program.core.policy import allows
+from program.core.roles import user_roles
+from program.inmates.models import Inmate
+from transfers import eligibility, selectors, services
+from transfers.forms import (
+    BatchForm,
+    CaseOpenForm,
+    DecisionForm,
+    DocumentForm,
+    OpinionForm,
+    ParameterForm,
+    TransitionForm,
+    WorklistForm,
+)
+from transfers.models import ReasonCode, TransferCase, TransportBatch
+
+PAGE_SIZE = 50
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _back(pk: int) -> HttpResponse:
+    return redirect("transfers:case-detail", pk=pk)
+
+
+def worklist(request: HttpRequest) -> HttpResponse:
+    form = WorklistForm(request.GET or None)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.CaseFilters(
+        mine=data.get("scope") == "mine",
+        states=tuple(data.get("state") or ()),
+        due_within_days=data.get("due_within"),
+        nationality=data.get("nationality", ""),
+        institution=data.get("institution", ""),
+        search=data.get("q", ""),
+        sort=data.get("sort") or "updated",
+    )
+    cases = selectors.case_list(user=_actor(request), filters=filters)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    roles = user_roles(request.user)
+    return render(
+        request,
+        "transfers/worklist.html",
+        {
+            "form": form,
+            "page": page,
+            "can_open": allows("transfers:case-open", roles) and "caseworker" in roles,
+            "can_screen": "caseworker" in roles,
+        },
+    )
+
+
+@require_POST
+def screen_selected(request: HttpRequest) -> HttpResponse:
+    ids = [int(pk) for pk in request.POST.getlist("case") if pk.isdigit()]
+    done, refused = 0, 0
+    for case in TransferCase.objects.filter(pk__in=ids).order_by("pk"):
+        try:
+            services.case_screen(case=case, actor=_actor(request))
+            done += 1
+        except ApplicationError:
+            refused += 1
+    messages.info(
+        request,
+        _("Screened %(done)s case(s); %(refused)s could not be screened in their state.")
+        % {"done": done, "refused": refused},
+    )
+    return redirect("transfers:worklist")
+
+
+def case_open(request: HttpRequest) -> HttpResponse:
+    form = CaseOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        inmate = Inmate.objects.filter(case_number=form.cleaned_data["case_number"].strip()).first()
+        if inmate is None:
+            form.add_error("case_number", _("No inmate has this case number."))
+        else:
+            try:
+                case = services.case_open(inmate=inmate, actor=_actor(request))
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Case #%(pk)s opened.") % {"pk": case.pk})
+                return _back(case.pk)
+    return render(request, "transfers/case_open.html", {"form": form})
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(selectors.case_detail_queryset(), pk=pk)
+    roles = user_roles(request.user)
+    moves = services.moves_for(case=case, roles=roles)
+    reasons: dict[str, list[ReasonCode]] = {}
+    for reason in ReasonCode.objects.filter(active=True):
+        reasons.setdefault(reason.applies_to, []).append(reason)
+    actions = [
+        {
+            "to": to,
+            "label": TransferCase.State(to).label,
+            "reasons": reasons.get(move.reason, []) if move.reason else [],
+            "needs": move.needs,
+        }
+        for to, move in moves
+    ]
+    is_caseworker = "caseworker" in roles
+    screening = selectors.latest_screening(case)
+    return render(
+        request,
+        "transfers/case_detail.html",
+        {
+            "case": case,
+            "events": selectors.case_events(case),
+            "screening": screening,
+            "rules": eligibility.RULES_BY_ID,
+            "checklist": selectors.document_checklist(case),
+            "actions": actions,
+            "batches": TransportBatch.objects.filter(
+                departs_on__gte=timezone.localdate(), direction=TransportBatch.Direction.TO_HOST
+            ).order_by("departs_on")[:20],
+            "can_screen": is_caseworker and case.state in services.SCREENABLE_STATES,
+            "can_opine": is_caseworker and case.state in services.PRE_DECISION_STATES,
+            "can_decide": is_caseworker and case.state == TransferCase.State.HOST_REVIEW,
+            "can_upload": bool(roles & {"caseworker", "occupancy_admin"}) and case.is_open,
+            "opinion_form": OpinionForm(),
+            "decision_form": DecisionForm(),
+            "document_form": DocumentForm(),
+        },
+    )
+
+
+@require_POST
+def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(TransferCase, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete; try again."))
+        return _back(pk)
+    values = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    case.version = values.pop("version")
+    try:
+        services.case_transition(
+            case=case,
+            to=values.pop("to"),
+            reason_code=values.pop("reason", ""),
+            text=values.pop("text", ""),
+            actor=_actor(request),
+            data=values,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The case is now %(state)s.") % {"state": case.get_state_display()}
+        )
+    return _back(pk)
+
+
+@require_POST
+def case_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(TransferCase, pk=pk)
+    try:
+        screening = services.case_screen(case=case, actor=_actor(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Screened: %(o)s.") % {"o": screening.get_outcome_display()})
+    return _back(pk)
+
+
+@require_POST
+def case_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(TransferCase, pk=pk)
+    form = OpinionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the stance, the day heard and the language."))
+        return _back(pk)
+    try:
+        services.opinion_record(case=case, actor=_actor(request), **form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The inmate's opinion is recorded."))
+    return _back(pk)
+
+
+@require_POST
+def case_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(TransferCase, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the outcome, authority, legal basis and date."))
+        return _back(pk)
+    try:
+        services.decision_record(case=case, actor=_actor(request), **form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The decision is recorded."))
+    return _back(pk)
+
+
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(TransferCase, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the kind and a file."))
+        return _back(pk)
+    try:
+        document = services.document_upload(
+            case=case,
+            kind=form.cleaned_data["kind"],
+            file=form.cleaned_data["file"],
+            actor=_actor(request),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Uploaded %(doc)s.") % {"doc": document})
+    return _back(pk)
+
+
+def batch_list(request: HttpRequest) -> HttpResponse:
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_create(actor=_actor(request), **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("transfers:batch-detail", pk=batch.pk)
+    roles = user_roles(request.user)
+    batches = TransportBatch.objects.order_by("-departs_on", "-id")
+    return render(
+        request,
+        "transfers/batch_list.html",
+        {
+            "form": form,
+            "page": Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page")),
+            "can_plan": "caseworker" in roles,
+        },
+    )
+
+
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(TransportBatch, pk=pk)
+    manifest = batch.manifest.select_related("case__inmate", "placement__place__cell").order_by(
+        "added_at"
+    )
+    return render(request, "transfers/batch_detail.html", {"batch": batch, "manifest": manifest})
+
+
+def rules(request: HttpRequest) -> HttpResponse:
+    params = eligibility.params_load()
+    history = eligibility.params_history()
+    rows = [
+        {
+            "name": name,
+            "spec": spec,
+            "value": getattr(params, name),
+            "history": history.get(name, []),
+        }
+        for name, spec in eligibility.PARAMETERS.items()
+    ]
+    return render(
+        request,
+        "transfers/rules.html",
+        {
+            "rules": eligibility.RULES,
+            "rule_set_version": params.rule_set_version,
+            "parameters": rows,
+            "can_edit": allows("transfers:rule-parameter-edit", user_roles(request.user)),
+            "almost": selectors.almost_eligible()[:50],
+        },
+    )
+
+
+def rule_parameter_edit(request: HttpRequest, name: str) -> HttpResponse:
+    spec = eligibility.PARAMETERS.get(name)
+    if spec is None:
+        raise Http404
+    form = ParameterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_parameter_set(
+                name=name,
+                raw_value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+                actor=_actor(request),
+            )
+        except ApplicationError as error:
+            form.add_error("value", error.message)
+        else:
+            messages.success(request, _("%(label)s changed.") % {"label": spec.label})
+            return redirect("transfers:rules")
+    current = getattr(eligibility.params_load(), name)
+    return render(
+        request,
+        "transfers/parameter_form.html",
+        {"form": form, "name": name, "spec": spec, "current": current},
+    )
