@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "program.settings")
 
@@ -35,4 +36,21 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Proves the broker, a worker and beat are alive; shown on the system status page.
     "heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
+    # Finance: planned tranches fall due and unpaid ones become overdue, once a day before work.
+    "finance-tranches-advance": {
+        "task": "finance.tranches_advance",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    # Transfers: the nightly eligibility sweep. Facts change (judgments become final, days left run
+    # down); changed outcomes become case events. At 02:30, after the prison system's export.
+    "transfers-eligibility-sweep": {
+        "task": "transfers.eligibility_sweep",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Transfers: daily deadline reminders (appeal windows, reviews, release preparation,
+    # transports) before the working day starts.
+    "transfers-deadline-reminders": {
+        "task": "transfers.deadline_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }

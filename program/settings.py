@@ -152,6 +152,17 @@ STORAGES = {
     },
 }
 
+# --- Uploaded files (documents and evidence; never served publicly) ----------------------------
+
+MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# --- Finance --------------------------------------------------------------------------------------
+
+FINANCE_APPROVAL_LEVELS = env_int("FINANCE_APPROVAL_LEVELS", 2)  # 1 or 2 approvers per tranche
+FINANCE_OVERDUE_GRACE_DAYS = env_int("FINANCE_OVERDUE_GRACE_DAYS", 30)
+
 # --- Security -------------------------------------------------------------------------------------
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -197,6 +208,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `kind` or `state`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CellKindEnum": "program.cells.models.Cell.Kind",
+        "PlacementKindEnum": "program.cells.models.Placement.Kind",
+        "TransferCaseStateEnum": "transfers.models.TransferCase.State",
+        "CaseEventKindEnum": "transfers.models.CaseEvent.Kind",
+        "DocumentKindEnum": "transfers.models.Document.Kind",
+        "TrancheConditionKindEnum": "finance.models.TrancheCondition.Kind",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------------
@@ -246,6 +266,7 @@ LOGGING = {
 # Panels on the home page, each a callable (request, roles) -> dict | None from its own app.
 HOME_PANELS = [
     "program.cells.panels.programme_panel",
+    "program.cells.panels.occupancy_panel",
     "finance.panels.finance_panel",
     "program.core.panels.system_panel",
 ]

@@ -30,7 +30,7 @@ def make_user(django_user_model) -> Callable[..., object]:
 
 def _client_for(user: object) -> Client:
     client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
+    client.force_login(user)
     return client
 
 

@@ -24,6 +24,12 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", _("Home"), _("Your start page."), "/"),
     NavItem(
+        "transfers:worklist",
+        _("Transfer cases"),
+        _("Your cases, eligibility, documents and transports."),
+        "/cases",
+    ),
+    NavItem(
         "inmates:list",
         _("Inmates"),
         _("Search the registry; judgments, expulsion orders and who must be kept apart."),
@@ -48,9 +54,9 @@ NAVIGATION: tuple[NavItem, ...] = (
         "/programme/facilities",
     ),
     NavItem(
-        "finance:terms",
+        "finance:dashboard",
         _("Finance"),
-        _("Pricing terms, start fee and the separate aid stream."),
+        _("The payment schedule, its tranches, and planned against paid by year."),
         "/finance",
     ),
     NavItem(

@@ -80,8 +80,38 @@ ROUTES: dict[str, Access] = {
     "cells:facility-detail": Access(roles=CELLS_READERS),
     "finance:terms": Access(roles=FINANCE_READERS),
     # --- finance pages (begin): owned by the finance work
+    "finance:dashboard": Access(roles=FINANCE_READERS),
+    "finance:schedule": Access(roles=FINANCE_READERS),
+    "finance:tranche-detail": Access(roles=FINANCE_READERS),
     # --- finance pages (end)
     # --- transfers pages (begin): owned by the transfers work
+    # Transfer files hold conviction, medical and family data: never the finance roles. The
+    # services narrow each move further to the role that owns it (transfers/services.py MOVES).
+    "transfers:worklist": Access(roles=INMATE_READERS),
+    "transfers:case-detail": Access(roles=INMATE_READERS),
+    "transfers:case-open": Access(roles=INMATE_READERS, methods=FORM, write_roles=INMATE_WRITERS),
+    "transfers:case-transition": Access(
+        roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=KEEP_APART_WRITERS
+    ),
+    "transfers:case-screen": Access(
+        roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=INMATE_WRITERS
+    ),
+    "transfers:screen-selected": Access(
+        roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=INMATE_WRITERS
+    ),
+    "transfers:case-opinion": Access(
+        roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=INMATE_WRITERS
+    ),
+    "transfers:case-decision": Access(
+        roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=INMATE_WRITERS
+    ),
+    "transfers:document-upload": Access(
+        roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=KEEP_APART_WRITERS
+    ),
+    "transfers:batch-list": Access(roles=INMATE_READERS, methods=FORM, write_roles=INMATE_WRITERS),
+    "transfers:batch-detail": Access(roles=INMATE_READERS),
+    "transfers:rules": Access(roles=INMATE_READERS),
+    "transfers:rule-parameter-edit": Access(roles=PLACEMENT_WRITERS, methods=FORM),
     # --- transfers pages (end)
     # Inmates (pages)
     "inmates:list": Access(roles=INMATE_READERS),
@@ -143,6 +173,25 @@ ROUTES: dict[str, Access] = {
     # --- finance API (begin): owned by the finance work
     # --- finance API (end)
     # --- transfers API (begin): owned by the transfers work
+    "api:transfer-case-list": Access(
+        roles=INMATE_READERS, methods=READ | {"POST"}, write_roles=INMATE_WRITERS
+    ),
+    "api:transfer-case-detail": Access(roles=INMATE_READERS),
+    "api:transfer-case-transitions": Access(
+        roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=KEEP_APART_WRITERS
+    ),
+    "api:transfer-case-screen": Access(
+        roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=INMATE_WRITERS
+    ),
+    "api:transfer-case-documents": Access(
+        roles=INMATE_READERS, methods=READ | {"POST"}, write_roles=KEEP_APART_WRITERS
+    ),
+    "api:transfer-case-events": Access(roles=INMATE_READERS),
+    "api:eligibility-rules": Access(roles=INMATE_READERS),
+    "api:transport-batch-list": Access(
+        roles=INMATE_READERS, methods=READ | {"POST"}, write_roles=INMATE_WRITERS
+    ),
+    "api:transport-batch-detail": Access(roles=INMATE_READERS),
     # --- transfers API (end)
     "api:occupancy": Access(roles=OCCUPANCY_READERS),
     "api:roll": Access(roles=CELLS_READERS),

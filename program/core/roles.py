@@ -30,7 +30,15 @@ ROLE_LABELS: dict[str, str | Promise] = {
 
 _PROGRAMME_READ = ["cells.view_agreement", "cells.view_facility", "cells.view_unit"]
 _CELLS_READ = [*_PROGRAMME_READ, "cells.view_cell", "cells.view_place", "cells.view_rampupcap"]
-_FINANCE_READ = ["finance.view_pricingterms", "finance.view_aidstream"]
+_FINANCE_READ = [
+    "finance.view_pricingterms",
+    "finance.view_aidstream",
+    "finance.view_tranche",
+    "finance.view_tranchecondition",
+    "finance.view_trancheapproval",
+    "finance.view_payment",
+    "finance.view_trancheevent",
+]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.CASEWORKER: [*_PROGRAMME_READ],

@@ -40,7 +40,11 @@ def test_the_demo_facility_holds_exactly_300_places_within_the_cpt_standards() -
     assert agreement.contracted_places == 300
     assert agreement.signed_on.isoformat() == "2022-04-26"
     assert (agreement.initial_term_years, agreement.extension_years) == (5, 5)
-    assert agreement.ramp_up_caps.order_by("effective_from").first().places == 100
+    assert [cap.places for cap in agreement.ramp_up_caps.order_by("effective_from")] == [
+        100,
+        200,
+        300,
+    ]
     assert Place.objects.filter(cell__unit__facility__agreement=agreement).count() == 300
     assert set(Cell.objects.values_list("kind", flat=True)) == {"single", "shared"}
     for cell in Cell.objects.all():
@@ -96,4 +100,6 @@ def test_the_demo_prison_is_running_with_about_250_inmates() -> None:
     assert Inmate.objects.filter(nationalities__eu_eea=True).exists()
     assert Inmate.objects.filter(judgments__sentence_type="life").exists()
     assert not Placement.objects.filter(place__cell__medical_observation=True).exists()
-    assert date(2026, 4, 1) <= Placement.objects.order_by("period").first().period.lower
+    first = Placement.objects.order_by("period").first()
+    assert first is not None
+    assert date(2026, 4, 1) <= first.period.lower

@@ -1,14 +1,18 @@
 """Every route is in the policy, and every role gets exactly what the policy gives it."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db.backends.postgresql.psycopg_any import DateRange
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from finance.models import Tranche
 from program.cells import services
 from program.core.policy import ADMIN_NAMESPACE, ROUTES, access_for, is_api
 from program.core.roles import SYSTEM_ADMIN, Role
-from program.inmates.models import Inmate
+from program.inmates.models import ExpulsionOrder, Inmate, Judgment, NonAssociation
 from tests.factories import (
     AgreementFactory,
     CellFactory,
@@ -16,6 +20,7 @@ from tests.factories import (
     PlaceFactory,
     PricingTermsFactory,
 )
+from transfers.models import TransferCase, TransportBatch
 
 PERSONAS = [*Role.values, SYSTEM_ADMIN, "stranger"]
 
@@ -73,7 +78,42 @@ def route_args(db) -> dict[str, list[object]]:
         cell=CellFactory(unit=cell.unit),
         actor=None,
     )
+    judgment = Judgment.objects.create(
+        inmate=inmate,
+        court="Copenhagen City Court",
+        judgment_date=date(2025, 1, 6),
+        final_on=date(2025, 2, 3),
+        sentence_type="fixed_term",
+        length_days=900,
+        sentence_start=date(2025, 1, 6),
+    )
+    order = ExpulsionOrder.objects.create(inmate=inmate, ordered_on=date(2025, 1, 6), final=True)
+    other = Inmate.objects.create(
+        case_number="KF-ROUTES-2",
+        name="Other Walker",
+        date_of_birth=date(1981, 1, 1),
+        sex="M",
+        security_level="low",
+        home_institution="Vestre Prison",
+    )
+    first, second = sorted([inmate, other], key=lambda person: person.pk)
+    rule = NonAssociation.objects.create(
+        inmate_a=first,
+        inmate_b=second,
+        scope="unit",
+        reason="Conflict",
+        active=DateRange(date(2027, 1, 1), None),
+    )
+    planner = get_user_model().objects.create_user("planner")
+    case = TransferCase.objects.create(inmate=other, caseworker=planner)
+    batch = TransportBatch.objects.create(
+        departs_on=date(2027, 6, 1), direction="dk_xk", seats=10, created_by=planner
+    )
+    tranche = Tranche.objects.create(
+        agreement=agreement, stream="start_fee", due_on=date(2026, 4, 1), amount=Decimal("1.00")
+    )
     return {
+        "finance:tranche-detail": [tranche.pk],
         "cells:unit-detail": [cell.unit_id],
         "cells:place-admit": [place.pk],
         "cells:place-reserve": [place.pk],
@@ -89,7 +129,21 @@ def route_args(db) -> dict[str, list[object]]:
         "api:placement-cancel": [placement.pk],
         "inmates:detail": [inmate.pk],
         "inmates:edit": [inmate.pk],
+        "inmates:judgment-create": [inmate.pk],
+        "inmates:expulsion-create": [inmate.pk],
+        "inmates:non-association-create": [inmate.pk],
+        "inmates:judgment-edit": [judgment.pk],
+        "inmates:expulsion-edit": [order.pk],
+        "inmates:non-association-end": [rule.pk],
         "api:inmate-detail": [inmate.pk],
+        "api:non-association-detail": [rule.pk],
+        "transfers:case-detail": [case.pk],
+        "api:transfer-case-detail": [case.pk],
+        "api:transfer-case-documents": [case.pk],
+        "api:transfer-case-events": [case.pk],
+        "transfers:batch-detail": [batch.pk],
+        "api:transport-batch-detail": [batch.pk],
+        "transfers:rule-parameter-edit": ["min_days_left"],
         "cells:agreement-detail": [agreement.pk],
         "cells:facility-detail": [facility.pk],
         "api:agreement-detail": [agreement.pk],

@@ -50,6 +50,7 @@ def test_the_finance_officer_sees_the_terms_of_the_demo_agreement(
     nav = page.get_by_test_id("main-navigation")
     expect(nav.get_by_role("link", name="Facilities")).to_have_count(0)
     nav.get_by_role("link", name="Finance").click()
+    page.get_by_role("link", name="Pricing terms").first.click()
     expect(page.get_by_test_id("term-totals")).to_contain_text("EUR 215,000,000.00")
 
 
