@@ -113,6 +113,8 @@ ROUTES: dict[str, Access] = {
     "transfers:rules": Access(roles=INMATE_READERS),
     "transfers:rule-parameter-edit": Access(roles=PLACEMENT_WRITERS, methods=FORM),
     # --- transfers pages (end)
+    # --- audit pages (begin): owned by the audit work
+    # --- audit pages (end)
     # Inmates (pages)
     "inmates:list": Access(roles=INMATE_READERS),
     "inmates:detail": Access(roles=INMATE_READERS),
@@ -193,6 +195,8 @@ ROUTES: dict[str, Access] = {
     ),
     "api:transport-batch-detail": Access(roles=INMATE_READERS),
     # --- transfers API (end)
+    # --- audit API (begin): owned by the audit work
+    # --- audit API (end)
     "api:occupancy": Access(roles=OCCUPANCY_READERS),
     "api:roll": Access(roles=CELLS_READERS),
 }
