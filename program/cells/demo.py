@@ -93,7 +93,8 @@ def _build_cells(facility: Facility) -> None:
     Place.objects.bulk_create(places)
 
 
-PLACED = 250
+PLACED = 245
+RELEASED = 15
 RESERVED = 10
 OUT_OF_USE_CELLS = ["B-145", "C-112"]  # a shared and a single cell
 REFERENCE_DAY = date(2026, 11, 15)  # the demo's placements are laid out up to this day
@@ -148,6 +149,8 @@ def load_placements(out: TextIO) -> None:
             expulsion_orders__final=True,
             serious_mental_disorder=False,
             specialist_treatment=False,
+            # Still serving at least three months after the demo's day, as transferees must.
+            judgments__full_term_date__gt=REFERENCE_DAY + timedelta(days=90),
         )
         .exclude(nationalities__eu_eea=True)
         .exclude(judgments__offence_categories__is_terrorism=True)
@@ -155,9 +158,10 @@ def load_placements(out: TextIO) -> None:
         .order_by("case_number")
         .prefetch_related("judgments")
     )
-    released = 20
-    for n, inmate in enumerate(candidates[: PLACED + released]):
-        on = _arrival_day(n, PLACED + released)
+    admitted = PLACED + RELEASED
+    every = admitted // RELEASED
+    for n, inmate in enumerate(candidates[:admitted]):
+        on = _arrival_day(n, admitted)
         judgment = inmate.judgments.all()[0]
         placement = services.placement_admit(
             inmate=inmate,
@@ -167,13 +171,12 @@ def load_placements(out: TextIO) -> None:
             expected_release_on=max(judgment.full_term_date, on + timedelta(days=30)),
             actor=None,
         )
-        if n % ((PLACED + released) // released) == 5 and released:
-            released -= 1
+        if n % every == 5:  # one in `every` was deported early (e.g. expulsion enforced)
             services.placement_release(
                 placement=placement,
                 on=on + timedelta(days=45),
                 end_reason=Placement.EndReason.DEPORTED,
-                reason="Deported at the end of the sentence (demo)",
+                reason="Deported (demo)",
                 actor=None,
             )
     free = [
@@ -181,7 +184,7 @@ def load_placements(out: TextIO) -> None:
         for place in places
         if not place.placements.filter(period__contains=REFERENCE_DAY).exists()
     ]
-    waiting = candidates[PLACED + 20 : PLACED + 20 + RESERVED]
+    waiting = candidates[admitted : admitted + RESERVED]
     for place, inmate in zip(free, waiting, strict=False):
         services.reservation_create(
             inmate=inmate,

@@ -112,16 +112,16 @@ def _person(rng: random.Random, n: int) -> _Person:
         readmits=rng.choices(["yes", "unknown", "no"], weights=[70, 22, 8])[0],
         security_level=rng.choices(["low", "medium", "high"], weights=[55, 35, 10])[0],
         serious_mental_disorder=n % 41 == 5,
-        specialist_treatment=n % 23 == 4,
+        specialist_treatment=n % 31 == 4,
         minor_children_visiting=n % 13 == 2,
         home_institution=rng.choice(INSTITUTIONS),
     )
 
 
 def _judgment(rng: random.Random, n: int) -> _Judgment:
-    judged = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 1000))
+    judged = date(2024, 1, 1) + timedelta(days=rng.randrange(0, 800))
     sentence_type = "life" if n % 97 == 11 else ("forvaring" if n % 53 == 9 else "fixed_term")
-    length = rng.choice([540, 730, 900, 1095, 1460, 1825, 2190, 2920, 3650])
+    length = rng.choice([730, 900, 1095, 1460, 1825, 2190, 2920, 3650])
     return _Judgment(
         court=rng.choice(COURTS),
         judgment_date=judged,
@@ -176,7 +176,7 @@ def load(out: TextIO) -> None:
             sentence_start=facts.sentence_start,
         )
         judgment.offence_categories.set([offences[code] for code in facts.offences])
-        if n % 19 != 6:  # a few have no expulsion order yet
+        if n % 37 != 6:  # a few have no expulsion order yet
             ExpulsionOrder.objects.create(
                 inmate=inmate,
                 ordered_on=facts.judgment_date,
