@@ -1,0 +1,98 @@
+"""Main journey: an occupancy administrator admits an inmate from the unit view and the
+dashboard's numbers follow."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from program.cells import services
+from program.core.roles import Role
+from program.inmates.models import Inmate
+from tests.factories import CellFactory, FacilityFactory, PlaceFactory, UnitFactory
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _inmate(case_number: str, name: str) -> Inmate:
+    return Inmate.objects.create(
+        case_number=case_number,
+        name=name,
+        date_of_birth=date(1988, 3, 14),
+        sex="M",
+        security_level="low",
+        home_institution="Vestre Prison",
+    )
+
+
+@pytest.fixture
+def gjilan(transactional_db, django_user_model):
+    facility = FacilityFactory(name="Gjilan prison", opens_on=date(2026, 4, 1))
+    unit = UnitFactory(facility=facility, code="A", name="Unit A")
+    first = PlaceFactory(cell=CellFactory(unit=unit, number="A-101"))
+    PlaceFactory(cell=CellFactory(unit=unit, number="A-102"))
+    services.placement_admit(
+        inmate=_inmate("KF-1", "Karim Benali"),
+        place=first,
+        on=date(2026, 5, 4),
+        reason="Transfer decision",
+        actor=None,
+    )
+    _inmate("KF-2", "Youssef Tazi")
+    admin = django_user_model.objects.create_user("otto", password=PASSWORD, first_name="Otto")
+    admin.groups.add(Group.objects.get(name=Role.OCCUPANCY_ADMIN))
+    return unit
+
+
+def test_admitting_from_the_unit_view_changes_the_dashboard(
+    page: Page, live_server, gjilan
+) -> None:
+    base = live_server.url
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill("otto")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_test_id("main-navigation").get_by_role("link", name="Occupancy").click()
+    expect(page.get_by_test_id("occupied-total")).to_have_text("1")
+
+    page.get_by_role("link", name="A Unit A").click()
+    free = page.locator('[data-testid="place-tile"][data-place="A-102-1"]')
+    expect(free).to_contain_text("Free")
+    free.get_by_role("link", name="Admit").click()
+
+    form = page.get_by_test_id("action-form")
+    form.get_by_label("Inmate's case number").fill("KF-2")
+    form.get_by_label("Admitted on").fill(timezone.localdate().isoformat())
+    form.get_by_label("Reason").fill("Transfer decision of the Prison and Probation Service")
+    form.get_by_role("button").first.click()
+
+    tile = page.locator('[data-testid="place-tile"][data-place="A-102-1"]')
+    expect(tile).to_contain_text("Occupied")
+    expect(tile.get_by_test_id("initials")).to_have_text("YT")
+    expect(tile).not_to_contain_text("Youssef")  # the grid shows initials, never names
+
+    page.get_by_test_id("main-navigation").get_by_role("link", name="Occupancy").click()
+    expect(page.get_by_test_id("occupied-total")).to_have_text("2")
+
+
+def test_a_refused_admission_says_why_and_changes_nothing(page: Page, live_server, gjilan) -> None:
+    base = live_server.url
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill("otto")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{base}/programme/units/{gjilan.pk}/")
+    page.locator('[data-testid="place-tile"][data-place="A-102-1"]').get_by_role(
+        "link", name="Admit"
+    ).click()
+    form = page.get_by_test_id("action-form")
+    form.get_by_label("Inmate's case number").fill("KF-1")  # already placed in A-101
+    form.get_by_label("Admitted on").fill(timezone.localdate().isoformat())
+    form.get_by_label("Reason").fill("Second placement")
+    form.get_by_role("button").first.click()
+    expect(page.get_by_test_id("action-error")).to_contain_text("already")
+    expect(page.locator('[data-testid="place-tile"][data-place="A-102-1"]')).to_contain_text("Free")
