@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test install lint types db lock check-python
+.PHONY: run test install lint types db lock check-python bench
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
@@ -44,3 +44,9 @@ lock: install
 	PIP_CONFIG_FILE=/dev/null $(PY) -m piptools compile --quiet --extra dev --generate-hashes \
 	  --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
 	  -o requirements.lock pyproject.toml
+
+# Server time and query count of the busiest pages, on the development database with the demo
+# (run `make run` once first) or on DATABASE_URL. Not part of `make test`.
+bench: install db
+	@$(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py load_demo > /dev/null
+	@$(PY) bench/pages.py $(RUNS)
