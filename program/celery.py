@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "program.settings")
 app = Celery("program")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # kombu's filesystem transport (development without a broker server) needs its folders to exist.
-for _folder in ("data_folder_in", "data_folder_out", "processed_folder"):
+for _folder in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
     if _path := app.conf.broker_transport_options.get(_folder):
         Path(_path).mkdir(parents=True, exist_ok=True)
 app.conf.update(
