@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "program.audit"
+    label = "audit"
+    verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        # Every Celery task runs inside a history context naming the task as the actor, so a
+        # change made by the worker is never anonymous (program/audit/context.py).
+        from program.audit import context
+
+        context.connect_celery_signals()

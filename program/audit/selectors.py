@@ -1,0 +1,202 @@
+"""Reads for the auditor pages and the history tab."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from program.audit.context import SYSTEM_PREFIX
+from program.audit.history import EVENT_MODELS
+from program.audit.models import AccessLogEntry
+
+# Columns a caseworker does not need to read about: bookkeeping, not content.
+QUIET_FIELDS = frozenset({"id", "created_at", "updated_at", "version"})
+
+
+def access_log_search(
+    *,
+    username: str = "",
+    subject_type: str = "",
+    subject_id: str = "",
+    action: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[AccessLogEntry]:
+    """The access log filtered for an auditor, newest first; dates are local days, inclusive."""
+    rows = AccessLogEntry.objects.all()
+    if username:
+        rows = rows.filter(actor_username__iexact=username)
+    if subject_type:
+        rows = rows.filter(subject_type=subject_type)
+    if subject_id:
+        rows = rows.filter(subject_id=subject_id)
+    if action:
+        rows = rows.filter(action=action)
+    zone = timezone.get_current_timezone()
+    if start:
+        rows = rows.filter(at__gte=datetime.combine(start, time.min, tzinfo=zone))
+    if end:
+        rows = rows.filter(at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone))
+    return rows.order_by("-at", "-id")
+
+
+def subject_access_report(*, subject_type: str, subject_id: str) -> QuerySet[AccessLogEntry]:
+    """What a data subject may be told: when their data was used and why, not by whom."""
+    return (
+        AccessLogEntry.objects.filter(subject_type=subject_type, subject_id=subject_id)
+        .order_by("at", "id")
+        .only("at", "action", "purpose")
+    )
+
+
+# --- Write history in words ----------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    at: datetime
+    record: str
+    sentence: str
+    actor: str
+    details: list[str] = field(default_factory=list)
+
+
+def _actor(context: dict[str, Any] | None) -> str:
+    context = context or {}
+    username = context.get("username") or ""
+    system = context.get("system") or ""
+    if username:
+        return str(username)
+    if system:
+        return str(system).removeprefix(SYSTEM_PREFIX) + " " + _("(automatic)")
+    return _("the database directly (no user recorded)")
+
+
+def _show(model: type[models.Model], name: str, value: Any) -> str:
+    if value is None or value == "":
+        return _("nothing")
+    try:
+        model_field = model._meta.get_field(name)
+    except Exception:
+        return str(value)
+    choices = dict(getattr(model_field, "flatchoices", []) or [])
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or _("nothing")
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        verbose = str(getattr(model._meta.get_field(name), "verbose_name", name))
+    except Exception:
+        verbose = name.replace("_", " ")
+    return verbose[:1].upper() + verbose[1:]
+
+
+def _pair(model: type[models.Model], name: str, value: Any) -> str:
+    return f"{_label(model, name)}: {_show(model, name, value)}"
+
+
+def _fields(event_model: type[models.Model], tracked: type[models.Model]) -> list[str]:
+    names = {f.attname: f.name for f in tracked._meta.concrete_fields}
+    return [
+        f.attname
+        for f in event_model._meta.concrete_fields
+        if f.attname in names and names[f.attname] not in QUIET_FIELDS
+    ]
+
+
+def _describe(event_model: type[models.Model], rows: list[Any], record_label: str) -> list[Change]:
+    tracked: type[models.Model] = event_model.pgh_tracked_model  # type: ignore[attr-defined]
+    names = _fields(event_model, tracked)
+    by_attname = {f.attname: f.name for f in tracked._meta.concrete_fields}
+    changes: list[Change] = []
+    previous: dict[Any, Any] = {}
+    for row in rows:
+        values = {name: getattr(row, name) for name in names}
+        actor = _actor(row.pgh_context)
+        before = previous.get(row.pgh_obj_id)
+        details: list[str] = []
+        if row.pgh_label in ("insert", "delete"):
+            template = (
+                _("%(record)s added") if row.pgh_label == "insert" else _("%(record)s removed")
+            )
+            sentence = template % {"record": record_label}
+            if tracked._meta.auto_created:  # a link row: say what was linked
+                details = [
+                    _pair(tracked, by_attname[name], values[name])
+                    for name in names
+                    if not name.startswith("inmate")
+                ]
+        else:
+            sentence = _("%(record)s changed") % {"record": record_label}
+            if before is not None:
+                for name in names:
+                    if before[name] != values[name]:
+                        field_name = by_attname[name]
+                        details.append(
+                            _("%(field)s changed from %(old)s to %(new)s")
+                            % {
+                                "field": _label(tracked, field_name),
+                                "old": _show(tracked, field_name, before[name]),
+                                "new": _show(tracked, field_name, values[name]),
+                            }
+                        )
+                if not details:
+                    continue  # only bookkeeping columns moved
+        previous[row.pgh_obj_id] = values
+        changes.append(
+            Change(
+                at=row.pgh_created_at,
+                record=record_label,
+                sentence=sentence,
+                actor=actor,
+                details=details,
+            )
+        )
+    return changes
+
+
+def _events(label: str, condition: Q) -> list[Any]:
+    event_model = EVENT_MODELS[label]
+    return list(event_model.objects.filter(condition).order_by("pgh_id"))  # type: ignore[attr-defined]
+
+
+# The records that make up a person's file, with how each is tied to the inmate.
+INMATE_FILE: list[tuple[str, str, str]] = [
+    ("inmates.Inmate", "pgh_obj_id", "Personal details"),
+    ("inmates.Inmate_nationalities", "inmate_id", "Nationality"),
+    ("inmates.Judgment", "inmate_id", "Judgment"),
+    ("inmates.ExpulsionOrder", "inmate_id", "Expulsion order"),
+    ("inmates.NonAssociation", "inmate_a_id|inmate_b_id", "Non-association"),
+    ("cells.Placement", "inmate_id", "Placement"),
+]
+
+
+def inmate_history(*, inmate_id: int) -> list[Change]:
+    """Every change to an inmate's file, newest first, in sentences (one query per table)."""
+    changes: list[Change] = []
+    for label, link, record in INMATE_FILE:
+        condition = Q()
+        for column in link.split("|"):
+            condition |= Q(**{column: inmate_id})
+        changes += _describe(EVENT_MODELS[label], _events(label, condition), _(record))
+    return sorted(changes, key=lambda change: change.at, reverse=True)
+
+
+def record_history(*, label: str, pk: str) -> list[Change]:
+    """Every change to one row of any tracked model, newest first."""
+    event_model = EVENT_MODELS[label]
+    record = str(event_model.pgh_tracked_model._meta.verbose_name).capitalize()  # type: ignore[attr-defined]
+    changes = _describe(event_model, _events(label, Q(pgh_obj_id=pk)), record)
+    return sorted(changes, key=lambda change: change.at, reverse=True)

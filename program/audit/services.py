@@ -1,0 +1,99 @@
+"""Writes to the access log and its retention purge."""
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from program.audit.conf import ACCESS_LOG_RETENTION_FLOOR_DAYS, access_log_retention_days
+from program.audit.models import AccessLogEntry, AuditPurge
+from program.audit.purpose import resolve_purpose
+from program.core.errors import ApplicationError
+from program.core.request_id import current_request_id
+
+# Query-string keys that shape a list (order, page, format) rather than choose whom it shows.
+NOT_A_CRITERION = frozenset(
+    {"order", "ordering", "page", "page_size", "format", "purpose", "csrfmiddlewaretoken"}
+)
+MAX_PURPOSE = 200
+
+
+def _criterion(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    kept: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in NOT_A_CRITERION or value in (None, "", [], (), set(), frozenset()):
+            continue
+        if isinstance(value, set | frozenset | tuple):
+            value = sorted(str(item) for item in value)
+        kept[key] = value
+    return kept
+
+
+def access_log_record(
+    *,
+    request: HttpRequest,
+    action: str,
+    subject_type: str = "",
+    subject_id: str | int = "",
+    purpose: str = "",
+    criterion: Mapping[str, Any] | None = None,
+) -> AccessLogEntry | None:
+    """Write one access-log row for this request: who, when (UTC), what, about whom, why.
+
+    The purpose, when not given, is the one the user chose for this subject in this session
+    (pages), or `?purpose=` / `X-Purpose` (API, "api" by default). A search records its criterion
+    (filter names and values; ordering and paging are dropped); a search without any criterion
+    is only a listing and records nothing. The criterion is stored here and never written to the
+    application log.
+    """
+    kept = _criterion(criterion)
+    if action == AccessLogEntry.Action.SEARCH and not kept:
+        return None
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
+    match = getattr(request, "resolver_match", None)
+    return AccessLogEntry.objects.create(
+        at=timezone.now(),
+        actor=user if signed_in else None,
+        actor_username=user.get_username() if signed_in and user is not None else "",
+        action=action,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        purpose=(purpose or resolve_purpose(request, subject_type, subject_id))[:MAX_PURPOSE],
+        request_id=getattr(request, "request_id", "") or current_request_id(),
+        route=match.view_name if match else "",
+        criterion=kept,
+    )
+
+
+@transaction.atomic
+def access_log_purge(
+    *, older_than_days: int | None = None, actor: str = "system:audit.access_log_purge"
+) -> AuditPurge:
+    """Delete access-log rows older than the retention period and record how many (never which).
+
+    Idempotent: a second run the same day deletes nothing and records a zero. The database
+    trigger lets the DELETE through only inside this transaction (SET LOCAL audit.purge) and
+    only for rows older than its own floor, whatever is asked here.
+    """
+    days = access_log_retention_days() if older_than_days is None else older_than_days
+    if days < ACCESS_LOG_RETENTION_FLOOR_DAYS:
+        raise ApplicationError(
+            f"Access-log entries are kept at least {ACCESS_LOG_RETENTION_FLOOR_DAYS} days; "
+            f"{days} is too short."
+        )
+    now = timezone.now()
+    cutoff = now - timedelta(days=days)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('audit.purge', 'on', true)")
+    deleted, _by_model = AccessLogEntry.objects.filter(at__lt=cutoff).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('audit.purge', 'off', true)")
+    return AuditPurge.objects.create(
+        at=now, older_than_days=days, cutoff=cutoff, access_log_deleted=deleted, actor=actor
+    )

@@ -1,0 +1,135 @@
+"""Auditor pages: the access log, a subject's access report, and the write history of a record.
+
+The route policy admits the roles; the history page narrows non-auditors to a person's file.
+"""
+
+import csv
+from datetime import UTC
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from program.audit import selectors
+from program.audit.forms import AccessLogFilterForm, RecordForm, SubjectForm
+from program.audit.history import EVENT_MODELS
+from program.audit.models import AccessLogEntry
+from program.audit.purpose import PurposeForm, remember_purpose, session_purpose
+from program.audit.services import access_log_record
+from program.core.roles import Role, user_roles
+
+PAGE_SIZE = 50
+INMATE_FILE = "inmates.Inmate"
+
+# Characters that make a spreadsheet read a cell as a formula; such a cell gets a leading
+# apostrophe so it stays text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    form = AccessLogFilterForm(request.GET or None)
+    paginator = Paginator(selectors.access_log_search(**form.selector_arguments()), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/access_log.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def subject_report(request: HttpRequest) -> HttpResponse:
+    """The page asks whose report; with a subject it downloads the CSV (dates, actions,
+    purposes; no staff identities: the subject's right of access after CJEU C-579/21)."""
+    form = SubjectForm(request.GET or None)
+    if not form.is_bound or not form.is_valid():
+        return render(request, "audit/subject_report.html", {"form": form})
+    subject_type = form.cleaned_data["subject_type"]
+    subject_id = form.cleaned_data["subject_id"]
+    rows = selectors.subject_access_report(subject_type=subject_type, subject_id=subject_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"access-report-{csv_safe(subject_type)}-{csv_safe(subject_id)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("Date and time (UTC)"), _("Use"), _("Purpose")])
+    labels = dict(AccessLogEntry.Action.choices)
+    for row in rows:
+        writer.writerow(
+            [
+                row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                csv_safe(labels.get(row.action, row.action)),
+                csv_safe(row.purpose),
+            ]
+        )
+    access_log_record(
+        request=request,
+        action=AccessLogEntry.Action.DISCLOSURE,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        purpose="access report",
+    )
+    return response
+
+
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    """?model=inmates.Inmate&id=… shows a person's whole file; other models, one row (auditors)."""
+    form = RecordForm(request.GET or None)
+    context: dict[str, object] = {"form": form}
+    if form.is_bound and form.is_valid():
+        label = form.cleaned_data["model"]
+        pk = form.cleaned_data["id"]
+        if label not in EVENT_MODELS:
+            return HttpResponseBadRequest(_("There is no history for that kind of record."))
+        if label != INMATE_FILE and Role.AUDITOR not in user_roles(request.user):
+            raise PermissionDenied(_("Your role shows the history of a person's file only."))
+        if label == INMATE_FILE:
+            if not pk.isdigit():
+                return HttpResponseBadRequest(_("An inmate is given by a number."))
+            changes = selectors.inmate_history(inmate_id=int(pk))
+            access_log_record(
+                request=request,
+                action=AccessLogEntry.Action.VIEW,
+                subject_type="inmate",
+                subject_id=pk,
+                purpose=session_purpose(request, "inmate", pk)
+                or ("audit" if Role.AUDITOR in user_roles(request.user) else "history"),
+            )
+        else:
+            changes = selectors.record_history(label=label, pk=pk)
+        context.update({"changes": changes, "label": label, "pk": pk})
+    return render(request, "audit/history.html", context)
+
+
+@require_POST
+def purpose(request: HttpRequest) -> HttpResponse:
+    """Store the purpose chosen for one record in the session, then go back to the record."""
+    form = PurposeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "audit/purpose.html", {"form": form}, status=400)
+    remember_purpose(
+        request, form.cleaned_data["subject_type"], form.cleaned_data["subject_id"], form.chosen()
+    )
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    return redirect(target)
