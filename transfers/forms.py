@@ -97,3 +97,23 @@ class BatchForm(forms.ModelForm):
 class ParameterForm(forms.Form):
     value = forms.CharField(label=_("New value"), required=False, widget=TEXT)
     reason = forms.CharField(label=_("Why it changes"), max_length=300, widget=TEXT)
+
+
+class IntakeForm(forms.Form):
+    file = forms.FileField(
+        label=_("Candidate file (CSV or XLSX)"),
+        help_text=_("UTF-8 CSV or an Excel workbook (first sheet), at most 2 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv", "class": "form-file-input"}
+        ),
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
+        return upload
+
+
+class IntakeConfirmForm(forms.Form):
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -7,7 +7,7 @@ added, never changed. Reason codes and eligibility parameters are data, kept wit
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel
@@ -432,3 +432,121 @@ class ManifestEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} on {self.batch_id}"
+
+
+class Notification(models.Model):
+    """A message to a user about a case, in the app and by e-mail, with its delivery state.
+
+    The text names the case by its number only: an e-mail leaves the system, so it carries no
+    inmate's name or facts. The same fact (the dedupe key of the case event it reports) is one row.
+    """
+
+    class Kind(models.TextChoices):
+        OUTCOME_CHANGED = "outcome_changed", _("Eligibility outcome changed")
+        REMINDER = "reminder", _("Deadline reminder")
+
+    class EmailState(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="transfer_notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("text"), max_length=300)
+    case = models.ForeignKey(
+        TransferCase,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("case"),
+    )
+    dedupe_key = models.CharField(_("idempotency key"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_state = models.CharField(
+        _("e-mail"), max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    email_error = models.CharField(_("e-mail error"), max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "case", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_once_per_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(email_state="sent", sent_at__isnull=False) | ~Q(email_state="sent"),
+                name="notification_sent_has_time",
+            ),
+        ]
+        indexes = [
+            # The header's unread count and the list: my notifications, newest first.
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_id}"
+
+
+class ScreeningJob(models.Model):
+    """An on-demand "screen all candidates" run: the worker counts `done` up to `total`."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("to screen"), default=0)
+    done = models.PositiveIntegerField(_("screened"), default=0)
+    cases_moved = models.PositiveIntegerField(_("cases moved"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("screening job")
+        verbose_name_plural = _("screening jobs")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=F("total")), name="screeningjob_done_le_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(state__in=["finished", "failed"]),
+                name="screeningjob_finished_when_ended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        if self.total:
+            return 100 * self.done // self.total
+        return 100 if self.is_over else 0
+
+    @property
+    def is_over(self) -> bool:
+        return self.state in (self.State.FINISHED, self.State.FAILED)

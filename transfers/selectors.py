@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -13,8 +13,17 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from program.cells.models import Outage, Place, Placement
+from program.inmates import selectors as inmates_selectors
+from program.inmates.csv_import import InmateRow
 from program.inmates.models import Country, ExpulsionOrder, Judgment
-from transfers.models import CaseEvent, Document, ManifestEntry, Screening, TransferCase
+from transfers.models import (
+    CaseEvent,
+    Document,
+    ManifestEntry,
+    Notification,
+    Screening,
+    TransferCase,
+)
 
 if TYPE_CHECKING:
     from transfers.eligibility import Params
@@ -229,3 +238,37 @@ def deadlines_due(
         release_on = case.release_on
         if release_on is not None and release_on - prep <= horizon:
             yield case, "release_preparation", release_on - prep
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    """A user's own notifications, newest first, unread before read on the same day."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class IntakeLine:
+    row: InmateRow
+    inmate_action: str  # "create", "update" or "unchanged" (the registry's import plan)
+    case_id: int | None  # the inmate's newest transfer case, if any: no new case is opened
+
+    @property
+    def opens_case(self) -> bool:
+        return self.case_id is None
+
+
+def intake_plan(*, rows: Sequence[InmateRow]) -> list[IntakeLine]:
+    """What importing a candidate file would do, row by row (three queries)."""
+    plan = inmates_selectors.inmate_import_plan(rows=rows)
+    cases = dict(
+        TransferCase.objects.filter(inmate__case_number__in=[row.case_number for row in rows])
+        .order_by("inmate__case_number", "created_at", "id")
+        .values_list("inmate__case_number", "pk")
+    )
+    return [
+        IntakeLine(row=row, inmate_action=action, case_id=cases.get(row.case_number))
+        for row, action in plan.actions
+    ]

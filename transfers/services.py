@@ -10,15 +10,18 @@ refused reservation leaves the case where it was.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +29,8 @@ from program.cells import services as cells_services
 from program.cells.models import Place, Placement
 from program.core.errors import ApplicationError, ConflictError
 from program.core.roles import Role, user_roles
+from program.inmates import services as inmates_services
+from program.inmates.csv_import import InmateRow
 from program.inmates.models import Inmate, Judgment
 from transfers import eligibility, selectors
 from transfers.models import (
@@ -35,8 +40,10 @@ from transfers.models import (
     EligibilityRuleParameter,
     InmateOpinion,
     ManifestEntry,
+    Notification,
     ReasonCode,
     Screening,
+    ScreeningJob,
     TransferCase,
     TransportBatch,
 )
@@ -84,6 +91,10 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 # pg_advisory_xact_lock key of the eligibility sweep: two sweeps take turns chunk by chunk.
 SWEEP_LOCK_KEY = 0x7472_616E_7366  # "transf"
 SWEEP_CHUNK = 500
+# pg_try_advisory_lock keys of an on-demand screening job (with the job id): one runner per job.
+SCREEN_JOB_LOCK_KEY = 0x7363_726E  # "scrn"
+SCREEN_JOB_CASE_CHUNK = 25
+SCREEN_JOB_CANDIDATE_CHUNK = 200
 
 
 class RoleRefusedError(ApplicationError):
@@ -398,6 +409,19 @@ def screenings_run(
                 )
     Screening.objects.bulk_create(new)  # 1 query
     CaseEvent.objects.bulk_create(events, ignore_conflicts=True)  # 1 query
+    if events:  # 2 queries: the notifications, and which of them still wait for their e-mail
+        _notify_many(
+            [
+                Notification(
+                    recipient_id=event.case.caseworker_id,
+                    kind=Notification.Kind.OUTCOME_CHANGED,
+                    case=event.case,
+                    text=_case_text(event.case.pk, event.text),
+                    dedupe_key=event.dedupe_key,
+                )
+                for event in events
+            ]
+        )
     return ScreeningRun(screenings=new, changed=changed)
 
 
@@ -970,4 +994,269 @@ def reminders_run(*, on: date | None = None) -> int:
     with transaction.atomic():
         before = CaseEvent.objects.filter(dedupe_key__in=keys).count()
         CaseEvent.objects.bulk_create(events, ignore_conflicts=True)
+        _notify_many(
+            [
+                Notification(
+                    recipient_id=event.case.caseworker_id,
+                    kind=Notification.Kind.REMINDER,
+                    case=event.case,
+                    text=_case_text(event.case.pk, event.text),
+                    dedupe_key=event.dedupe_key,
+                )
+                for event in events
+            ]
+        )
         return CaseEvent.objects.filter(dedupe_key__in=keys).count() - before
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+def _case_text(case_id: int, text: str) -> str:
+    # Only the case number and the event's own words (states, dates): no name, no facts.
+    return (_("Case #%(pk)s: %(text)s") % {"pk": case_id, "text": text})[:300]
+
+
+def _queue_delivery(ids: list[int]) -> None:
+    from transfers.tasks import notification_send
+
+    def send() -> None:
+        for pk in ids:
+            notification_send.delay(pk)
+
+    if ids:
+        transaction.on_commit(send)
+
+
+def _notify_many(rows: list[Notification]) -> None:
+    """Insert notifications, skipping facts already notified; queue their e-mails on commit.
+
+    The pending ones of these keys are queued again too: delivery is idempotent, so a message
+    whose first queueing was lost is sent by the rerun, and a sent one is never sent twice.
+    """
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    keyed = [row for row in rows if row.dedupe_key]
+    pending = list(
+        Notification.objects.filter(
+            case_id__in={row.case_id for row in keyed},
+            dedupe_key__in={row.dedupe_key for row in keyed},
+            email_state=Notification.EmailState.PENDING,
+        ).values_list("pk", flat=True)
+    )
+    _queue_delivery(sorted(pending))
+
+
+@transaction.atomic
+def notify(
+    *, recipient: User, kind: str, text: str, case: TransferCase, dedupe_key: str = ""
+) -> Notification:
+    """Tell a user about a case, in the app and by e-mail (sent after commit by the worker).
+
+    With a dedupe key, the same fact for the same recipient and case is one notification.
+    """
+    if kind not in Notification.Kind.values:
+        raise ApplicationError(_("Unknown kind of notification."), details={"kind": [kind]})
+    text = text.strip()[:300]
+    if dedupe_key:
+        notification, _created = Notification.objects.get_or_create(
+            recipient=recipient,
+            case=case,
+            dedupe_key=dedupe_key,
+            defaults={"kind": kind, "text": text},
+        )
+    else:
+        notification = Notification.objects.create(
+            recipient=recipient, case=case, kind=kind, text=text
+        )
+    if notification.email_state == Notification.EmailState.PENDING:
+        _queue_delivery([notification.pk])
+    return notification
+
+
+@transaction.atomic
+def notification_deliver(*, notification_id: int) -> str:
+    """Send a pending notification's e-mail once and record the outcome; return the state.
+
+    The row lock makes two deliveries of one message take turns: the second finds it sent.
+    """
+    notification = (
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("recipient")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or notification.email_state != Notification.EmailState.PENDING:
+        return notification.email_state if notification else "gone"
+    address = notification.recipient.email
+    if not address:
+        notification.email_state = Notification.EmailState.FAILED
+        notification.email_error = _("The recipient has no e-mail address.")
+        notification.save(update_fields=["email_state", "email_error"])
+        return notification.email_state
+    path = reverse("transfers:case-detail", args=[notification.case_id])
+    link = f"{getattr(settings, 'SITE_URL', '')}{path}"
+    try:
+        send_mail(
+            subject=_("Transfer case #%(pk)s: %(kind)s")
+            % {"pk": notification.case_id, "kind": notification.get_kind_display()},
+            message=f"{notification.text}\n\n{link}\n",
+            from_email=None,
+            recipient_list=[address],
+        )
+    except Exception as error:  # any delivery failure is recorded, not raised
+        notification.email_state = Notification.EmailState.FAILED
+        notification.email_error = f"{type(error).__name__}: {error}"[:200]
+        notification.save(update_fields=["email_state", "email_error"])
+        return notification.email_state
+    notification.email_state = Notification.EmailState.SENT
+    notification.sent_at = timezone.now()
+    notification.save(update_fields=["email_state", "sent_at"])
+    return notification.email_state
+
+
+def notification_mark_read(*, notification: Notification, actor: User) -> bool:
+    """Mark one's own notification read; True when it changed. Someone else's: refused."""
+    if notification.recipient_id != actor.pk:
+        raise RoleRefusedError(_("This notification is not yours."))
+    return bool(
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    )
+
+
+# --- On-demand screening ("screen all candidates") ---------------------------------------------
+
+
+@transaction.atomic
+def screen_job_start(*, actor: User) -> ScreeningJob:
+    """Queue a run that screens every open case before the proposal and every candidate.
+
+    While one is queued or running, starting again returns that one: two clicks, one job.
+    """
+    _require_role(actor, CASEWORKERS, _("screen all candidates"))
+    # Serialise starters: the lock makes "is one running?" and "start one" a single step.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCREEN_JOB_LOCK_KEY])
+    running = (
+        ScreeningJob.objects.filter(
+            state__in=[ScreeningJob.State.QUEUED, ScreeningJob.State.RUNNING],
+            started_at__gte=timezone.now() - timedelta(hours=1),
+        )
+        .order_by("-id")
+        .first()
+    )
+    if running is not None:
+        return running
+    job = ScreeningJob.objects.create(started_by=actor)
+    from transfers.tasks import screen_job_run as task
+
+    transaction.on_commit(lambda: task.delay(job.pk))
+    return job
+
+
+def _screen_job_population(on: date) -> tuple[list[int], list[int]]:
+    case_ids = list(
+        TransferCase.objects.filter(closed_at__isnull=True, state__in=SCREENABLE_STATES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    with_case = set(
+        TransferCase.objects.filter(closed_at__isnull=True).values_list("inmate_id", flat=True)
+    )
+    candidates = [pk for pk in selectors.sweep_population(on=on) if pk not in with_case]
+    return case_ids, candidates
+
+
+def screen_job_run(*, job_id: int) -> ScreeningJob | None:
+    """Run a screening job in chunks, counting `done` as each chunk commits (the progress bar).
+
+    Open cases are screened one by one through case_screen (they move to the outcome);
+    candidates without a case are screened in bulk and only changed outcomes are stored. A job
+    delivered twice runs once (a session advisory lock per job); a job killed midway is started
+    again from the beginning by the redelivery, which harms nothing: screening is repeatable.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [SCREEN_JOB_LOCK_KEY, job_id])
+        (locked,) = cursor.fetchone()
+    if not locked:
+        return None
+    try:
+        job = ScreeningJob.objects.select_related("started_by").filter(pk=job_id).first()
+        if job is None or job.is_over:
+            return job
+        on = timezone.localdate()
+        case_ids, candidates = _screen_job_population(on)
+        ScreeningJob.objects.filter(pk=job.pk).update(
+            state=ScreeningJob.State.RUNNING, total=len(case_ids) + len(candidates), done=0
+        )
+        try:
+            for start in range(0, len(case_ids), SCREEN_JOB_CASE_CHUNK):
+                chunk = case_ids[start : start + SCREEN_JOB_CASE_CHUNK]
+                with transaction.atomic():
+                    moved = 0
+                    for case in TransferCase.objects.filter(pk__in=chunk).order_by("pk"):
+                        before = case.state
+                        try:
+                            with transaction.atomic():
+                                case_screen(case=case, actor=job.started_by, on=on)
+                        except ApplicationError:
+                            continue  # moved on meanwhile: not screenable any more
+                        moved += case.state != before
+                    ScreeningJob.objects.filter(pk=job.pk).update(
+                        done=F("done") + len(chunk), cases_moved=F("cases_moved") + moved
+                    )
+            for start in range(0, len(candidates), SCREEN_JOB_CANDIDATE_CHUNK):
+                chunk = candidates[start : start + SCREEN_JOB_CANDIDATE_CHUNK]
+                with transaction.atomic():
+                    screenings_run(inmate_ids=chunk, on=on, only_changes=True, actor=None)
+                    ScreeningJob.objects.filter(pk=job.pk).update(done=F("done") + len(chunk))
+        except Exception:
+            ScreeningJob.objects.filter(pk=job.pk).update(
+                state=ScreeningJob.State.FAILED, finished_at=timezone.now()
+            )
+            raise
+        ScreeningJob.objects.filter(pk=job.pk).update(
+            state=ScreeningJob.State.FINISHED, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        return job
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [SCREEN_JOB_LOCK_KEY, job_id])
+
+
+# --- Intake of a candidate file -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    created: int
+    updated: int
+    unchanged: int
+    cases_opened: int
+
+
+@transaction.atomic
+def candidates_intake(*, rows: Sequence[InmateRow], actor: User) -> IntakeResult:
+    """Import validated candidate rows and open a case for each candidate who never had one.
+
+    All or nothing. Inmates are matched on case number and written only where the file differs
+    (the registry's import); an inmate who has or had a transfer case gets no new one, so
+    importing the same file again changes nothing.
+    """
+    _require_role(actor, CASEWORKERS, _("import candidates"))
+    imported = inmates_services.inmates_import_csv(rows=rows, actor=actor)
+    new_candidates = Inmate.objects.filter(
+        case_number__in=[row.case_number for row in rows], transfer_cases__isnull=True
+    ).order_by("case_number")
+    opened = 0
+    for inmate in new_candidates:
+        case_open(inmate=inmate, actor=actor)
+        opened += 1
+    return IntakeResult(
+        created=imported.created,
+        updated=imported.updated,
+        unchanged=imported.unchanged,
+        cases_opened=opened,
+    )

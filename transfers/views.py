@@ -4,12 +4,13 @@ The route policy has checked the role for the URL; the services check who owns e
 Messages never carry an inmate's name: they travel in a cookie.
 """
 
+import hashlib
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,19 +19,31 @@ from django.views.decorators.http import require_POST
 from program.core.errors import ApplicationError
 from program.core.policy import allows
 from program.core.roles import user_roles
+from program.inmates import csv_import
+from program.inmates import selectors as inmates_selectors
 from program.inmates.models import Inmate
 from transfers import eligibility, selectors, services
+from transfers import intake as transfer_intake
 from transfers.forms import (
     BatchForm,
     CaseOpenForm,
     DecisionForm,
     DocumentForm,
+    IntakeConfirmForm,
+    IntakeForm,
     OpinionForm,
     ParameterForm,
     TransitionForm,
     WorklistForm,
 )
-from transfers.models import ReasonCode, TransferCase, TransportBatch
+from transfers.models import (
+    Document,
+    Notification,
+    ReasonCode,
+    ScreeningJob,
+    TransferCase,
+    TransportBatch,
+)
 
 PAGE_SIZE = 50
 
@@ -318,3 +331,127 @@ def rule_parameter_edit(request: HttpRequest, name: str) -> HttpResponse:
         "transfers/parameter_form.html",
         {"form": form, "name": name, "spec": spec, "current": current},
     )
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notifications_for(_actor(request)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "transfers/notifications.html", {"page": page})
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only one's own: someone else's notification is "not found", not "forbidden".
+    notification = get_object_or_404(Notification, pk=pk, recipient=_actor(request))
+    services.notification_mark_read(notification=notification, actor=_actor(request))
+    if request.POST.get("next") == "case":
+        return _back(notification.case_id)
+    return redirect("transfers:notifications")
+
+
+EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """One stored version of a document, as an attachment named without personal data."""
+    document = get_object_or_404(Document, pk=pk)
+    extension = EXTENSIONS.get(document.content_type, "bin")
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("The file of this document is missing from storage.")) from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"case-{document.case_id}-{document.kind}-v{document.version}.{extension}",
+        content_type=document.content_type,
+    )
+    # The stored bytes were sniffed on upload; the browser must not second-guess the type.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def screen_all(request: HttpRequest) -> HttpResponse:
+    try:
+        job = services.screen_job_start(actor=_actor(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("transfers:worklist")
+    return redirect("transfers:screen-job", pk=job.pk)
+
+
+def screen_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress: the whole page, or only the bar when htmx polls for it."""
+    job = get_object_or_404(ScreeningJob.objects.select_related("started_by"), pk=pk)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "transfers/_screen_job_progress.html", {"job": job})
+    return render(request, "transfers/screen_job.html", {"job": job})
+
+
+INTAKE_SESSION_KEY = "transfers_intake"
+
+
+def intake(request: HttpRequest) -> HttpResponse:
+    """Step 1 checks the file and previews it (or names every bad row); step 2 imports.
+
+    The checked rows wait in the server-side session under the SHA-256 of the file previewed;
+    confirming imports exactly those rows.
+    """
+    if request.method == "POST" and "cancel" in request.POST:
+        request.session.pop(INTAKE_SESSION_KEY, None)
+        return redirect("transfers:intake")
+    if request.method == "POST" and "digest" in request.POST:
+        return _intake_confirm(request)
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "columns": csv_import.COLUMNS}
+    if request.method == "POST" and form.is_valid():
+        request.session.pop(INTAKE_SESSION_KEY, None)
+        data = form.cleaned_data["file"].read()
+        parsed = transfer_intake.parse(data, known_countries=inmates_selectors.country_codes())
+        context["parsed"] = parsed
+        if parsed.ok:
+            digest = hashlib.sha256(data).hexdigest()
+            request.session[INTAKE_SESSION_KEY] = {
+                "digest": digest,
+                "rows": [row.to_json() for row in parsed.rows],
+            }
+            plan = selectors.intake_plan(rows=parsed.rows)
+            context["plan"] = plan
+            context["to_open"] = sum(1 for line in plan if line.opens_case)
+            context["confirm_form"] = IntakeConfirmForm(initial={"digest": digest})
+    return render(request, "transfers/intake.html", context)
+
+
+def _intake_confirm(request: HttpRequest) -> HttpResponse:
+    stored = request.session.get(INTAKE_SESSION_KEY)
+    form = IntakeConfirmForm(request.POST)
+    if not stored or not form.is_valid() or form.cleaned_data["digest"] != stored["digest"]:
+        messages.error(request, _("That preview is no longer available; upload the file again."))
+        return redirect("transfers:intake")
+    rows = [csv_import.InmateRow.from_json(row) for row in stored["rows"]]
+    request.session.pop(INTAKE_SESSION_KEY, None)
+    try:
+        result = services.candidates_intake(rows=rows, actor=_actor(request))
+    except ApplicationError as error:
+        return render(
+            request,
+            "transfers/intake.html",
+            {"form": IntakeForm(), "columns": csv_import.COLUMNS, "import_error": error},
+        )
+    messages.success(
+        request,
+        _(
+            "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged inmates; "
+            "%(opened)s case(s) opened."
+        )
+        % {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "opened": result.cases_opened,
+        },
+    )
+    return redirect("transfers:worklist")

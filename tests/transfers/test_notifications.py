@@ -1,0 +1,209 @@
+"""Notifications: one per fact, to the case's caseworker, in the app and by e-mail."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.transfers.conftest import make_eligible_inmate
+from tests.transfers.factories import case_in
+from tests.transfers.helpers import S
+from transfers import services, tasks
+from transfers.context import unread_notifications
+from transfers.models import Notification, TransferCase
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[int]:
+    """The e-mails queued for the worker (the broker is the edge of the system)."""
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.notification_send, "delay", sent.append)
+    return sent
+
+
+@pytest.fixture
+def carla_mail(carla) -> User:
+    carla.email = "carla@example.invalid"
+    carla.save(update_fields=["email"])
+    return carla
+
+
+@pytest.fixture
+def case(carla, place) -> TransferCase:
+    return services.case_open(inmate=make_eligible_inmate(), actor=carla)
+
+
+def _notified_case(carla: User, days_left: int = 3) -> TransferCase:
+    return case_in(
+        S.NOTIFIED,
+        caseworker=carla,
+        notified_on=timezone.localdate() - timedelta(days=57),
+        appeal_deadline=timezone.localdate() + timedelta(days=days_left),
+    )
+
+
+# --- Created by the jobs, once per fact ------------------------------------------------------
+
+
+def test_a_changed_outcome_in_the_sweep_notifies_the_caseworker_once(
+    case, carla, queued, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sweep_run()
+    notification = Notification.objects.get()
+    assert notification.recipient == carla
+    assert notification.case == case
+    assert notification.kind == Notification.Kind.OUTCOME_CHANGED
+    assert notification.text.startswith(f"Case #{case.pk}: ")
+    assert case.inmate.name not in notification.text
+    assert notification.email_state == Notification.EmailState.PENDING
+    assert queued == [notification.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sweep_run()  # nothing changed: no new fact, nothing queued
+    assert Notification.objects.count() == 1
+    assert queued == [notification.pk]
+
+
+def test_the_same_outcome_change_swept_twice_on_one_day_is_one_notification(
+    case, carla, queued
+) -> None:
+    services.screenings_run(
+        inmate_ids=[case.inmate_id], on=timezone.localdate(), only_changes=True, actor=None
+    )
+    # A second run that does not see the first one's screening (two at once): same dedupe key.
+    from transfers.models import Screening
+
+    Screening.objects.all().delete()
+    services.screenings_run(
+        inmate_ids=[case.inmate_id], on=timezone.localdate(), only_changes=True, actor=None
+    )
+    assert Notification.objects.count() == 1
+
+
+def test_reminders_notify_the_caseworker_once_per_deadline(carla, queued) -> None:
+    case = _notified_case(carla)
+    assert services.reminders_run() == 1
+    assert services.reminders_run() == 0
+    notification = Notification.objects.get()
+    assert notification.kind == Notification.Kind.REMINDER
+    assert notification.case == case
+    assert "appeal_window" in notification.text
+
+
+def test_notify_with_a_key_is_idempotent(carla, queued, django_capture_on_commit_callbacks) -> None:
+    case = _notified_case(carla)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.notify(
+            recipient=carla, kind="reminder", text="Look", case=case, dedupe_key="k1"
+        )
+        second = services.notify(
+            recipient=carla, kind="reminder", text="Look", case=case, dedupe_key="k1"
+        )
+    assert first.pk == second.pk
+    assert Notification.objects.count() == 1
+
+
+# --- Delivery ---------------------------------------------------------------------------------
+
+
+def test_delivery_sends_one_e_mail_and_records_it(carla_mail, mailoutbox) -> None:
+    case = _notified_case(carla_mail)
+    notification = services.notify(
+        recipient=carla_mail, kind="reminder", text="Appeal window ends", case=case
+    )
+    assert services.notification_deliver(notification_id=notification.pk) == "sent"
+    assert services.notification_deliver(notification_id=notification.pk) == "sent"
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["carla@example.invalid"]
+    assert f"/cases/{case.pk}/" in mailoutbox[0].body
+    assert case.inmate.name not in mailoutbox[0].body + mailoutbox[0].subject
+    notification.refresh_from_db()
+    assert notification.sent_at is not None
+
+
+def test_a_recipient_without_an_address_is_recorded_as_failed(carla, mailoutbox) -> None:
+    case = _notified_case(carla)
+    notification = services.notify(recipient=carla, kind="reminder", text="x", case=case)
+    assert tasks.notification_send(notification.pk) == "failed"
+    notification.refresh_from_db()
+    assert notification.email_error == "The recipient has no e-mail address."
+    assert mailoutbox == []
+
+
+def test_a_mail_server_failure_is_recorded_as_failed(carla_mail, monkeypatch) -> None:
+    def refuse(**kwargs):
+        raise ConnectionRefusedError("no server")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    case = _notified_case(carla_mail)
+    notification = services.notify(recipient=carla_mail, kind="reminder", text="x", case=case)
+    assert services.notification_deliver(notification_id=notification.pk) == "failed"
+    notification.refresh_from_db()
+    assert "ConnectionRefusedError" in notification.email_error
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def test_i_see_only_my_notifications_and_mark_them_read(caseworker, carla, karl) -> None:
+    mine = services.notify(
+        recipient=carla, kind="reminder", text="For Carla", case=_notified_case(carla)
+    )
+    services.notify(recipient=karl, kind="reminder", text="For Karl", case=_notified_case(karl))
+    page = caseworker.get(reverse("transfers:notifications")).content.decode()
+    assert "For Carla" in page
+    assert "For Karl" not in page
+
+    response = caseworker.post(reverse("transfers:notification-read", args=[mine.pk]))
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+
+
+def test_someone_elses_notification_cannot_be_marked_read(caseworker, karl) -> None:
+    theirs = services.notify(recipient=karl, kind="reminder", text="x", case=_notified_case(karl))
+    response = caseworker.post(reverse("transfers:notification-read", args=[theirs.pk]))
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_finance_roles_cannot_reach_notifications(finance_officer) -> None:
+    assert finance_officer.get(reverse("transfers:notifications")).status_code == 403
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_the_notification_list_runs_a_fixed_number_of_queries(
+    rows, caseworker, carla, django_assert_num_queries
+) -> None:
+    case = _notified_case(carla)
+    for n in range(rows):
+        services.notify(recipient=carla, kind="reminder", text=f"n{n}", case=case)
+    url = reverse("transfers:notifications")
+    caseworker.get(url)
+    # 1 session, 2 user, 3 groups (roles), 4 count for the paginator, 5 the page.
+    with django_assert_num_queries(5):
+        assert caseworker.get(url).status_code == 200
+
+
+def test_the_unread_count_is_one_query_for_a_caseworker_and_none_for_others(
+    rf, carla, make_user, django_assert_num_queries
+) -> None:
+    case = _notified_case(carla)
+    services.notify(recipient=carla, kind="reminder", text="a", case=case)
+    read = services.notify(recipient=carla, kind="reminder", text="b", case=case)
+    services.notification_mark_read(notification=read, actor=carla)
+    request = rf.get("/")
+    request.user = carla
+    carla._role_cache = frozenset({"caseworker"})
+    with django_assert_num_queries(1):
+        assert unread_notifications(request) == {"unread_notifications": 1}
+    request.user = make_user("fred", "finance_officer")
+    request.user._role_cache = frozenset({"finance_officer"})
+    with django_assert_num_queries(0):
+        assert unread_notifications(request) == {"unread_notifications": 0}
