@@ -34,6 +34,11 @@ app.conf.update(
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Access-log rows past their retention (at least six months) are deleted; counts are kept.
+    "audit-access-log-purge": {
+        "task": "audit.access_log_purge",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Proves the broker, a worker and beat are alive; shown on the system status page.
     "heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
     # Finance: planned tranches fall due and unpaid ones become overdue, once a day before work.

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "program.cells",
     "transfers",
     "finance",
+    "pgtrigger",
+    "pghistory",
+    "program.audit",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "program.core.middleware.RoutePolicyMiddleware",
+    # After the route policy: its role check has loaded the user the history context names.
+    "program.audit.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "program.urls"
@@ -89,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "program.core.context_processors.navigation",
+                "transfers.context.unread_notifications",
             ],
         },
     },
@@ -229,6 +235,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),  # else kombu writes ./control
         "store_processed": False,
     }
     if CELERY_BROKER_URL == "filesystem://"
@@ -260,6 +267,31 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- E-mail (notifications; the console in development) -------------------------------------------
+
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")  # makes the case links in e-mails absolute
+
+# --- Audit ----------------------------------------------------------------------------------------
+
+# Every domain app's models are tracked by program.audit (write history by database triggers).
+AUDIT_TRACKED_MODULES = [
+    "program.inmates.models",
+    "program.cells.models",
+    "transfers.models",
+    "finance.models",
+]
+# Whether a read of a person's record is part of the reader's own open case (no purpose asked).
+AUDIT_OPEN_CASE_CHECK = "transfers.access.caseworker_has_open_case"
 
 # --- Pages ----------------------------------------------------------------------------------------
 

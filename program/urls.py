@@ -18,6 +18,7 @@ urlpatterns = [
     path("inmates/", include("program.inmates.urls")),
     path("programme/", include("program.cells.urls")),
     path("cases/", include("transfers.urls")),
+    path("audit/", include("program.audit.urls")),
     path("finance/", include("finance.urls")),
     # The docs are a page (anonymous users are sent to log in); the schema is part of the API.
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from program.audit.services import access_log_record
 from program.cells import occupancy, selectors
 from program.cells.models import Facility
 from program.core.policy import allows
@@ -392,6 +393,13 @@ def roll_csv(request: HttpRequest) -> HttpResponse:
         return _bad_request({"facility": [{"message": message}]})
     day: date = form.cleaned_data["date"]
     lines = occupancy.nominal_roll(facility=facility, on=day)
+    access_log_record(
+        request=request,
+        action="export",
+        subject_type="facility",
+        subject_id=facility.pk,
+        criterion={"date": day.isoformat()},
+    )
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"nominal-roll-{slugify(facility.name) or facility.pk}-{day.isoformat()}.csv"

@@ -60,6 +60,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         "/finance",
     ),
     NavItem(
+        "audit:access-log",
+        _("Access log"),
+        _("Who looked at whose record, when and why; a person's access report."),
+        "/audit",
+    ),
+    NavItem(
         "system-status",
         _("System status"),
         _("Database, broker and the last run of the background worker."),

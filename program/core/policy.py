@@ -80,9 +80,41 @@ ROUTES: dict[str, Access] = {
     "cells:facility-detail": Access(roles=CELLS_READERS),
     "finance:terms": Access(roles=FINANCE_READERS),
     # --- finance pages (begin): owned by the finance work
+    # Officers prepare (generate, invoice, pay, meet conditions); approvers decide (approve,
+    # reject, withhold); either may dispute. The four-eyes rule itself is the database's.
     "finance:dashboard": Access(roles=FINANCE_READERS),
     "finance:schedule": Access(roles=FINANCE_READERS),
+    "finance:schedule-generate": Access(
+        roles=FINANCE_READERS, methods=FORM, write_roles=frozenset({Role.FINANCE_OFFICER})
+    ),
     "finance:tranche-detail": Access(roles=FINANCE_READERS),
+    "finance:tranche-invoice": Access(
+        roles=FINANCE_READERS, methods=FORM, write_roles=frozenset({Role.FINANCE_OFFICER})
+    ),
+    "finance:tranche-approve": Access(
+        roles=FINANCE_READERS, methods=FORM, write_roles=frozenset({Role.FINANCE_APPROVER})
+    ),
+    "finance:tranche-reject": Access(
+        roles=FINANCE_READERS, methods=FORM, write_roles=frozenset({Role.FINANCE_APPROVER})
+    ),
+    "finance:tranche-pay": Access(
+        roles=FINANCE_READERS, methods=FORM, write_roles=frozenset({Role.FINANCE_OFFICER})
+    ),
+    "finance:tranche-dispute": Access(
+        roles=FINANCE_READERS,
+        methods=FORM,
+        write_roles=frozenset({Role.FINANCE_OFFICER, Role.FINANCE_APPROVER}),
+    ),
+    "finance:tranche-withhold": Access(
+        roles=FINANCE_READERS, methods=FORM, write_roles=frozenset({Role.FINANCE_APPROVER})
+    ),
+    "finance:condition-meet": Access(
+        roles=FINANCE_READERS, methods=FORM, write_roles=frozenset({Role.FINANCE_OFFICER})
+    ),
+    "finance:evidence-download": Access(roles=FINANCE_READERS),
+    "finance:schedule-export": Access(roles=FINANCE_READERS),
+    "finance:cost-report": Access(roles=FINANCE_READERS),
+    "finance:report-export": Access(roles=FINANCE_READERS),
     # --- finance pages (end)
     # --- transfers pages (begin): owned by the transfers work
     # Transfer files hold conviction, medical and family data: never the finance roles. The
@@ -112,8 +144,22 @@ ROUTES: dict[str, Access] = {
     "transfers:batch-detail": Access(roles=INMATE_READERS),
     "transfers:rules": Access(roles=INMATE_READERS),
     "transfers:rule-parameter-edit": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    "transfers:document-download": Access(roles=INMATE_READERS),
+    "transfers:intake": Access(roles=INMATE_WRITERS, methods=FORM),
+    "transfers:screen-all": Access(roles=INMATE_WRITERS, methods=frozenset({"POST"})),
+    "transfers:screen-job": Access(roles=INMATE_WRITERS),
+    # Each reader sees only their own notifications (the view filters by recipient).
+    "transfers:notifications": Access(roles=INMATE_READERS),
+    "transfers:notification-read": Access(roles=INMATE_READERS, methods=frozenset({"POST"})),
     # --- transfers pages (end)
     # --- audit pages (begin): owned by the audit work
+    # The access log names staff and what they looked at: auditors only. The history page shows
+    # a person's file to those who may read it (the view keeps other records to auditors).
+    "audit:access-log": Access(roles=frozenset({Role.AUDITOR})),
+    "audit:subject-report": Access(roles=frozenset({Role.AUDITOR})),
+    "audit:history": Access(roles=INMATE_READERS),
+    # The purpose asked before a person's record is shown (stored in the session).
+    "audit:purpose": Access(roles=INMATE_READERS, methods=frozenset({"POST"})),
     # --- audit pages (end)
     # Inmates (pages)
     "inmates:list": Access(roles=INMATE_READERS),
@@ -173,6 +219,29 @@ ROUTES: dict[str, Access] = {
     "api:placement-release": Access(roles=PLACEMENT_WRITERS, methods=ACTION),
     "api:placement-cancel": Access(roles=PLACEMENT_WRITERS, methods=ACTION),
     # --- finance API (begin): owned by the finance work
+    "api:tranche-list": Access(roles=FINANCE_READERS),
+    "api:tranche-detail": Access(roles=FINANCE_READERS),
+    "api:tranche-invoice": Access(
+        roles=FINANCE_READERS, methods=ACTION, write_roles=frozenset({Role.FINANCE_OFFICER})
+    ),
+    "api:tranche-approve": Access(
+        roles=FINANCE_READERS, methods=ACTION, write_roles=frozenset({Role.FINANCE_APPROVER})
+    ),
+    "api:tranche-reject": Access(
+        roles=FINANCE_READERS, methods=ACTION, write_roles=frozenset({Role.FINANCE_APPROVER})
+    ),
+    "api:tranche-pay": Access(
+        roles=FINANCE_READERS, methods=ACTION, write_roles=frozenset({Role.FINANCE_OFFICER})
+    ),
+    "api:tranche-dispute": Access(
+        roles=FINANCE_READERS,
+        methods=ACTION,
+        write_roles=frozenset({Role.FINANCE_OFFICER, Role.FINANCE_APPROVER}),
+    ),
+    "api:tranche-withhold": Access(
+        roles=FINANCE_READERS, methods=ACTION, write_roles=frozenset({Role.FINANCE_APPROVER})
+    ),
+    "api:cost-per-place-day": Access(roles=FINANCE_READERS),
     # --- finance API (end)
     # --- transfers API (begin): owned by the transfers work
     "api:transfer-case-list": Access(

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from program.audit.purpose import purpose_required
+from program.audit.services import access_log_record
 from program.core.errors import ApplicationError
 from program.core.policy import allows
 from program.core.roles import user_roles
@@ -96,6 +98,7 @@ def inmate_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         arguments = form.selector_arguments()
     order = arguments.get("order", "name")
+    access_log_record(request=request, action="search", subject_type="inmate", criterion=arguments)
     paginator = Paginator(selectors.inmate_list(**arguments), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -114,8 +117,10 @@ def inmate_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@purpose_required("inmate")
 def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inmate = get_object_or_404(selectors.inmate_detail_queryset(), pk=pk)
+    access_log_record(request=request, action="view", subject_type="inmate", subject_id=pk)
     judgments = list(inmate.judgments.all())
     return render(
         request,
@@ -351,6 +356,12 @@ def _import_confirm(request: HttpRequest) -> HttpResponse:
             {"form": InmateImportForm(), "columns": csv_import.COLUMNS, "import_error": error},
         )
     request.session.pop(IMPORT_SESSION_KEY, None)
+    access_log_record(
+        request=request,
+        action="import",
+        subject_type="inmate",
+        criterion={"created": result.created, "updated": result.updated},
+    )
     messages.success(
         request,
         _("Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")

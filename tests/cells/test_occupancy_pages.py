@@ -349,8 +349,8 @@ def test_roll_csv_query_count_stays_flat(caseworker, django_assert_num_queries, 
     facility, a, _b = _gjilan(places_a=rows)
     fill(a, date(2027, 4, 1))
     # session, user, user's groups (roles), the facility, places with cells and units and outage
-    # flag, placements with inmates and their latest judgment
-    with django_assert_num_queries(6):
+    # flag, placements with inmates and their latest judgment, the access-log row (an export)
+    with django_assert_num_queries(7):
         response = caseworker.get(ROLL_CSV, {"facility": facility.pk})
     assert len(_rows(response)) == 1 + rows + 2
 

@@ -22,8 +22,8 @@ def _facility_with_cells(n: int):
 def test_agreement_list_page_query_count(caseworker, django_assert_num_queries, rows) -> None:
     for _ in range(rows):
         AgreementFactory()
-    # session, user, user's groups (roles), agreements with facility counts
-    with django_assert_num_queries(4):
+    # session, user, user's groups (roles), agreements with facility counts, unread notifications
+    with django_assert_num_queries(5):
         response = caseworker.get(reverse("cells:agreement-list"))
     assert response.status_code == 200
     assert response.content.decode().count("/programme/agreements/") >= rows

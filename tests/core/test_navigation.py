@@ -60,3 +60,19 @@ def test_every_navigation_entry_resolves() -> None:
 
     for item in NAVIGATION:
         assert reverse(item.url_name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("facilities", [1, 5])
+def test_the_home_page_query_count_stays_flat(
+    occupancy_admin, django_assert_num_queries, facilities
+):
+    from tests.factories import FacilityFactory
+
+    for _ in range(facilities):
+        FacilityFactory()
+    # session, user, roles; programme panel: facilities with counts; occupancy panel: agreements
+    # with today's numbers; system panel: the last heartbeat
+    with django_assert_num_queries(6):
+        response = occupancy_admin.get(reverse("home"))
+    assert response.status_code == 200

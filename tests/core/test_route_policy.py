@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -20,7 +22,8 @@ from tests.factories import (
     PlaceFactory,
     PricingTermsFactory,
 )
-from transfers.models import TransferCase, TransportBatch
+from transfers import services as transfer_services
+from transfers.models import ScreeningJob, TransferCase, TransportBatch
 
 PERSONAS = [*Role.values, SYSTEM_ADMIN, "stranger"]
 
@@ -109,6 +112,14 @@ def route_args(db) -> dict[str, list[object]]:
     batch = TransportBatch.objects.create(
         departs_on=date(2027, 6, 1), direction="dk_xk", seats=10, created_by=planner
     )
+    planner.groups.add(Group.objects.get(name=Role.CASEWORKER))
+    document = transfer_services.document_upload(
+        case=case,
+        kind="judgment",
+        file=SimpleUploadedFile("j.pdf", b"%PDF-1.4\n%%EOF"),
+        actor=planner,
+    )
+    job = ScreeningJob.objects.create(started_by=planner)
     tranche = Tranche.objects.create(
         agreement=agreement, stream="start_fee", due_on=date(2026, 4, 1), amount=Decimal("1.00")
     )
@@ -138,6 +149,8 @@ def route_args(db) -> dict[str, list[object]]:
         "api:inmate-detail": [inmate.pk],
         "api:non-association-detail": [rule.pk],
         "transfers:case-detail": [case.pk],
+        "transfers:document-download": [document.pk],
+        "transfers:screen-job": [job.pk],
         "api:transfer-case-detail": [case.pk],
         "api:transfer-case-documents": [case.pk],
         "api:transfer-case-events": [case.pk],

@@ -65,8 +65,22 @@ def test_the_auditor_reads_but_cannot_change(auditor) -> None:
     assert not Inmate.objects.filter(case_number="KF-2025-001").exists()
 
 
+def _say_why(client, inmate, purpose: str = "occupancy") -> None:
+    """A record opens after its reader has said why (program.audit.purpose)."""
+    client.post(
+        reverse("audit:purpose"),
+        {
+            "subject_type": "inmate",
+            "subject_id": inmate.pk,
+            "next": reverse("inmates:detail", args=[inmate.pk]),
+            "purpose": purpose,
+        },
+    )
+
+
 def test_the_occupancy_admin_keeps_apart_but_does_not_edit_records(occupancy_admin) -> None:
     inmate = InmateFactory()
+    _say_why(occupancy_admin, inmate)
     body = _body(occupancy_admin.get(reverse("inmates:detail", args=[inmate.pk])))
     assert reverse("inmates:non-association-create", args=[inmate.pk]) in body
     assert reverse("inmates:edit", args=[inmate.pk]) not in body
@@ -151,6 +165,7 @@ def test_the_record_shows_every_section(caseworker) -> None:
     ExpulsionOrderFactory(inmate=inmate, entry_ban_years=None, entry_ban_permanent=True)
     PlacementFactory(inmate=inmate)
     NonAssociationFactory(inmate_a=inmate, inmate_b=other, reason="Gang conflict")
+    _say_why(caseworker, inmate, "case work")
     body = _body(caseworker.get(reverse("inmates:detail", args=[inmate.pk])))
     for section in ["person", "judgments", "expulsion", "placements", "non-associations"]:
         assert f'href="#{section}"' in body
@@ -162,7 +177,7 @@ def test_the_record_shows_every_section(caseworker) -> None:
     assert "Placed now" in body
     assert "Jonas Berg" in body
     assert "Gang conflict" in body
-    assert "arrives with the audit log" in body
+    assert 'data-testid="history-link"' in body  # the history page shows every change
 
 
 def test_an_unknown_inmate_is_a_404(caseworker) -> None:
@@ -253,6 +268,7 @@ def _judgment_post(**overrides: object) -> dict[str, object]:
 
 def test_recording_a_judgment_shows_its_dates(caseworker) -> None:
     inmate = InmateFactory()
+    _say_why(caseworker, inmate, "case work")
     response = caseworker.post(
         reverse("inmates:judgment-create", args=[inmate.pk]), _judgment_post(), follow=True
     )

@@ -27,8 +27,9 @@ def test_inmate_list_page_query_count(caseworker, django_assert_num_queries, row
     _inmates(rows)
     # 1 session, 2 user, 3 user's groups (roles), 4 nationalities in use (filter choices),
     # 5 home institutions (filter choices), 6 count for the paginator, 7 the page of inmates
-    # with release date and is_placed as subqueries, 8 their nationalities (prefetch)
-    with django_assert_num_queries(8):
+    # with release date and is_placed as subqueries, 8 their nationalities (prefetch),
+    # 9 the unread-notification count in the header
+    with django_assert_num_queries(9):
         response = caseworker.get(reverse("inmates:list"), {"order": "release_date"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == rows
@@ -40,8 +41,9 @@ def test_inmate_list_page_query_count_with_filters(
     caseworker, django_assert_num_queries, rows
 ) -> None:
     _inmates(rows)
-    # The same eight: filters are conditions on the same two queries, not more queries.
-    with django_assert_num_queries(8):
+    # The same nine (filters are conditions on the same queries), and 10 the access-log row
+    # that records the search and its criterion.
+    with django_assert_num_queries(10):
         response = caseworker.get(
             reverse("inmates:list"),
             {"search": "Inmate", "nationality": "SE", "placed": "yes", "flags": "interpreter"},
@@ -68,9 +70,19 @@ def test_inmate_record_page_query_count(caseworker, django_assert_num_queries, j
     for _ in range(judgments):
         JudgmentFactory(inmate=inmate)
     PlacementFactory(inmate=inmate)
+    caseworker.post(
+        reverse("audit:purpose"),
+        {
+            "subject_type": "inmate",
+            "subject_id": inmate.pk,
+            "next": reverse("inmates:detail", args=[inmate.pk]),
+            "purpose": "occupancy",
+        },
+    )
     # 1 session, 2 user, 3 roles, 4 the inmate with its annotations, 5 nationalities,
     # 6 judgments, 7 their offence categories, 8 expulsion orders, 9 placements with place,
-    # cell, unit and facility joined, 10 non-associations with both inmates joined
-    with django_assert_num_queries(10):
+    # cell, unit and facility joined, 10 non-associations with both inmates joined,
+    # 11 the access-log row for this view, 12 the unread-notification count in the header
+    with django_assert_num_queries(12):
         response = caseworker.get(reverse("inmates:detail", args=[inmate.pk]))
     assert response.status_code == 200

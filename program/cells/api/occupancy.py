@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from program.audit.services import access_log_record
 from program.cells import occupancy
 from program.cells.models import Agreement, Facility
 
@@ -225,6 +226,13 @@ class RollView(APIView):
         facility: Facility = query.validated_data["facility"]
         day: date = query.validated_data["date"]
         roll = occupancy.roll_on(facility=facility, on=day)
+        access_log_record(
+            request=request,
+            action="export",
+            subject_type="facility",
+            subject_id=facility.pk,
+            criterion={"date": day.isoformat()},
+        )
         body = {
             "facility": facility,
             "date": day,

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from program.audit.services import access_log_record
 from program.inmates import selectors, services
 from program.inmates.api.serializers import (
     InmateDetailSerializer,
@@ -99,8 +100,18 @@ class InmateViewSet(
         response["ETag"] = _etag(inmate)
         return response
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        access_log_record(
+            request=request,
+            action="search",
+            subject_type="inmate",
+            criterion=request.query_params.dict(),
+        )
+        return super().list(request, *args, **kwargs)
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         inmate = self.get_object()
+        access_log_record(request=request, action="view", subject_type="inmate", subject_id=inmate.pk)
         response = Response(InmateDetailSerializer(inmate).data)
         response["ETag"] = _etag(inmate)
         return response
