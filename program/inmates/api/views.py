@@ -111,7 +111,9 @@ class InmateViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         inmate = self.get_object()
-        access_log_record(request=request, action="view", subject_type="inmate", subject_id=inmate.pk)
+        access_log_record(
+            request=request, action="view", subject_type="inmate", subject_id=inmate.pk
+        )
         response = Response(InmateDetailSerializer(inmate).data)
         response["ETag"] = _etag(inmate)
         return response
