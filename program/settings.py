@@ -5,9 +5,11 @@ filesystem broker. DJANGO_ENV=production refuses to start without the values a r
 must choose itself.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from program import devdb
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
+    "axes",
+    "csp",
     "program.core",
     "program.inmates",
     "program.cells",
@@ -71,7 +75,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: an expired session is logged out with a message for the log-in page.
+    "program.core.sessions.SessionTimeoutMiddleware",
+    "program.core.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Turns axes' "locked out" flag on the request into the lock-out page.
+    "axes.middleware.AxesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "program.core.middleware.RoutePolicyMiddleware",
     # After the route policy: its role check has loaded the user the history context names.
@@ -118,20 +128,44 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------------
 
+# The lock-out check runs first: a locked-out user is refused before any password is compared.
+AUTHENTICATION_BACKENDS = [
+    "program.core.passwords.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Length and refusal lists only: composition rules push people to predictable patterns (NIST
+# SP 800-63B 5.1.1.2). The demo passwords are set with set_password and never pass through these.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
+        "OPTIONS": {"min_length": 15},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "program.core.passwords.ContextWordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+
+# Sessions: 30 minutes idle and 12 hours in all (program.core.sessions.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Lock-out (django-axes): 5 failures for a username, or from an address, lock it for 30 minutes.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt kept, with address and agent
+AXES_LOCKOUT_CALLABLE = "program.core.passwords.lockout_response"
+# X-Forwarded-For is set by whoever sends the request: it is read only when the deployment says
+# how many proxies of its own stand in front (then the address that many hops from the right).
+# Behind a proxy and left at 0, every user shares the proxy's address and its lock-out.
+AXES_TRUSTED_PROXY_COUNT = env_int("AXES_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "program.core.passwords.client_ip"
 
 # --- Internationalisation -------------------------------------------------------------------------
 
@@ -184,6 +218,20 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    },
+}
 
 # --- REST API -------------------------------------------------------------------------------------
 

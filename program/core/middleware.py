@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from program.core.policy import access_for, is_api
@@ -84,3 +85,23 @@ class RoutePolicyMiddleware:
                 request, PermissionDenied(_("Your role does not give access to this page."))
             )
         return None
+
+
+class NoStoreForSignedInMiddleware:
+    """Keep every response to a signed-in user (session or API token) out of every cache.
+
+    Pages here show conviction, medical and payment data; a shared or back-button cache must not
+    hold them after the user has gone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Read after the view: DRF sets request.user for token-authenticated API requests.
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)
+        return response

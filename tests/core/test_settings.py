@@ -48,3 +48,21 @@ def test_a_malformed_value_names_its_variable() -> None:
     result = _run({"DEBUG": "perhaps"}, "check")
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_production_has_the_lock_out_csp_and_session_limits() -> None:
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.AUTHENTICATION_BACKENDS[0]); "
+        "print('axes.middleware.AxesMiddleware' in s.MIDDLEWARE); "
+        "print('csp.middleware.CSPMiddleware' in s.MIDDLEWARE); "
+        "print(s.SESSION_COOKIE_AGE, s.SESSION_IDLE_TIMEOUT, s.AXES_TRUSTED_PROXY_COUNT)"
+    )
+    result = _run(PRODUCTION, "shell", "--no-imports", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-4:] == [
+        "program.core.passwords.LockoutBackend",
+        "True",
+        "True",
+        "43200 1800 0",
+    ]
