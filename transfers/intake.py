@@ -33,7 +33,7 @@ def _cell_text(value: object) -> str:
 
 
 def _xlsx_as_csv(data: bytes) -> bytes | csv_import.Problem:
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from openpyxl import load_workbook
 
     try:
         # data_only=False: a formula stays "=…" text, which the parser refuses by name.
