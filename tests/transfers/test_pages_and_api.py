@@ -222,8 +222,9 @@ def test_the_worklist_runs_a_fixed_number_of_queries(
     url = reverse("transfers:worklist")
     caseworker.get(url)  # warm the session and role cache
     # 1 session, 2 user, 3 user's groups (roles), 4 count for the paginator, 5 the page of
-    # cases joined to inmate and caseworker, 6 their nationalities (prefetch).
-    with django_assert_num_queries(6):
+    # cases joined to inmate and caseworker, 6 their nationalities (prefetch), 7 the unread
+    # notification count in the header.
+    with django_assert_num_queries(7):
         assert caseworker.get(url).status_code == 200
 
 
@@ -261,6 +262,6 @@ def test_the_transport_page_runs_a_fixed_number_of_queries(
             departs_on=timezone.localdate(), direction="dk_xk", seats=3, actor=carla
         )
     url = reverse("transfers:batch-list")
-    # 1 session, 2 user, 3 groups, 4 count, 5 the page of batches.
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 groups, 4 count, 5 the page of batches, 6 the unread count.
+    with django_assert_num_queries(6):
         assert caseworker.get(url).status_code == 200
