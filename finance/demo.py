@@ -1,13 +1,23 @@
 """The Denmark–Kosovo pricing terms (programme-facts §2): EUR 15 m a year for the 300 places, a
-EUR 5 m start fee, and EUR 6 m a year of green-energy aid as a stream of its own."""
+EUR 5 m start fee, and EUR 6 m a year of green-energy aid as a stream of its own; then (after the
+demo users exist) the quarterly payment schedule with its first tranches invoiced, approved and
+paid, one disputed and one overdue."""
 
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import TextIO
+from typing import Any, TextIO
 
-from finance.models import AidStream, PricingTerms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Count
+
+from finance import conf, services
+from finance.models import AidStream, PricingTerms, Tranche, TrancheCondition
 from program.cells.demo import AGREEMENT_NAME, OPENING
 from program.cells.models import Agreement
 from program.core.demo import register
+from program.core.demo_users import demo_password
+from program.core.roles import Role
 
 
 @register(order=20)
@@ -35,3 +45,109 @@ def load(out: TextIO) -> None:
         },
     )
     out.write("Pricing: EUR 15,000,000 a year, EUR 5,000,000 start fee, EUR 6,000,000 a year aid\n")
+
+
+# The demo's payment history: everything due before this day has been invoiced, approved and paid.
+PAID_BEFORE = date(2026, 10, 1)
+# The day the demo runs the daily job for last: the October tranches are then past the grace period.
+ADVANCED_TO = date(2026, 11, 15)
+COMPARISON_PER_INMATE_MONTH = Decimal("8500.00")  # Sweden–Tartu, programme-facts §2
+EUR_DKK = Decimal("7.460000")
+SECOND_APPROVER = "finance_approver2"
+
+
+def _second_approver(out: TextIO) -> Any:
+    """A second approver, for when each tranche needs two (FINANCE_APPROVAL_LEVELS = 2)."""
+    person, created = get_user_model().objects.get_or_create(
+        username=SECOND_APPROVER,
+        defaults={"first_name": "Demo", "last_name": "Finance approver (second)", "email": ""},
+    )
+    if created:
+        person.set_password(demo_password(SECOND_APPROVER))
+        person.save(update_fields=["password"])
+    person.groups.add(Group.objects.get(name=Role.FINANCE_APPROVER))
+    out.write(
+        f"  {SECOND_APPROVER:<18} {demo_password(SECOND_APPROVER):<28} "
+        "Finance approver (second level)\n"
+    )
+    return person
+
+
+def _settle(tranche: Tranche, *, officer: Any, approvers: list[Any]) -> None:
+    """Invoice, approve and pay one tranche through the services, on fixed dates."""
+    code = tranche.stream.replace("_", "-").upper()
+    tranche = services.tranche_invoice(
+        tranche=tranche,
+        amount=tranche.amount,
+        invoice_reference=f"XK-{code}-{tranche.due_on:%Y-%m}",
+        invoiced_on=tranche.due_on + timedelta(days=2),
+        actor=officer,
+    )
+    for approver in approvers:
+        tranche = services.tranche_approve(
+            tranche=tranche, actor=approver, comment="Checked against the agreement (demo)"
+        )
+    services.tranche_pay(
+        tranche=tranche,
+        paid_on=tranche.due_on + timedelta(days=9),
+        bank_reference=f"DK-{code}-{tranche.due_on:%Y%m%d}",
+        amount=tranche.amount,
+        eur_dkk_rate=EUR_DKK,
+        actor=officer,
+    )
+
+
+@register(order=110)
+def load_schedule(out: TextIO) -> None:
+    """The quarterly schedule with its first tranches settled, one disputed and one overdue.
+
+    Runs after the demo users exist. Everything goes through the services, on fixed dates; each
+    step first looks at what is there, so a second run changes nothing.
+    """
+    agreement = Agreement.objects.get(name=AGREEMENT_NAME)
+    PricingTerms.objects.filter(agreement=agreement, per_inmate_month_fee__isnull=True).update(
+        per_inmate_month_fee=COMPARISON_PER_INMATE_MONTH
+    )
+    terms = PricingTerms.objects.select_related("agreement").get(agreement=agreement)
+    services.schedule_generate(
+        terms=terms, frequency=services.Frequency.QUARTERLY, include_extension=True, actor=None
+    )
+    users = get_user_model().objects
+    officer = users.get(username=Role.FINANCE_OFFICER.value)
+    approvers = [users.get(username=Role.FINANCE_APPROVER.value)]
+    if conf.approval_levels() == 2:
+        approvers.append(_second_approver(out))
+    tranches = Tranche.objects.filter(agreement=agreement)
+    # Only what has not been acted on: a tranche someone since disputed or withheld stays so.
+    to_settle = tranches.filter(
+        due_on__lt=PAID_BEFORE,
+        status__in=[Tranche.Status.PLANNED, Tranche.Status.DUE, Tranche.Status.OVERDUE],
+    )
+    for day in sorted(set(to_settle.values_list("due_on", flat=True))):
+        # The daily job as it would have run that day: the tranches fall due, then are settled.
+        services.tranches_advance(today=day)
+        for tranche in to_settle.filter(due_on=day).order_by("stream", "pk"):
+            _settle(tranche, officer=officer, approvers=approvers)
+    services.tranches_advance(today=ADVANCED_TO)
+    october = tranches.filter(due_on=PAID_BEFORE)
+    aid = october.filter(stream=Tranche.Stream.AID, status=Tranche.Status.OVERDUE).first()
+    if aid is not None:
+        services.tranche_dispute(
+            tranche=aid,
+            reason="The host's report on the green-energy milestone is not yet received (demo)",
+            actor=approvers[0],
+        )
+    first_2027 = tranches.filter(stream=Tranche.Stream.RENT, due_on=date(2027, 1, 1)).first()
+    if (
+        first_2027 is not None
+        and first_2027.status == Tranche.Status.PLANNED
+        and not first_2027.conditions.exists()
+    ):
+        services.condition_add(
+            tranche=first_2027, kind=TrancheCondition.Kind.OCCUPANCY_MATCHED, actor=None
+        )
+    counts = dict(
+        tranches.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    summary = ", ".join(f"{counts[s]} {s}" for s in Tranche.Status.values if s in counts)
+    out.write(f"Payment schedule: {summary}\n")

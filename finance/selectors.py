@@ -1,7 +1,8 @@
 """Reads of pricing terms, aid streams and the payment schedule, shaped for pages and the API."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
@@ -14,6 +15,8 @@ from finance.models import (
     TrancheCondition,
     TrancheEvent,
 )
+from program.cells.models import Agreement
+from program.cells.selectors import occupied_place_days
 
 ZERO = Decimal("0.00")
 
@@ -169,3 +172,174 @@ def tranches_next(*, limit: int = 8) -> QuerySet[Tranche]:
     """The next tranches not yet settled, soonest first."""
     open_statuses = ["planned", "due", "overdue", "invoiced", "approved", "disputed"]
     return tranche_list().filter(status__in=open_statuses)[:limit]
+
+
+# --- What an occupied place-day costs ---------------------------------------------------------
+
+# An inmate-month for the per-inmate-month comparison: an average month, 365.25 / 12 days.
+DAYS_PER_INMATE_MONTH = Decimal("365.25") / Decimal(12)
+CENT = Decimal("0.01")
+MAX_REPORT_YEARS = 20
+
+
+@dataclass(frozen=True)
+class CostRow:
+    """Rent owed, occupancy and what an occupied place-day cost over [start, end)."""
+
+    label: str
+    start: date
+    end: date  # exclusive
+    rent_days: int  # days of the period rent is owed for (covered by a rent tranche)
+    contracted_places: int
+    rent: Decimal  # owed for the period: rent tranches pro rata by day of their own period
+    occupied_place_days: int
+    per_inmate_month_fee: Decimal | None
+    currency: str
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
+    def contracted_place_days(self) -> int:
+        return self.contracted_places * self.rent_days
+
+    @property
+    def empty_place_days(self) -> int:
+        """Paid but empty: contracted place-days less occupied ones."""
+        return max(self.contracted_place_days - self.occupied_place_days, 0)
+
+    @property
+    def cost_per_occupied_place_day(self) -> Decimal | None:
+        if not self.occupied_place_days:
+            return None
+        return (self.rent / self.occupied_place_days).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def cost_per_contracted_place_day(self) -> Decimal | None:
+        if not self.contracted_place_days:
+            return None
+        return (self.rent / self.contracted_place_days).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def empty_cost(self) -> Decimal:
+        """The rent that paid for empty places: rent × empty ÷ contracted place-days."""
+        if not self.contracted_place_days:
+            return ZERO
+        share = self.rent * self.empty_place_days / self.contracted_place_days
+        return share.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def inmate_months(self) -> Decimal:
+        return (Decimal(self.occupied_place_days) / DAYS_PER_INMATE_MONTH).quantize(CENT)
+
+    @property
+    def per_inmate_month_cost(self) -> Decimal | None:
+        """What the same occupancy would have cost at the per-inmate-month price."""
+        if self.per_inmate_month_fee is None:
+            return None
+        cost = Decimal(self.occupied_place_days) / DAYS_PER_INMATE_MONTH * self.per_inmate_month_fee
+        return cost.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def rent_rounded(self) -> Decimal:
+        return self.rent.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class CostReport:
+    agreement: Agreement
+    start: date
+    end: date  # exclusive
+    quarters: list[CostRow]
+    years: list[CostRow]
+    total: CostRow
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+
+def _quarter_bounds(start: date, end: date) -> list[tuple[date, date]]:
+    bounds = []
+    first = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    while first < end:
+        following = (
+            date(first.year + 1, 1, 1)
+            if first.month == 10
+            else date(first.year, first.month + 3, 1)
+        )
+        bounds.append((max(first, start), min(following, end)))
+        first = following
+    return bounds
+
+
+def _overlap_days(a_start: date, a_end: date, b_start: date, b_end: date) -> int:
+    return max((min(a_end, b_end) - max(a_start, b_start)).days, 0)
+
+
+def cost_report(*, agreement: Agreement, start: date, end: date) -> CostReport:
+    """Cost per occupied place-day by quarter and by year over [start, end).
+
+    Rent owed comes from the schedule's rent tranches, each spread evenly over the days of its
+    own period; occupancy from program.cells (placements that exist, no forecast), one query per
+    quarter; a year is the sum of its quarters. Three queries plus one per quarter.
+    """
+    terms = PricingTerms.objects.filter(agreement=agreement).first()
+    rent_tranches: list[tuple[date, date, Decimal, str]] = list(
+        Tranche.objects.filter(
+            agreement=agreement,
+            stream=Tranche.Stream.RENT,
+            period_start__lt=end,
+            period_end__gt=start,
+        ).values_list("period_start", "period_end", "amount", "currency")  # type: ignore[arg-type]
+    )
+    fee = terms.per_inmate_month_fee if terms is not None else None
+    currency = terms.currency if terms is not None else "EUR"
+
+    def row(label: str, lo: date, hi: date, occupied: int) -> CostRow:
+        rent = ZERO
+        days = 0
+        for t_start, t_end, amount, _currency in rent_tranches:
+            shared = _overlap_days(lo, hi, t_start, t_end)
+            if shared:
+                days += shared
+                rent += amount * shared / (t_end - t_start).days
+        return CostRow(
+            label=label,
+            start=lo,
+            end=hi,
+            rent_days=days,
+            contracted_places=agreement.contracted_places,
+            rent=rent,
+            occupied_place_days=occupied,
+            per_inmate_month_fee=fee,
+            currency=currency,
+        )
+
+    quarters = []
+    for lo, hi in _quarter_bounds(start, end):
+        occupied = occupied_place_days(agreement=agreement, start=lo, end=hi)
+        quarters.append(row(f"{lo.year} Q{(lo.month - 1) // 3 + 1}", lo, hi, occupied))
+    years = []
+    for year in sorted({q.start.year for q in quarters}):
+        mine = [q for q in quarters if q.start.year == year]
+        occupied = sum(q.occupied_place_days for q in mine)
+        years.append(row(str(year), mine[0].start, mine[-1].end, occupied))
+    total = row(
+        f"{start.isoformat()} – {(end - timedelta(days=1)).isoformat()}",
+        start,
+        end,
+        sum(q.occupied_place_days for q in quarters),
+    )
+    return CostReport(
+        agreement=agreement, start=start, end=end, quarters=quarters, years=years, total=total
+    )
+
+
+def report_agreement(agreement_id: int | None = None) -> Agreement | None:
+    """The agreement a report is for: the one asked for, or the first signed."""
+    agreements = Agreement.objects.order_by("signed_on", "pk")
+    if agreement_id is not None:
+        return agreements.filter(pk=agreement_id).first()
+    return agreements.first()

@@ -61,6 +61,24 @@ class Frequency(models.TextChoices):
 
 MONTHS_PER_TRANCHE = {Frequency.ANNUAL: 12, Frequency.QUARTERLY: 3, Frequency.MONTHLY: 1}
 
+# The statuses each move starts from: the services refuse any other, the pages offer the action
+# only on these.
+MOVES_FROM: dict[str, tuple[str, ...]] = {
+    "invoice": (Status.DUE, Status.OVERDUE, Status.DISPUTED),
+    "approve": (Status.INVOICED,),
+    "reject": (Status.INVOICED,),
+    "pay": (Status.APPROVED,),
+    "dispute": (Status.DUE, Status.INVOICED, Status.APPROVED, Status.OVERDUE),
+    "withhold": (
+        Status.PLANNED,
+        Status.DUE,
+        Status.INVOICED,
+        Status.APPROVED,
+        Status.OVERDUE,
+        Status.DISPUTED,
+    ),
+}
+
 
 # --- The schedule -----------------------------------------------------------------------------
 
@@ -442,7 +460,7 @@ def tranche_invoice(
     """Record the host's invoice and put the tranche forward for approval; the actor becomes its
     preparer, who may not approve it. The invoice must match the tranche to the cent."""
     locked = _lock(tranche, expected_version)
-    _require(locked, [Status.DUE, Status.OVERDUE, Status.DISPUTED], _("invoiced"))
+    _require(locked, MOVES_FROM["invoice"], _("invoiced"))
     if amount != locked.amount:
         raise ApplicationError(
             _differs_message(_("invoice"), amount, locked), details={"amount": str(amount)}
@@ -473,8 +491,10 @@ def _decide(
     expected_version: int | None,
 ) -> Tranche:
     locked = _lock(tranche, expected_version)
-    action = _("approved") if decision == TrancheApproval.Decision.APPROVE else _("rejected")
-    _require(locked, [Status.INVOICED], action)
+    approving = decision == TrancheApproval.Decision.APPROVE
+    action = _("approved") if approving else _("rejected")
+    decision_move = "approve" if approving else "reject"
+    _require(locked, MOVES_FROM[decision_move], action)
     if locked.prepared_by_id == actor.pk:
         raise ApplicationError(
             _("You prepared this tranche; a different person must approve or reject it."),
@@ -585,7 +605,7 @@ def tranche_pay(
     """Record the payment of an approved tranche: the exact amount, a bank reference used nowhere
     else, and the DKK equivalent at the rate of the day (rounded half up to the øre)."""
     locked = _lock(tranche, expected_version)
-    _require(locked, [Status.APPROVED], _("paid"))
+    _require(locked, MOVES_FROM["pay"], _("paid"))
     reference = bank_reference.strip()
     if amount != locked.amount:
         raise ApplicationError(
@@ -640,7 +660,7 @@ def _side_state(
     *,
     tranche: Tranche | int,
     to: str,
-    allowed: list[str],
+    allowed: Iterable[str],
     reason: str,
     actor: AbstractBaseUser,
     expected_version: int | None,
@@ -673,7 +693,7 @@ def tranche_dispute(
     return _side_state(
         tranche=tranche,
         to=Status.DISPUTED,
-        allowed=[Status.DUE, Status.INVOICED, Status.APPROVED, Status.OVERDUE],
+        allowed=MOVES_FROM["dispute"],
         reason=reason,
         actor=actor,
         expected_version=expected_version,
@@ -693,14 +713,7 @@ def tranche_withhold(
     return _side_state(
         tranche=tranche,
         to=Status.WITHHELD,
-        allowed=[
-            Status.PLANNED,
-            Status.DUE,
-            Status.INVOICED,
-            Status.APPROVED,
-            Status.OVERDUE,
-            Status.DISPUTED,
-        ],
+        allowed=MOVES_FROM["withhold"],
         reason=reason,
         actor=actor,
         expected_version=expected_version,

@@ -1,7 +1,38 @@
-from rest_framework import viewsets
+"""The finance API: pricing terms, aid streams, the schedule's tranches with their moves, and the
+cost per occupied place-day. Reads are read-only viewsets over the selectors. Each move is a POST
+action whose input serializer only parses; the service decides, and a refusal reaches the client
+in the project's one error shape (400 for input the rules refuse, 409 for a state that blocks it).
+"""
 
-from finance import selectors
-from finance.api.serializers import AidStreamSerializer, PricingTermsSerializer
+from datetime import date, timedelta
+from typing import Any
+
+import django_filters
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from finance import selectors, services
+from finance.api.serializers import (
+    AidStreamSerializer,
+    CostQueryInput,
+    CostReportSerializer,
+    DecisionInput,
+    InvoiceInput,
+    PayInput,
+    PricingTermsSerializer,
+    ReasonInput,
+    TrancheSerializer,
+)
+from finance.models import Tranche
+from program.core.errors import ApplicationError, NotFoundError
 
 
 class PricingTermsViewSet(viewsets.ReadOnlyModelViewSet):
@@ -14,3 +45,240 @@ class AidStreamViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AidStreamSerializer
     queryset = selectors.aid_stream_list()
     filterset_fields = ["agreement"]
+
+
+# --- Tranches ---------------------------------------------------------------------------------
+
+
+class TrancheFilter(django_filters.FilterSet):
+    agreement = django_filters.NumberFilter(field_name="agreement_id")
+    stream = django_filters.ChoiceFilter(choices=Tranche.Stream.choices)
+    status = django_filters.ChoiceFilter(choices=Tranche.Status.choices)
+    year = django_filters.NumberFilter(field_name="due_on", lookup_expr="year", label="Year due")
+
+    class Meta:
+        model = Tranche
+        fields = ["agreement", "stream", "status", "year"]
+
+
+ERROR = inline_serializer(
+    "FinanceError",
+    {
+        "error": inline_serializer(
+            "FinanceErrorBody",
+            {
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "details": serializers.DictField(),
+            },
+        )
+    },
+)
+
+
+def _refusals(roles: str) -> dict[int, OpenApiResponse]:
+    return {
+        400: OpenApiResponse(ERROR, description="Invalid input, or a rule the input breaks."),
+        403: OpenApiResponse(ERROR, description=f"Only {roles} may do this."),
+        404: OpenApiResponse(ERROR, description="No such tranche."),
+        409: OpenApiResponse(
+            ERROR, description="The tranche is not in a status this move starts from."
+        ),
+    }
+
+
+def _actor(request: Request) -> AbstractBaseUser:
+    assert isinstance(request.user, AbstractBaseUser)  # noqa: S101 (the policy signed them in)
+    return request.user
+
+
+def _tranche_queryset() -> QuerySet[Tranche]:
+    return selectors.tranche_list().select_related("payment")
+
+
+class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
+    """The payment schedule (readable by finance officers, approvers and auditors) and its moves:
+    invoice and pay by a finance officer; approve, reject and withhold by a finance approver (never
+    the tranche's preparer: the database refuses it); dispute by either."""
+
+    serializer_class = TrancheSerializer
+    queryset = _tranche_queryset()
+    filterset_class = TrancheFilter
+    lookup_value_regex = r"\d+"
+
+    def _answer(self, tranche: Tranche) -> Response:
+        return Response(TrancheSerializer(_tranche_queryset().get(pk=tranche.pk)).data)
+
+    def _parse(self, serializer_class: type[serializers.Serializer[Any]]) -> dict[str, Any]:
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def _pk(self) -> int:
+        # The service locks and reads the row itself; here only whether it exists, for a 404.
+        pk = int(self.kwargs["pk"])
+        if not Tranche.objects.filter(pk=pk).exists():
+            raise NotFoundError(_("There is no tranche %(pk)s.") % {"pk": pk})
+        return pk
+
+    @extend_schema(
+        operation_id="tranche_invoice",
+        summary="Record the host's invoice (finance officer)",
+        description="The amount must match the tranche to the cent; the caller becomes the "
+        "preparer, who may not approve it.",
+        request=InvoiceInput,
+        responses={200: TrancheSerializer, **_refusals("finance officers")},
+    )
+    @action(detail=True, methods=["post"])
+    def invoice(self, request: Request, pk: str) -> Response:
+        data = self._parse(InvoiceInput)
+        tranche = services.tranche_invoice(
+            tranche=self._pk(),
+            amount=data["amount"],
+            invoice_reference=data["invoice_reference"],
+            invoiced_on=data["invoiced_on"],
+            actor=_actor(request),
+            expected_version=data.get("expected_version"),
+        )
+        return self._answer(tranche)
+
+    @extend_schema(
+        operation_id="tranche_approve",
+        summary="Approve an invoiced tranche at the next level (finance approver)",
+        description="Never by the preparer, never twice by one person; FINANCE_APPROVAL_LEVELS "
+        "different approvers make it approved.",
+        request=DecisionInput,
+        responses={200: TrancheSerializer, **_refusals("finance approvers")},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        data = self._parse(DecisionInput)
+        tranche = services.tranche_approve(
+            tranche=self._pk(),
+            actor=_actor(request),
+            comment=data["comment"],
+            expected_version=data.get("expected_version"),
+        )
+        return self._answer(tranche)
+
+    @extend_schema(
+        operation_id="tranche_reject",
+        summary="Reject an invoiced tranche with a comment (finance approver)",
+        request=DecisionInput,
+        responses={200: TrancheSerializer, **_refusals("finance approvers")},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        data = self._parse(DecisionInput)
+        tranche = services.tranche_reject(
+            tranche=self._pk(),
+            actor=_actor(request),
+            comment=data["comment"],
+            expected_version=data.get("expected_version"),
+        )
+        return self._answer(tranche)
+
+    @extend_schema(
+        operation_id="tranche_pay",
+        summary="Record the payment of an approved tranche (finance officer)",
+        description="The exact amount, a bank reference used nowhere else, and the EUR→DKK "
+        "rate of the day.",
+        request=PayInput,
+        responses={200: TrancheSerializer, **_refusals("finance officers")},
+    )
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, pk: str) -> Response:
+        data = self._parse(PayInput)
+        tranche = services.tranche_pay(
+            tranche=self._pk(),
+            paid_on=data["paid_on"],
+            bank_reference=data["bank_reference"],
+            amount=data["amount"],
+            eur_dkk_rate=data["eur_dkk_rate"],
+            actor=_actor(request),
+            expected_version=data.get("expected_version"),
+        )
+        return self._answer(tranche)
+
+    @extend_schema(
+        operation_id="tranche_dispute",
+        summary="Dispute a tranche, with the reason (finance officer or approver)",
+        request=ReasonInput,
+        responses={200: TrancheSerializer, **_refusals("finance officers and approvers")},
+    )
+    @action(detail=True, methods=["post"])
+    def dispute(self, request: Request, pk: str) -> Response:
+        data = self._parse(ReasonInput)
+        tranche = services.tranche_dispute(
+            tranche=self._pk(),
+            reason=data["reason"],
+            actor=_actor(request),
+            expected_version=data.get("expected_version"),
+        )
+        return self._answer(tranche)
+
+    @extend_schema(
+        operation_id="tranche_withhold",
+        summary="Withhold an unpaid tranche, with the reason (finance approver)",
+        request=ReasonInput,
+        responses={200: TrancheSerializer, **_refusals("finance approvers")},
+    )
+    @action(detail=True, methods=["post"])
+    def withhold(self, request: Request, pk: str) -> Response:
+        data = self._parse(ReasonInput)
+        tranche = services.tranche_withhold(
+            tranche=self._pk(),
+            reason=data["reason"],
+            actor=_actor(request),
+            expected_version=data.get("expected_version"),
+        )
+        return self._answer(tranche)
+
+
+# --- Cost per occupied place-day --------------------------------------------------------------
+
+
+def report_window(start: date | None, last: date | None) -> tuple[date, date]:
+    """[start, end) from a first and last day, by default this calendar year; refused if
+    reversed or longer than the report allows."""
+    year = timezone.localdate().year
+    start = start or date(year, 1, 1)
+    last = last or date(start.year, 12, 31)
+    if last < start:
+        raise ApplicationError(
+            _("The last day %(to)s is before the first day %(from)s.")
+            % {"to": last.isoformat(), "from": start.isoformat()},
+            details={"to": last.isoformat()},
+        )
+    if last.year - start.year >= selectors.MAX_REPORT_YEARS:
+        raise ApplicationError(
+            _("Choose a period of at most %(n)d years.") % {"n": selectors.MAX_REPORT_YEARS},
+            details={"to": last.isoformat()},
+        )
+    return start, last + timedelta(days=1)
+
+
+class CostPerPlaceDayView(APIView):
+    """The cost report's twin: numbers only, never a person."""
+
+    @extend_schema(
+        operation_id="cost_per_place_day",
+        summary="Cost per occupied place-day by quarter and by year",
+        description="Rent owed (rent tranches pro rata by day) ÷ occupied place-days (placements "
+        "that exist; no forecast). Paid-but-empty place-days are contracted places × rent days "
+        "less occupied ones. The per-inmate-month comparison counts an inmate-month as "
+        "365.25 / 12 days. Readable by finance officers, approvers and auditors.",
+        parameters=[CostQueryInput],
+        responses={200: CostReportSerializer, 400: OpenApiResponse(ERROR)},
+    )
+    def get(self, request: Request) -> Response:
+        query = CostQueryInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, end = report_window(
+            query.validated_data.get("start"), query.validated_data.get("end")
+        )
+        agreement = selectors.report_agreement(query.validated_data.get("agreement"))
+        if agreement is None:
+            raise NotFoundError(_("No such agreement."), details={"agreement": None})
+        report = selectors.cost_report(agreement=agreement, start=start, end=end)
+        return Response(CostReportSerializer(report).data)

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from finance import services as finance_services
 from finance.models import Tranche
 from program.cells import services
 from program.core.policy import ADMIN_NAMESPACE, ROUTES, access_for, is_api
@@ -57,7 +58,8 @@ def test_the_policy_names_no_route_that_does_not_exist() -> None:
 
 
 @pytest.fixture
-def route_args(db) -> dict[str, list[object]]:
+def route_args(db, settings, tmp_path) -> dict[str, list[object]]:
+    settings.MEDIA_ROOT = tmp_path
     agreement = AgreementFactory()
     facility = FacilityFactory(agreement=agreement)
     cell = CellFactory(unit__facility=facility)
@@ -123,8 +125,20 @@ def route_args(db) -> dict[str, list[object]]:
     tranche = Tranche.objects.create(
         agreement=agreement, stream="start_fee", due_on=date(2026, 4, 1), amount=Decimal("1.00")
     )
+    condition = finance_services.condition_add(tranche=tranche, kind="facility_ready", actor=None)
+    finance_services.condition_meet(
+        condition=condition,
+        evidence=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n"),
+        signed_off_by="Route Walker",
+        actor=planner,
+    )
+    actions = ["invoice", "approve", "reject", "pay", "dispute", "withhold"]
     return {
         "finance:tranche-detail": [tranche.pk],
+        **{f"finance:tranche-{action}": [tranche.pk] for action in actions},
+        "finance:condition-meet": [condition.pk],
+        "finance:evidence-download": [condition.pk],
+        "api:tranche-detail": [tranche.pk],
         "cells:unit-detail": [cell.unit_id],
         "cells:place-admit": [place.pk],
         "cells:place-reserve": [place.pk],
