@@ -8,6 +8,9 @@ from django.test import Client
 
 from program.core.roles import Role
 
+# The real-worker fixture `worker_queue`, shared by core, transfers and finance tests.
+pytest_plugins = ["tests.celery_worker"]
+
 PASSWORD = "correct-horse-battery-staple"
 
 

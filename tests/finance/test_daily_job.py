@@ -1,104 +1,13 @@
 """The daily job on a real Celery worker process, against the test database."""
 
-import os
-import signal
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
-from kombu import Connection
 
 from finance.models import Tranche, TrancheEvent
 from finance.tasks import tranches_advance_daily
 from program.celery import app as celery_app
 from tests.finance.helpers import scheduled
-
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
-
-
-def _redis_url() -> str:
-    configured = os.environ.get("CELERY_BROKER_URL", "")
-    return configured if configured.startswith("redis://") else DEFAULT_REDIS
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "postgres", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = quote(db["HOST"] or "localhost", safe="")
-    return f"postgresql://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def worker_queue(monkeypatch) -> Iterator[str]:
-    """Start `celery worker` on a queue of its own; point this process's producer at it
-    (the pattern of tests/worker/test_celery_worker.py)."""
-    redis_url = _redis_url()
-    try:
-        with Connection(redis_url, connect_timeout=2) as probe:
-            probe.ensure_connection(max_retries=1, timeout=2)
-    except Exception as error:
-        pytest.fail(f"Redis at {redis_url} does not answer ({type(error).__name__}).")
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "test",
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": redis_url,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "program",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--queues",
-            queue,
-            "--hostname",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    monkeypatch.setenv("CELERY_BROKER_URL", redis_url)
-    monkeypatch.setitem(celery_app.conf, "broker_url", redis_url)
-    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
-    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
-    monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
-    celery_app._pool = None
-    try:
-        yield queue
-    finally:
-        celery_app._pool = None
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-        log = worker.stdout.read().decode(errors="replace") if worker.stdout else ""
-        print(log[-4000:])
 
 
 def _wait_for(predicate, timeout: float = 60) -> None:

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from tests.transfers.conftest import make_eligible_inmate
 from tests.transfers.helpers import S
-from tests.transfers.test_sweep_worker import worker_queue  # noqa: F401 - the real worker
 from transfers import services, tasks
 from transfers.models import Screening, ScreeningJob, TransferCase
 
@@ -108,7 +107,7 @@ def test_only_caseworkers_screen_all(who, persona, carla) -> None:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_the_job_queued_on_commit(worker_queue, carla, population) -> None:  # noqa: F811
+def test_a_real_worker_runs_the_job_queued_on_commit(worker_queue, carla, population) -> None:
     job = services.screen_job_start(actor=carla)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
