@@ -13,7 +13,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", core_views.SignOutEverywhereView.as_view(), name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
     path("system/", core_views.system_status, name="system-status"),
     path("inmates/", include("program.inmates.urls")),

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 from program.core import selectors
 from program.core.navigation import navigation_for
 from program.core.roles import user_roles
+from program.core.sessions import user_sessions_end
 from program.core.tasks import HEARTBEAT
 
 
@@ -81,3 +83,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
         )
     # No request context: the database may be the thing that failed.
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+class SignOutEverywhereView(auth_views.LogoutView):
+    """Signing out ends every session of the user, on every device, not only this one."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            user_sessions_end(user=request.user)
+        return super().post(request, *args, **kwargs)

@@ -116,3 +116,18 @@ def test_the_user_admin_has_an_end_sessions_action(make_user, sysadmin) -> None:
     assert device.get(reverse("home")).status_code == 302
     assert "end_sessions" in ProgramUserAdmin.actions
     assert get_user_model().objects.filter(pk=carla.pk, is_active=True).exists()
+
+
+@pytest.mark.django_db
+def test_signing_out_ends_the_users_sessions_on_other_devices_too(make_user) -> None:
+    from django.test import Client
+
+    user = make_user("carla", "caseworker")
+    laptop, tablet = Client(), Client()
+    laptop.force_login(user)
+    tablet.force_login(user)
+    assert tablet.get(reverse("home")).status_code == 200
+    laptop.post(reverse("logout"))
+    response = tablet.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
