@@ -15,25 +15,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from program.inmates.models import Country, Inmate
+from program.inmates.models import INMATE_EDITABLE_FIELDS, Country, Inmate
 
 MAX_BYTES = 2 * 1024 * 1024
-COLUMNS = (
-    "case_number",
-    "name",
-    "date_of_birth",
-    "sex",
-    "nationalities",
-    "languages",
-    "interpreter_needed",
-    "country_of_return",
-    "return_readmits",
-    "security_level",
-    "serious_mental_disorder",
-    "specialist_treatment",
-    "minor_children_visiting",
-    "home_institution",
-)
+COLUMNS = INMATE_EDITABLE_FIELDS
 # A cell starting with one of these is run as a formula when the file is opened in a spreadsheet
 # (CSV injection); such cells are refused rather than silently altered.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from program.inmates import selectors
 from program.inmates.csv_import import MAX_BYTES
-from program.inmates.models import Country, ExpulsionOrder, Inmate, Judgment, NonAssociation
+from program.inmates.models import (
+    INMATE_EDITABLE_FIELDS,
+    Country,
+    ExpulsionOrder,
+    Inmate,
+    Judgment,
+    NonAssociation,
+)
 from program.inmates.services import CONSTRAINT_FIELDS
 
 
@@ -77,22 +84,7 @@ def _messages(error: Any) -> list[str]:
 class InmateForm(_ModelForm):
     class Meta:
         model = Inmate
-        fields = [
-            "case_number",
-            "name",
-            "date_of_birth",
-            "sex",
-            "nationalities",
-            "languages",
-            "interpreter_needed",
-            "country_of_return",
-            "return_readmits",
-            "security_level",
-            "serious_mental_disorder",
-            "specialist_treatment",
-            "minor_children_visiting",
-            "home_institution",
-        ]
+        fields = list(INMATE_EDITABLE_FIELDS)
         help_texts = {
             "languages": _("Separate languages with commas, for example: Danish, Arabic."),
             "nationalities": _("Hold Ctrl (Cmd on a Mac) to choose more than one."),

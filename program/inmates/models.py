@@ -124,6 +124,26 @@ class Inmate(TimeStampedModel):
         return "".join(part[0].upper() for part in self.name.split() if part)[:4]
 
 
+# What a person may set on an inmate's record, in the order forms, the API and the CSV import
+# use (the CSV file's columns are exactly these).
+INMATE_EDITABLE_FIELDS: tuple[str, ...] = (
+    "case_number",
+    "name",
+    "date_of_birth",
+    "sex",
+    "nationalities",
+    "languages",
+    "interpreter_needed",
+    "country_of_return",
+    "return_readmits",
+    "security_level",
+    "serious_mental_disorder",
+    "specialist_treatment",
+    "minor_children_visiting",
+    "home_institution",
+)
+
+
 class Judgment(TimeStampedModel):
     class SentenceType(models.TextChoices):
         FIXED_TERM = "fixed_term", _("Fixed-term prison")

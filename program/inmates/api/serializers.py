@@ -6,6 +6,7 @@ from typing import Any, NoReturn
 from rest_framework import serializers
 
 from program.inmates.models import (
+    INMATE_EDITABLE_FIELDS,
     Country,
     ExpulsionOrder,
     Inmate,
@@ -66,20 +67,7 @@ class InmateSerializer(serializers.ModelSerializer[Inmate]):
         model = Inmate
         fields = [
             "id",
-            "case_number",
-            "name",
-            "date_of_birth",
-            "sex",
-            "nationalities",
-            "languages",
-            "interpreter_needed",
-            "country_of_return",
-            "return_readmits",
-            "security_level",
-            "serious_mental_disorder",
-            "specialist_treatment",
-            "minor_children_visiting",
-            "home_institution",
+            *INMATE_EDITABLE_FIELDS,
             "release_date",
             "is_placed",
             "created_at",
@@ -102,22 +90,7 @@ class InmateWriteSerializer(serializers.ModelSerializer[Inmate]):
 
     class Meta:
         model = Inmate
-        fields = [
-            "case_number",
-            "name",
-            "date_of_birth",
-            "sex",
-            "nationalities",
-            "languages",
-            "interpreter_needed",
-            "country_of_return",
-            "return_readmits",
-            "security_level",
-            "serious_mental_disorder",
-            "specialist_treatment",
-            "minor_children_visiting",
-            "home_institution",
-        ]
+        fields = list(INMATE_EDITABLE_FIELDS)
 
     def create(self, validated_data: Any) -> NoReturn:
         raise NotImplementedError("Use services.inmate_create")
