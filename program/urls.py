@@ -14,6 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", core_views.SignOutEverywhereView.as_view(), name="logout"),
+    path("account/", include("program.core.account_urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("system/", core_views.system_status, name="system-status"),
     path("inmates/", include("program.inmates.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("cases/", include("transfers.urls")),
     path("audit/", include("program.audit.urls")),
     path("finance/", include("finance.urls")),
+    path("notifications/", include("program.notifications.urls")),
     # The docs are a page (anonymous users are sent to log in); the schema is part of the API.
     # The split view serves Swagger UI's start-up script as a file, so the page keeps the
     # content security policy; only its small <style> block needs inline styles.

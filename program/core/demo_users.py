@@ -41,7 +41,8 @@ def load(out: TextIO) -> None:
     if created:
         admin.set_password(demo_password(ADMIN_USERNAME))
         admin.save(update_fields=["password"])
-    rows.append((ADMIN_USERNAME, "System administrator"))
+    # No second factor is made for the admin: it sets one up at its first sign-in (README).
+    rows.append((ADMIN_USERNAME, "System administrator (sets up a second factor at sign-in)"))
     out.write("Demo log-ins (username / password, role):\n")
     for username, label in rows:
         out.write(f"  {username:<18} {demo_password(username):<28} {label}\n")

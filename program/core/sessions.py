@@ -83,8 +83,9 @@ class SessionTimeoutMiddleware:
         return redirect_to_login(next_url)
 
 
-def user_sessions_end(*, user: AbstractBaseUser) -> int:
-    """Delete every unexpired session signed in as `user`; return how many there were.
+def user_sessions_end(*, user: AbstractBaseUser, keep_session_key: str | None = None) -> int:
+    """Delete every unexpired session signed in as `user`, but `keep_session_key` (the session
+    that changed the password stays signed in); return how many were ended.
 
     Sessions are stored signed and encoded, so each live one is decoded to find its user: a
     scan of the session table, fine for a staff system's few hundred sessions.
@@ -92,7 +93,9 @@ def user_sessions_end(*, user: AbstractBaseUser) -> int:
     user_id = str(user.pk)
     ended = [
         session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        for session in Session.objects.filter(expire_date__gt=timezone.now())
+        .exclude(pk=keep_session_key or "")
+        .iterator()
         if str(session.get_decoded().get("_auth_user_id")) == user_id
     ]
     Session.objects.filter(pk__in=ended).delete()
