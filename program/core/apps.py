@@ -18,6 +18,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # The one signal the project uses: Django creates permissions in post_migrate, and the
-        # role groups are built from them.
+        # Django creates permissions in post_migrate, and the role groups are built from them.
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="core.roles_sync")
+        # The security event log and what follows a user change (see that module for why these
+        # are signals).
+        from program.core import security_events
+
+        security_events.connect()
+        # The project's security checks (tag "security") register themselves on import.
+        from program.core import checks  # noqa: F401

@@ -1,0 +1,64 @@
+"""Data classification of the finance app's fields (registry: program/core/field_tags.py).
+
+Money, the schedule and its workflow are financial; the staff who prepared, approved and paid,
+and the named person who signed a condition off, are personal. Nothing here is about an inmate.
+"""
+
+from program.core.field_tags import FINANCIAL, NONE, PERSONAL, TIMESTAMPED, Tag, tagged
+
+FIELD_TAGS: dict[str, Tag] = {
+    **tagged("PricingTerms", NONE, *TIMESTAMPED, "agreement"),
+    **tagged(
+        "PricingTerms",
+        FINANCIAL,
+        "pricing_model",
+        "currency",
+        "annual_fee",
+        "per_inmate_month_fee",
+        "start_fee",
+        "yearly_indexation_percent",
+        "rent_starts_on",
+    ),
+    **tagged("AidStream", NONE, *TIMESTAMPED, "agreement"),
+    **tagged("AidStream", FINANCIAL, "name", "budget_owner", "annual_amount", "currency", "years"),
+    **tagged("Tranche", NONE, *TIMESTAMPED, "agreement", "version"),
+    **tagged(
+        "Tranche",
+        FINANCIAL,
+        "stream",
+        "aid_stream",
+        "period_start",
+        "period_end",
+        "due_on",
+        "amount",
+        "currency",
+        "status",
+        "invoice_reference",
+        "invoiced_on",
+        "approval_round",
+        "reason",
+        "decided_at",
+    ),
+    **tagged("Tranche", PERSONAL, "prepared_by", "decided_by"),
+    **tagged("TrancheCondition", NONE, *TIMESTAMPED, "tranche"),
+    **tagged("TrancheCondition", FINANCIAL, "kind", "met_at", "evidence", "note"),
+    **tagged("TrancheCondition", PERSONAL, "met_by", "signed_off_by"),
+    **tagged("TrancheApproval", NONE, "id", "tranche"),
+    **tagged("TrancheApproval", FINANCIAL, "round", "level", "decision", "comment", "at"),
+    **tagged("TrancheApproval", PERSONAL, "approver", "preparer"),
+    **tagged("Payment", NONE, *TIMESTAMPED, "tranche"),
+    **tagged(
+        "Payment",
+        FINANCIAL,
+        "paid_on",
+        "bank_reference",
+        "amount",
+        "currency",
+        "eur_dkk_rate",
+        "amount_dkk",
+    ),
+    "Payment.recorded_by": PERSONAL,
+    **tagged("TrancheEvent", NONE, "id", "tranche", "at"),
+    **tagged("TrancheEvent", FINANCIAL, "from_status", "to_status", "text"),
+    "TrancheEvent.actor": PERSONAL,
+}
