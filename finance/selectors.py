@@ -16,7 +16,7 @@ from finance.models import (
     TrancheEvent,
 )
 from program.cells.models import Agreement
-from program.cells.selectors import occupied_place_days
+from program.cells.selectors import occupied_place_days_by_window
 
 ZERO = Decimal("0.00")
 
@@ -282,8 +282,8 @@ def cost_report(*, agreement: Agreement, start: date, end: date) -> CostReport:
     """Cost per occupied place-day by quarter and by year over [start, end).
 
     Rent owed comes from the schedule's rent tranches, each spread evenly over the days of its
-    own period; occupancy from program.cells (placements that exist, no forecast), one query per
-    quarter; a year is the sum of its quarters. Three queries plus one per quarter.
+    own period; occupancy from program.cells (placements that exist, no forecast), one query for
+    all quarters; a year is the sum of its quarters. Three queries in all.
     """
     terms = PricingTerms.objects.filter(agreement=agreement).first()
     rent_tranches: list[tuple[date, date, Decimal, str]] = list(
@@ -317,10 +317,12 @@ def cost_report(*, agreement: Agreement, start: date, end: date) -> CostReport:
             currency=currency,
         )
 
-    quarters = []
-    for lo, hi in _quarter_bounds(start, end):
-        occupied = occupied_place_days(agreement=agreement, start=lo, end=hi)
-        quarters.append(row(f"{lo.year} Q{(lo.month - 1) // 3 + 1}", lo, hi, occupied))
+    bounds = _quarter_bounds(start, end)
+    occupancy = occupied_place_days_by_window(agreement=agreement, windows=bounds)
+    quarters = [
+        row(f"{lo.year} Q{(lo.month - 1) // 3 + 1}", lo, hi, occupied)
+        for (lo, hi), occupied in zip(bounds, occupancy, strict=True)
+    ]
     years = []
     for year in sorted({q.start.year for q in quarters}):
         mine = [q for q in quarters if q.start.year == year]

@@ -3,9 +3,11 @@ release conditions and recording payments.
 
 Every public service is keyword-only, owns its transaction and locks the tranche row
 (select_for_update) before it reads the status, so two people acting at once on one tranche are
-served one after the other and the second sees what the first did. An illegal move, or a form that
-was loaded before someone else changed the tranche (`expected_version`), is a ConflictError (409)
-that names the status that blocked it. Bad input is an ApplicationError (400) that says what to fix.
+served one after the other and the second sees what the first did. An illegal move is a
+ConflictError (409) that names the status that blocked it. A form or an If-Match read before
+someone else changed the tranche (`expected_version`) is a PreconditionFailedError (412 over the
+API, a conflict on the pages) that says who changed what and when. Bad input is an
+ApplicationError (400) that says what to fix.
 """
 
 import calendar
@@ -16,6 +18,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
@@ -34,8 +37,11 @@ from finance.models import (
     TrancheEvent,
 )
 from program.cells.models import Agreement
-from program.core.errors import ApplicationError, ConflictError
+from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
+from program.core.roles import Role
 from program.core.templatetags.humanize_money import money
+from program.notifications import services as notifications
+from program.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -333,6 +339,9 @@ def schedule_generate(
             unchanged += 1
             continue
         current.amount, current.due_on, current.period_end, current.currency = after
+        # A new amount or date is a new version: an If-Match or a form read before it is stale.
+        current.version += 1
+        current.updated_at = timezone.now()
         to_update.append(current)
         events.append(
             TrancheEvent(
@@ -352,7 +361,9 @@ def schedule_generate(
         deleted, _by_model = Tranche.objects.filter(pk__in=stale, status=Status.PLANNED).delete()
         deleted = len(stale)
     if to_update:
-        Tranche.objects.bulk_update(to_update, ["amount", "due_on", "period_end", "currency"])
+        Tranche.objects.bulk_update(
+            to_update, ["amount", "due_on", "period_end", "currency", "version", "updated_at"]
+        )
     created = Tranche.objects.bulk_create(to_create)
     events += [
         TrancheEvent(
@@ -387,20 +398,44 @@ def _blocked_by_text(tranche: Tranche) -> str:
 # --- Moving a tranche -------------------------------------------------------------------------
 
 
+def _stale(locked: Tranche, expected_version: int) -> PreconditionFailedError:
+    """What the caller missed: who made the latest change, what it was and when."""
+    latest = (
+        TrancheEvent.objects.filter(tranche=locked).select_related("actor").order_by("-at", "-id")
+    ).first()
+    who = latest.actor.get_username() if latest and latest.actor else _("the daily job")
+    when = timezone.localtime(latest.at if latest else locked.updated_at)
+    return PreconditionFailedError(
+        _(
+            "Someone changed this tranche after you opened it: %(who)s, %(when)s: %(what)s "
+            "(it is now %(status)s). Nothing was saved; reload it and try again."
+        )
+        % {
+            "who": who,
+            "when": when.strftime("%Y-%m-%d %H:%M:%S"),
+            "what": latest.text if latest else _("changed"),
+            "status": locked.get_status_display().lower(),
+        },
+        details={
+            "version": locked.version,
+            "read_version": expected_version,
+            "status": locked.status,
+            "changed_by": who,
+            "changed_at": when.isoformat(),
+        },
+    )
+
+
 def _lock(tranche: Tranche | int, expected_version: int | None) -> Tranche:
+    """Lock the tranche row; with expected_version (a form's hidden field, the API's If-Match),
+    refuse it if someone moved the tranche since the caller read it. Under the lock nothing can
+    move it between this check and the caller's compare-and-set."""
     pk = tranche if isinstance(tranche, int) else tranche.pk
     locked = Tranche.objects.select_for_update().filter(pk=pk).first()
     if locked is None:
         raise ConflictError(_("The tranche no longer exists."))
     if expected_version is not None and locked.version != expected_version:
-        raise ConflictError(
-            _(
-                "Someone changed this tranche after you opened it (it is now %(status)s); "
-                "reload it and try again."
-            )
-            % {"status": locked.get_status_display().lower()},
-            details={"version": locked.version},
-        )
+        raise _stale(locked, expected_version)
     return locked
 
 
@@ -825,7 +860,8 @@ class AdvanceResult:
     became_overdue: int
 
 
-def _advance(ids: list[int], *, frm: str, to: str, text: str) -> int:
+def _advance(ids: list[int], *, frm: str, to: str, text: str) -> list[int]:
+    """Move the listed tranches still in `frm` to `to`; return the ids that moved."""
     moved = list(Tranche.objects.filter(pk__in=ids, status=frm).values_list("pk", flat=True))
     Tranche.objects.filter(pk__in=moved, status=frm).update(
         status=to, version=F("version") + 1, updated_at=timezone.now()
@@ -833,7 +869,7 @@ def _advance(ids: list[int], *, frm: str, to: str, text: str) -> int:
     TrancheEvent.objects.bulk_create(
         TrancheEvent(tranche_id=pk, from_status=frm, to_status=to, text=text) for pk in moved
     )
-    return len(moved)
+    return moved
 
 
 @transaction.atomic
@@ -849,29 +885,100 @@ def tranches_advance(*, today: date) -> AdvanceResult:
         .select_for_update(skip_locked=True)
         .values_list("pk", flat=True)
     )
-    became_due = _advance(falling_due, frm=Status.PLANNED, to=Status.DUE, text=_("Fell due"))
+    due_ids = _advance(falling_due, frm=Status.PLANNED, to=Status.DUE, text=_("Fell due"))
     grace = conf.overdue_grace_days()
     late = list(
         Tranche.objects.filter(status=Status.DUE, due_on__lt=today - timedelta(days=grace))
         .select_for_update(skip_locked=True)
         .values_list("pk", flat=True)
     )
-    became_overdue = _advance(
+    overdue_ids = _advance(
         late,
         frm=Status.DUE,
         to=Status.OVERDUE,
         text=_("Overdue: not invoiced %(days)d days after the due date") % {"days": grace},
     )
-    result = AdvanceResult(became_due=became_due, became_overdue=became_overdue)
-    if became_due or became_overdue:
-        transaction.on_commit(lambda: _notify(result))
+    # In the job's transaction: the moves and their notifications commit together or not at all.
+    tranches_notify(tranche_ids=[*due_ids, *overdue_ids], grace_days=grace)
+    result = AdvanceResult(became_due=len(due_ids), became_overdue=len(overdue_ids))
+    if due_ids or overdue_ids:
+        logger.info(
+            "finance: %d tranche(s) fell due and %d became overdue",
+            result.became_due,
+            result.became_overdue,
+        )
     return result
 
 
-def _notify(result: AdvanceResult) -> None:
-    # No notification channel exists in the project yet; the log line is where one plugs in.
-    logger.warning(
-        "finance: %d tranche(s) fell due and %d became overdue",
-        result.became_due,
-        result.became_overdue,
+def tranche_label(tranche: Tranche) -> str:
+    """How finance staff name a tranche: "2027-Q1 rent", "2027-03 aid", "start fee"."""
+    stream = tranche.get_stream_display().lower()
+    start, end = tranche.period_start, tranche.period_end
+    if start is None or end is None:
+        return stream
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if start.day == 1 and end.day == 1:
+        if months == 12 and start.month == 1:
+            return f"{start.year} {stream}"
+        if months == 3 and start.month % 3 == 1:
+            return f"{start.year}-Q{(start.month + 2) // 3} {stream}"
+        if months == 1:
+            return f"{start:%Y-%m} {stream}"
+    return f"{start:%Y-%m-%d}–{end - timedelta(days=1):%Y-%m-%d} {stream}"
+
+
+# How a notification names a tranche (the subject type, as in the access log).
+TRANCHE_SUBJECT = "tranche"
+# The roles told when a tranche falls due or becomes overdue.
+NOTIFIED_ROLES = (Role.FINANCE_OFFICER, Role.FINANCE_APPROVER)
+
+
+def tranches_notify(*, tranche_ids: list[int], grace_days: int) -> None:
+    """Tell every active finance officer and approver, in the app and by e-mail, about tranches
+    that fell due or became overdue. One notification per person, tranche and move (the key
+    holds the tranche's version after the move), so a rerun adds nothing: the unique key of
+    program.notifications refuses the second row."""
+    if not tranche_ids:
+        return
+    recipients = list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=NOTIFIED_ROLES)
+        .distinct()
+        .values_list("pk", flat=True)
     )
+    rows = []
+    for tranche in Tranche.objects.filter(pk__in=tranche_ids).order_by("due_on", "pk"):
+        what = {
+            "label": tranche_label(tranche),
+            "amount": money(tranche.amount, tranche.currency),
+            "due": tranche.due_on.isoformat(),
+        }
+        if tranche.status == Status.OVERDUE:
+            kind = Notification.Kind.TRANCHE_OVERDUE
+            what["since"] = (tranche.due_on + timedelta(days=grace_days + 1)).isoformat()
+            what["days"] = str(grace_days)
+            text = (
+                _(
+                    "Tranche %(label)s (%(amount)s) is overdue since %(since)s: due on %(due)s "
+                    "and not invoiced within %(days)s days."
+                )
+                % what
+            )
+        elif tranche.status == Status.DUE:
+            kind = Notification.Kind.TRANCHE_DUE
+            text = _("Tranche %(label)s (%(amount)s) fell due on %(due)s.") % what
+        else:  # moved on since (someone invoiced it meanwhile): nothing to tell
+            continue
+        rows += [
+            Notification(
+                recipient_id=pk,
+                kind=kind,
+                text=text,
+                subject_type=TRANCHE_SUBJECT,
+                subject_id=str(tranche.pk),
+                link=tranche.get_absolute_url(),
+                dedupe_key=f"{tranche.status}:v{tranche.version}",
+            )
+            for pk in recipients
+        ]
+    notifications.notify_many(rows)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cost/export/", views.report_export, name="report-export"),
     path("schedule/generate/", views.schedule_generate, name="schedule-generate"),
     path("tranches/<int:pk>/", views.tranche_detail, name="tranche-detail"),
+    path("tranches/<int:pk>/history/", views.tranche_history, name="tranche-history"),
     path("tranches/<int:pk>/invoice/", views.tranche_invoice, name="tranche-invoice"),
     path("tranches/<int:pk>/approve/", views.tranche_approve, name="tranche-approve"),
     path("tranches/<int:pk>/reject/", views.tranche_reject, name="tranche-reject"),

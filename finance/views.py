@@ -37,44 +37,50 @@ from finance.forms import (
     WithholdForm,
 )
 from finance.models import Tranche, TrancheCondition
-from program.core.errors import ApplicationError
+from program.audit.selectors import HistoryPart, history_of
+from program.core import charts
+from program.core.errors import ApplicationError, PreconditionFailedError
 from program.core.policy import access_for
 from program.core.roles import user_roles
-
-CHART_HEIGHT = 160  # px of the tallest bar in the dashboard's SVG
-
-
-@dataclass(frozen=True)
-class Bar:
-    year: int
-    planned: Decimal
-    paid: Decimal
-    planned_height: int
-    paid_height: int
-    x: int
-
-    @property
-    def planned_y(self) -> int:
-        return CHART_HEIGHT - self.planned_height
-
-    @property
-    def paid_y(self) -> int:
-        return CHART_HEIGHT - self.paid_height
+from program.core.templatetags.humanize_money import money
 
 
-def _bars(rows: list[selectors.YearTotals]) -> list[Bar]:
-    top = max((row.planned for row in rows), default=Decimal(0)) or Decimal(1)
-    return [
-        Bar(
-            year=row.year,
-            planned=row.planned,
-            paid=row.paid,
-            planned_height=int(row.planned / top * CHART_HEIGHT),
-            paid_height=int(row.paid / top * CHART_HEIGHT),
-            x=index * 60,
-        )
-        for index, row in enumerate(rows)
-    ]
+def _money_text(value: charts.Number) -> str:
+    return money(Decimal(str(value)), "EUR")
+
+
+def _year_chart(years: list[selectors.YearTotals]) -> charts.BarChart:
+    return charts.bar_chart(
+        chart_id="chart-by-year",
+        title=_("Planned, invoiced, approved and paid by year (EUR)"),
+        description=_("The table below the chart gives the same figures."),
+        categories=[str(row.year) for row in years],
+        series=[
+            charts.Series(_("Planned"), [row.planned for row in years]),
+            charts.Series(_("Invoiced"), [row.invoiced for row in years]),
+            charts.Series(_("Approved"), [row.approved for row in years]),
+            charts.Series(_("Paid"), [row.paid for row in years]),
+        ],
+        value_text=_money_text,
+    )
+
+
+def _cost_chart(rows: list[selectors.CostRow], *, chart_id: str, title: str) -> charts.BarChart:
+    return charts.bar_chart(
+        chart_id=chart_id,
+        title=title,
+        description=_(
+            "Cost per occupied place-day; a period with no occupied place-day has no bar. "
+            "The table below the chart gives the same figures."
+        ),
+        categories=[row.label for row in rows],
+        series=[
+            charts.Series(
+                _("Cost per occupied place-day"), [row.cost_per_occupied_place_day for row in rows]
+            )
+        ],
+        value_text=_money_text,
+    )
 
 
 def terms(request: HttpRequest) -> HttpResponse:
@@ -89,9 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "finance/dashboard.html",
         {
             "years": years,
-            "bars": _bars(years),
-            "chart_width": max(len(years), 1) * 60,
-            "chart_height": CHART_HEIGHT,
+            "chart": _year_chart(years) if years else None,
             "streams": streams,
             "everything": sum(streams.values(), start=Decimal("0.00")),
             "next_tranches": selectors.tranches_next(),
@@ -330,6 +334,24 @@ def condition_forms(
     return forms_by_pk
 
 
+def _tranche_file() -> tuple[HistoryPart, ...]:
+    """What belongs to a tranche's history besides the tranche row itself (program/audit reads
+    the change tables): its conditions, the approvals and the payment, each summed up when
+    added. Built per request so the names are in the reader's language."""
+    return (
+        HistoryPart("finance.TrancheCondition", "tranche_id", _("Release condition"), ("kind",)),
+        HistoryPart(
+            "finance.TrancheApproval", "tranche_id", _("Approval"), ("level", "decision", "comment")
+        ),
+        HistoryPart(
+            "finance.Payment",
+            "tranche_id",
+            _("Payment"),
+            ("paid_on", "bank_reference", "amount", "amount_dkk"),
+        ),
+    )
+
+
 def _render_tranche(
     request: HttpRequest,
     pk: int,
@@ -359,6 +381,23 @@ def _render_tranche(
 
 def tranche_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_tranche(request, pk)
+
+
+def tranche_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tranche page's History tab: its own request, so the page itself stays cheap."""
+    tranche = get_object_or_404(Tranche, pk=pk)
+    changes = history_of(tranche, parts=_tranche_file())
+    if getattr(request, "htmx", False):  # the History tab asked for the list alone
+        return render(request, "audit/_history.html", {"changes": changes})
+    return render(
+        request,
+        "audit/record_history.html",
+        {
+            "changes": changes,
+            "record": str(tranche),
+            "back": reverse("finance:tranche-detail", args=[pk]),
+        },
+    )
 
 
 def _perform(key: str, pk: int, data: dict[str, Any], actor: AbstractBaseUser) -> str:
@@ -427,8 +466,11 @@ def _tranche_action(key: str) -> Callable[[HttpRequest, int], HttpResponse]:
             message = _perform(key, pk, form.cleaned_data, _actor(request))
         except ApplicationError as error:  # ConflictError included; the service wrote nothing
             _attach_field_errors(form, error)
+            # A page sends no If-Match, so a stale form is a plain conflict (409), not a 412; the
+            # message says who changed the tranche, what they did and when.
+            status = 409 if isinstance(error, PreconditionFailedError) else error.http_status
             return _render_tranche(
-                request, pk, bound={key: form}, error=error.message, status=error.http_status
+                request, pk, bound={key: form}, error=error.message, status=status
             )
         messages.success(request, message)
         return redirect("finance:tranche-detail", pk=pk)
@@ -528,6 +570,18 @@ def cost_report(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "total_rows": [report.total] if report else [],
+            "year_chart": (
+                _cost_chart(report.years, chart_id="chart-cost-by-year", title=_("By year"))
+                if report
+                else None
+            ),
+            "quarter_chart": (
+                _cost_chart(
+                    report.quarters, chart_id="chart-cost-by-quarter", title=_("By quarter")
+                )
+                if report
+                else None
+            ),
             "error": error,
             "failed_forms": [form] if error else [],
             "days_per_inmate_month": selectors.DAYS_PER_INMATE_MONTH,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("v1/", include("program.cells.api.urls_occupancy")),
     path("v1/", include("program.cells.api.urls_placements")),
     path("v1/", include("program.cells.api.urls")),
+    path("v1/", include("program.notifications.api.urls")),
     path("v1/", include("finance.api.urls")),
     path("v1/", include("transfers.api.urls")),
 ]

@@ -83,13 +83,7 @@ class TrancheSerializer(serializers.ModelSerializer[Tranche]):
 
 
 class _ActionInput(serializers.Serializer[dict[str, Any]]):
-    expected_version = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        help_text=gettext_lazy(
-            "The tranche's version as last read; a move made since then is refused with 409."
-        ),
-    )
+    """The version the client read travels in If-Match, not in the body."""
 
 
 class InvoiceInput(_ActionInput):

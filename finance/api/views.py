@@ -2,6 +2,7 @@
 cost per occupied place-day. Reads are read-only viewsets over the selectors. Each move is a POST
 action whose input serializer only parses; the service decides, and a refusal reaches the client
 in the project's one error shape (400 for input the rules refuse, 409 for a state that blocks it).
+Every move needs If-Match with the tranche's ETag (its version): 428 without, 412 when stale.
 """
 
 from datetime import date, timedelta
@@ -12,7 +13,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -32,7 +38,17 @@ from finance.api.serializers import (
     TrancheSerializer,
 )
 from finance.models import Tranche
+from program.core.api.preconditions import (
+    etag_header,
+    if_match,
+    if_match_parameter,
+    precondition_responses,
+    version_number,
+    with_etag,
+)
 from program.core.errors import ApplicationError, NotFoundError
+
+TRANCHE = "tranche"
 
 
 class PricingTermsViewSet(viewsets.ReadOnlyModelViewSet):
@@ -54,7 +70,15 @@ class TrancheFilter(django_filters.FilterSet):
     agreement = django_filters.NumberFilter(field_name="agreement_id")
     stream = django_filters.ChoiceFilter(choices=Tranche.Stream.choices)
     status = django_filters.ChoiceFilter(choices=Tranche.Status.choices)
-    year = django_filters.NumberFilter(field_name="due_on", lookup_expr="year", label="Year due")
+    # A whole year a date can have: a fraction or a year past 9999 is a 400, not a crash.
+    year = django_filters.NumberFilter(
+        field_name="due_on",
+        lookup_expr="year",
+        label="Year due",
+        min_value=1,
+        max_value=9999,
+        decimal_places=0,
+    )
 
     class Meta:
         model = Tranche
@@ -84,7 +108,12 @@ def _refusals(roles: str) -> dict[int, OpenApiResponse]:
         409: OpenApiResponse(
             ERROR, description="The tranche is not in a status this move starts from."
         ),
+        **precondition_responses(TRANCHE),
     }
+
+
+# Every move is a write on the tranche row: it needs the ETag read last (If-Match).
+_MOVE_HEADERS = [if_match_parameter(TRANCHE), etag_header(200)]
 
 
 def _actor(request: Request) -> AbstractBaseUser:
@@ -96,6 +125,7 @@ def _tranche_queryset() -> QuerySet[Tranche]:
     return selectors.tranche_list().select_related("payment")
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[etag_header(200)]))
 class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
     """The payment schedule (readable by finance officers, approvers and auditors) and its moves:
     invoice and pay by a finance officer; approve, reject and withhold by a finance approver (never
@@ -107,7 +137,12 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
     lookup_value_regex = r"\d+"
 
     def _answer(self, tranche: Tranche) -> Response:
-        return Response(TrancheSerializer(_tranche_queryset().get(pk=tranche.pk)).data)
+        fresh = _tranche_queryset().get(pk=tranche.pk)
+        return with_etag(Response(TrancheSerializer(fresh).data), fresh.version)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        tranche = self.get_object()
+        return with_etag(Response(self.get_serializer(tranche).data), tranche.version)
 
     def _parse(self, serializer_class: type[serializers.Serializer[Any]]) -> dict[str, Any]:
         data = serializer_class(data=self.request.data)
@@ -121,6 +156,12 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
             raise NotFoundError(_("There is no tranche %(pk)s.") % {"pk": pk})
         return pk
 
+    def _target(self) -> tuple[int, int]:
+        """The tranche's id (404 if none) and the version the client read, from If-Match (428
+        without it); the service compares that version under the row lock (412 if stale)."""
+        pk = self._pk()
+        return pk, if_match(self.request, parse=version_number, thing=TRANCHE)
+
     @extend_schema(
         operation_id="tranche_invoice",
         summary="Record the host's invoice (finance officer)",
@@ -128,17 +169,19 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         "preparer, who may not approve it.",
         request=InvoiceInput,
         responses={200: TrancheSerializer, **_refusals("finance officers")},
+        parameters=_MOVE_HEADERS,
     )
     @action(detail=True, methods=["post"])
     def invoice(self, request: Request, pk: str) -> Response:
+        tranche_id, read_version = self._target()
         data = self._parse(InvoiceInput)
         tranche = services.tranche_invoice(
-            tranche=self._pk(),
+            tranche=tranche_id,
             amount=data["amount"],
             invoice_reference=data["invoice_reference"],
             invoiced_on=data["invoiced_on"],
             actor=_actor(request),
-            expected_version=data.get("expected_version"),
+            expected_version=read_version,
         )
         return self._answer(tranche)
 
@@ -149,15 +192,17 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         "different approvers make it approved.",
         request=DecisionInput,
         responses={200: TrancheSerializer, **_refusals("finance approvers")},
+        parameters=_MOVE_HEADERS,
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
+        tranche_id, read_version = self._target()
         data = self._parse(DecisionInput)
         tranche = services.tranche_approve(
-            tranche=self._pk(),
+            tranche=tranche_id,
             actor=_actor(request),
             comment=data["comment"],
-            expected_version=data.get("expected_version"),
+            expected_version=read_version,
         )
         return self._answer(tranche)
 
@@ -166,15 +211,17 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         summary="Reject an invoiced tranche with a comment (finance approver)",
         request=DecisionInput,
         responses={200: TrancheSerializer, **_refusals("finance approvers")},
+        parameters=_MOVE_HEADERS,
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
+        tranche_id, read_version = self._target()
         data = self._parse(DecisionInput)
         tranche = services.tranche_reject(
-            tranche=self._pk(),
+            tranche=tranche_id,
             actor=_actor(request),
             comment=data["comment"],
-            expected_version=data.get("expected_version"),
+            expected_version=read_version,
         )
         return self._answer(tranche)
 
@@ -185,18 +232,20 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         "rate of the day.",
         request=PayInput,
         responses={200: TrancheSerializer, **_refusals("finance officers")},
+        parameters=_MOVE_HEADERS,
     )
     @action(detail=True, methods=["post"])
     def pay(self, request: Request, pk: str) -> Response:
+        tranche_id, read_version = self._target()
         data = self._parse(PayInput)
         tranche = services.tranche_pay(
-            tranche=self._pk(),
+            tranche=tranche_id,
             paid_on=data["paid_on"],
             bank_reference=data["bank_reference"],
             amount=data["amount"],
             eur_dkk_rate=data["eur_dkk_rate"],
             actor=_actor(request),
-            expected_version=data.get("expected_version"),
+            expected_version=read_version,
         )
         return self._answer(tranche)
 
@@ -205,15 +254,17 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         summary="Dispute a tranche, with the reason (finance officer or approver)",
         request=ReasonInput,
         responses={200: TrancheSerializer, **_refusals("finance officers and approvers")},
+        parameters=_MOVE_HEADERS,
     )
     @action(detail=True, methods=["post"])
     def dispute(self, request: Request, pk: str) -> Response:
+        tranche_id, read_version = self._target()
         data = self._parse(ReasonInput)
         tranche = services.tranche_dispute(
-            tranche=self._pk(),
+            tranche=tranche_id,
             reason=data["reason"],
             actor=_actor(request),
-            expected_version=data.get("expected_version"),
+            expected_version=read_version,
         )
         return self._answer(tranche)
 
@@ -222,15 +273,17 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         summary="Withhold an unpaid tranche, with the reason (finance approver)",
         request=ReasonInput,
         responses={200: TrancheSerializer, **_refusals("finance approvers")},
+        parameters=_MOVE_HEADERS,
     )
     @action(detail=True, methods=["post"])
     def withhold(self, request: Request, pk: str) -> Response:
+        tranche_id, read_version = self._target()
         data = self._parse(ReasonInput)
         tranche = services.tranche_withhold(
-            tranche=self._pk(),
+            tranche=tranche_id,
             reason=data["reason"],
             actor=_actor(request),
-            expected_version=data.get("expected_version"),
+            expected_version=read_version,
         )
         return self._answer(tranche)
 

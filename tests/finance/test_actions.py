@@ -263,7 +263,11 @@ def test_a_form_loaded_before_someone_else_acted_is_refused(
         {"withhold-reason": "Audit", "withhold-expected_version": stale},
     )
     assert response.status_code == 409
-    assert "Someone changed this tranche after you opened it" in response.content.decode()
+    body = response.content.decode()
+    assert "Someone changed this tranche after you opened it" in body
+    assert "anders" in body  # who
+    assert "Rejected at level 1: No" in body  # what (the time is on the same line)
+    assert "Nothing was saved" in body
     assert _status(tranche) == "due"
 
 
@@ -427,7 +431,8 @@ def test_the_tranche_page_with_its_forms_costs_no_extra_query(
 ) -> None:
     tranche = due(tranche)
     # session, user, roles, tranche with its joins; conditions, approvals, events: the role
-    # check reuses the roles already read and the forms read nothing
-    with django_assert_num_queries(7):
+    # check reuses the roles already read and the forms read nothing; the header's unread count;
+    # (the history is its own request: the History tab)
+    with django_assert_num_queries(8):
         response = finance_officer.get(_url("finance:tranche-detail", tranche))
     assert {shown.action.key for shown in response.context["actions"]} == {"invoice", "dispute"}

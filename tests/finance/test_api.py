@@ -6,16 +6,32 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from finance import services
 from finance.models import Tranche
 from program.core.roles import Role
-from tests.finance.helpers import approved, due, first_rent, invoiced, scheduled
+from tests.finance.helpers import approved, due, first_rent, invoiced, scheduled, user
 
 pytestmark = pytest.mark.django_db
 
 
-def _act(client: Client, name: str, tranche: Tranche, **body: object):
+CURRENT = object()  # _act's default: send the tranche's current ETag, as a fresh read would
+
+
+def _etag(tranche: Tranche) -> str:
+    return f'"{Tranche.objects.values_list("version", flat=True).get(pk=tranche.pk)}"'
+
+
+def _act(client: Client, name: str, tranche: Tranche, if_match: object = CURRENT, **body: object):
+    headers = {}
+    if if_match is CURRENT:
+        headers["HTTP_IF_MATCH"] = _etag(tranche)
+    elif if_match is not None:
+        headers["HTTP_IF_MATCH"] = str(if_match)
     return client.post(
-        reverse(f"api:tranche-{name}", args=[tranche.pk]), body, content_type="application/json"
+        reverse(f"api:tranche-{name}", args=[tranche.pk]),
+        body,
+        content_type="application/json",
+        **headers,
     )
 
 
@@ -76,6 +92,7 @@ def test_officer_invoices_two_approvers_approve_and_the_officer_pays(
     finance_officer, finance_approver, second_approver, tranche
 ) -> None:
     tranche = due(tranche)
+    read_etag = finance_officer.get(f"/api/v1/tranches/{tranche.pk}/")["ETag"]
     response = _act(
         finance_officer,
         "invoice",
@@ -83,9 +100,10 @@ def test_officer_invoices_two_approvers_approve_and_the_officer_pays(
         invoice_reference="KOS-1",
         invoiced_on="2026-04-02",
         amount="3750000.00",
-        expected_version=tranche.version,
+        if_match=read_etag,
     )
     assert response.status_code == 200, response.json()
+    assert response["ETag"] == f'"{response.json()["version"]}"'  # the next move's If-Match
     assert response.json()["status"] == "invoiced"
     assert _act(finance_approver, "approve", tranche).json()["status"] == "invoiced"
     assert _act(second_approver, "approve", tranche, comment="OK").json()["status"] == "approved"
@@ -166,6 +184,104 @@ def test_a_role_without_the_move_is_403(persona, who, name) -> None:
     assert Tranche.objects.get(pk=tranche.pk).status == "due"
 
 
+MOVES = {
+    "invoice": (
+        "finance_officer",
+        {"invoice_reference": "KOS-1", "invoiced_on": "2026-04-02", "amount": "3750000.00"},
+    ),
+    "approve": ("finance_approver", {}),
+    "reject": ("finance_approver", {"comment": "Wrong period"}),
+    "pay": (
+        "finance_officer",
+        {
+            "paid_on": "2026-04-10",
+            "bank_reference": "DK-1",
+            "amount": "3750000.00",
+            "eur_dkk_rate": "7.46",
+        },
+    ),
+    "dispute": ("finance_officer", {"reason": "Short delivery"}),
+    "withhold": ("finance_approver", {"reason": "Audit"}),
+}
+# A tranche in a status each move starts from.
+READY = {
+    "invoice": due,
+    "approve": invoiced,
+    "reject": invoiced,
+    "pay": approved,
+    "dispute": due,
+    "withhold": due,
+}
+
+
+@pytest.mark.parametrize("move", list(MOVES))
+@pytest.mark.parametrize("if_match", [None, "*"])
+def test_a_move_without_if_match_is_428_and_writes_nothing(persona, move, if_match) -> None:
+    who, body = MOVES[move]
+    client = persona(who)  # before the helpers, which make the same users with get_or_create
+    tranche = READY[move](first_rent(scheduled()))
+    before = Tranche.objects.values_list("status", "version").get(pk=tranche.pk)
+    response = _act(client, move, tranche, if_match=if_match, **body)
+    assert response.status_code == 428, response.json()
+    error = response.json()["error"]
+    assert error["code"] == "precondition_required"
+    assert "read the tranche" in error["message"]
+    assert "ETag" in error["message"]
+    assert Tranche.objects.values_list("status", "version").get(pk=tranche.pk) == before
+
+
+@pytest.mark.parametrize("move", list(MOVES))
+def test_a_move_with_a_stale_if_match_is_412_naming_who_changed_it(persona, move) -> None:
+    who, body = MOVES[move]
+    client = persona(who)
+    tranche = READY[move](first_rent(scheduled()))
+    stale = _etag(tranche)
+    # Someone else moves it first (every status these moves start from may be disputed).
+    services.tranche_dispute(
+        tranche=tranche.pk,
+        reason="Looked again at the amount",
+        actor=user("ulla", Role.FINANCE_APPROVER),
+    )
+    response = _act(client, move, tranche, if_match=stale, **body)
+    assert response.status_code == 412, response.json()
+    error = response.json()["error"]
+    assert error["code"] == "precondition_failed"
+    assert "ulla" in error["message"]
+    assert "Looked again at the amount" in error["message"]
+    assert error["details"]["changed_by"] == "ulla"
+    assert Tranche.objects.get(pk=tranche.pk).status == "disputed"  # the stale move wrote nothing
+
+
+def test_two_approvers_with_the_same_etag_one_wins_and_one_gets_412(
+    finance_approver, second_approver, settings
+) -> None:
+    settings.FINANCE_APPROVAL_LEVELS = 1
+    tranche = invoiced(first_rent(scheduled()))
+    etag = finance_approver.get(f"/api/v1/tranches/{tranche.pk}/")["ETag"]
+    first = _act(finance_approver, "approve", tranche, if_match=etag)
+    second = _act(second_approver, "approve", tranche, if_match=etag)
+    assert (first.status_code, second.status_code) == (200, 412)
+    assert "anders" in second.json()["error"]["message"]
+    assert Tranche.objects.get(pk=tranche.pk).approvals.count() == 1
+
+
+def test_the_tranche_detail_carries_its_version_as_etag(auditor, tranche) -> None:
+    response = auditor.get(f"/api/v1/tranches/{tranche.pk}/")
+    assert response["ETag"] == f'"{response.json()["version"]}"'
+
+
+def test_the_schema_documents_if_match_412_and_428_on_every_move(auditor) -> None:
+    schema = auditor.get(reverse("api:schema"), {"format": "json"}).json()
+    for move in MOVES:
+        operation = schema["paths"][f"/api/v1/tranches/{{id}}/{move}/"]["post"]
+        headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+        assert headers["If-Match"]["required"] is True, move
+        assert {"412", "428"} <= set(operation["responses"]), move
+        assert "ETag" in operation["responses"]["200"]["headers"], move
+    detail = schema["paths"]["/api/v1/tranches/{id}/"]["get"]
+    assert "ETag" in detail["responses"]["200"]["headers"]
+
+
 def test_a_missing_tranche_is_404(finance_officer) -> None:
     response = finance_officer.post(
         "/api/v1/tranches/999999/dispute/", {"reason": "x"}, content_type="application/json"
@@ -222,8 +338,9 @@ def test_a_reversed_period_is_400(auditor) -> None:
 def test_cost_report_query_count(auditor, django_assert_num_queries, last) -> None:
     scheduled()
     quarters = 4 if last.startswith("2026") else 8
-    # session, user, roles, the agreement, its terms, its rent tranches; one per quarter
-    with django_assert_num_queries(6 + quarters):
+    # session, user, roles, the agreement, its terms, its rent tranches, and the occupancy of
+    # every quarter in one query: the same count for one year and for two
+    with django_assert_num_queries(7):
         response = auditor.get(
             reverse("api:cost-per-place-day"), {"from": "2026-01-01", "to": last}
         )

@@ -7,7 +7,9 @@ import pytest
 from finance.models import Tranche, TrancheEvent
 from finance.tasks import tranches_advance_daily
 from program.celery import app as celery_app
-from tests.finance.helpers import scheduled
+from program.core.roles import Role
+from program.notifications.models import Notification
+from tests.finance.helpers import scheduled, user
 
 
 def _wait_for(predicate, timeout: float = 60) -> None:
@@ -26,12 +28,22 @@ def _snapshot() -> list[tuple[int, str, int]]:
 @pytest.mark.django_db(transaction=True)
 def test_the_daily_job_on_a_real_worker_moves_tranches_once(worker_queue) -> None:
     terms = scheduled()
+    for person in (user("frida"), user("anders", Role.FINANCE_APPROVER)):
+        person.email = f"{person.username}@example.invalid"
+        person.save(update_fields=["email"])
     today = "2026-11-27"
     tranches_advance_daily.delay(today)
     # Quarterly from 2026-04-01: the start fee, rent and aid for April, July and October fell due,
     # and all seven are more than 30 days late by 27 November.
     _wait_for(lambda: Tranche.objects.filter(status="overdue").count() == 7)
     assert Tranche.objects.filter(agreement=terms.agreement, status="due").count() == 0
+    # Each finance officer and approver is told of each overdue tranche, and the worker sends
+    # the e-mails (through the outbox, after the job's commit).
+    _wait_for(
+        lambda: (
+            Notification.objects.filter(kind="tranche_overdue", email_state="sent").count() == 7 * 2
+        )
+    )
     after_first = _snapshot()
     events = TrancheEvent.objects.count()
     tranches_advance_daily.delay(today)
@@ -44,6 +56,9 @@ def test_the_daily_job_on_a_real_worker_moves_tranches_once(worker_queue) -> Non
     unchanged = [row for row in after_first if row[0] not in january]
     assert [row for row in _snapshot() if row[0] not in january] == unchanged
     assert TrancheEvent.objects.count() == events + 2
+    # The repeats told nobody again; January's two tranches, two people each.
+    assert Notification.objects.filter(kind="tranche_overdue").count() == 7 * 2
+    assert Notification.objects.filter(kind="tranche_due").count() == 2 * 2
 
 
 def test_the_beat_schedule_runs_the_job_daily() -> None:

@@ -60,8 +60,9 @@ def test_the_tranche_page_shows_approvals_payment_and_timeline(auditor) -> None:
 def test_dashboard_query_count(finance_approver, django_assert_num_queries, agreements) -> None:
     for _ in range(agreements):
         scheduled()
-    # session, user, roles, totals by year, totals by stream, next tranches (with agreement, aid)
-    with django_assert_num_queries(6):
+    # session, user, roles, totals by year, totals by stream, next tranches (with agreement, aid),
+    # the header's unread-notification count
+    with django_assert_num_queries(7):
         assert finance_approver.get(reverse("finance:dashboard")).status_code == 200
 
 
@@ -71,8 +72,8 @@ def test_schedule_query_count(finance_officer, django_assert_num_queries, agreem
         scheduled()
     assert Tranche.objects.count() == 81 * agreements
     # session, user, roles, the tranches with agreement and aid stream joined in, the agreements
-    # the officer's generate form offers
-    with django_assert_num_queries(5):
+    # the officer's generate form offers, the header's unread-notification count
+    with django_assert_num_queries(6):
         assert finance_officer.get(reverse("finance:schedule")).status_code == 200
 
 
@@ -82,7 +83,23 @@ def test_tranche_page_query_count(auditor, django_assert_num_queries, events) ->
     if events:
         tranche = paid(tranche)
     # session, user, roles, tranche with agreement, aid stream, preparer, decider and payment;
-    # conditions, approvals, events (each with its person joined in)
+    # conditions, approvals, events (each with its person joined in); the history is the
+    # History tab's own request, below
     with django_assert_num_queries(7):
         response = auditor.get(reverse("finance:tranche-detail", args=[tranche.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("events", [False, True])
+def test_tranche_history_query_count(auditor, django_assert_max_num_queries, events) -> None:
+    tranche = first_rent(scheduled())
+    if events:
+        tranche = paid(tranche)
+    # session, user, roles, tranche; its changes, its conditions', approvals' and payment's;
+    # the agreement and, once anyone has acted, the people the snapshots name: one query per
+    # kind of record named, however many rows
+    with django_assert_max_num_queries(10):
+        response = auditor.get(
+            reverse("finance:tranche-history", args=[tranche.pk]), headers={"HX-Request": "true"}
+        )
     assert response.status_code == 200

@@ -26,8 +26,8 @@ def test_the_terms_page_shows_each_stream_and_the_totals(finance_officer) -> Non
 def test_terms_page_query_count(finance_approver, django_assert_num_queries, rows) -> None:
     for _ in range(rows):
         _terms()
-    # session, user, roles, aid streams, pricing terms with agreements
-    with django_assert_num_queries(5):
+    # session, user, roles, aid streams, pricing terms with agreements, the header's unread count
+    with django_assert_num_queries(6):
         response = finance_approver.get(reverse("finance:terms"))
     assert response.status_code == 200
 
