@@ -27,6 +27,9 @@ app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
+    # A task running when the broker connection drops cannot be acknowledged any more; it is
+    # cancelled and delivered again (Celery 6's default; safe because tasks may run twice).
+    worker_cancel_long_running_tasks_on_connection_loss=True,
     broker_connection_retry_on_startup=True,
     timezone="Europe/Copenhagen",
     enable_utc=True,
@@ -39,6 +42,10 @@ app.conf.beat_schedule = {
         "task": "audit.access_log_purge",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Work that user actions queued in the outbox (program/outbox) while the broker was down, or
+    # whose after-commit hand-over failed, is handed to the broker within seconds of its return.
+    # A tick not taken within its own period is dropped: the next one does the same work.
+    "outbox-relay": {"task": "outbox.relay", "schedule": 5.0, "options": {"expires": 5.0}},
     # Proves the broker, a worker and beat are alive; shown on the system status page.
     "heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
     # Finance: planned tranches fall due and unpaid ones become overdue, once a day before work.

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -98,3 +98,19 @@ def worker_queue(monkeypatch) -> Iterator[str]:
             worker.wait()
         log = worker.stdout.read().decode(errors="replace") if worker.stdout else ""
         print(log[-4000:])  # shown by pytest only when the test fails
+
+
+@pytest.fixture
+def outbox_published(monkeypatch) -> Callable[[str], list[object]]:
+    """What the outbox hands to the broker after commit, per task name (the broker is the edge):
+    `queued = outbox_published("transfers.screen_job_run")` is the list of each call's first
+    argument, in order."""
+    from program.outbox import services as outbox
+
+    published: dict[str, list[object]] = {}
+
+    def publish(message, connection) -> None:
+        published.setdefault(message.task, []).append(message.args[0] if message.args else None)
+
+    monkeypatch.setattr(outbox, "_publish", publish)
+    return lambda task: published.setdefault(task, [])

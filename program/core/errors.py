@@ -26,3 +26,33 @@ class ConflictError(ApplicationError):
 
     code = "conflict"
     http_status = 409
+
+
+class PreconditionFailedError(ConflictError):
+    """The row changed since the caller read it: a stale If-Match (412 over the API) or a stale
+    form. A kind of conflict, so pages that show conflicts show this one too."""
+
+    code = "precondition_failed"
+    http_status = 412
+
+
+class PreconditionRequiredError(ApplicationError):
+    """A write on a versioned row came without If-Match, so it could overwrite a change the
+    caller never saw (RFC 6585 §3)."""
+
+    code = "precondition_required"
+    http_status = 428
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """Whether an unhandled error is the database being out of reach (down, restarting, its
+    connection lost), rather than a bug: the server answers 503 "try again", not 500."""
+    from django.db import InterfaceError, OperationalError
+
+    seen = 0
+    while error is not None and seen < 10:  # the cause chain, bounded against cycles
+        if isinstance(error, InterfaceError | OperationalError):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False

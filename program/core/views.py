@@ -1,3 +1,5 @@
+import logging
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -10,8 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from program.core import selectors
+from program.core.errors import database_unreachable
 from program.core.navigation import navigation_for
 from program.core.roles import user_roles
+from program.core.security_log import security_event
 from program.core.sessions import user_sessions_end
 from program.core.tasks import HEARTBEAT
 
@@ -65,6 +69,9 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     required = getattr(request, "required_roles", [])
     message = str(exception) if exception and str(exception) else ""
+    security_event(
+        "access_refused", request=request, level=logging.WARNING, required_roles=required
+    )
     if _wants_json(request):
         return _json_error("permission_denied", message or "Access refused.", 403)
     return render(request, "403.html", {"required_roles": required, "message": message}, status=403)
@@ -76,13 +83,33 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+# Seconds a client is told to wait before trying again while the database is out of reach.
+RETRY_AFTER_SECONDS = 5
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called by Django inside its handler for the unhandled error, so the error is at hand.
+    if database_unreachable(sys.exc_info()[1]):
+        return _database_unavailable(request)
     if _wants_json(request):
         return _json_error(
             "server_error", "Something went wrong on our side; it has been logged.", 500
         )
     # No request context: the database may be the thing that failed.
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+def _database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After while the database restarts: a clean page, no trace and no SQL."""
+    response: HttpResponse
+    if _wants_json(request):
+        response = _json_error(
+            "unavailable", "The service is briefly unavailable; try again in a few seconds.", 503
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 class SignOutEverywhereView(auth_views.LogoutView):
