@@ -4,6 +4,7 @@ The rules across fields live in PostgreSQL and are reported by the services; the
 service's error next to the field it names.
 """
 
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -99,6 +100,31 @@ class InmateForm(_ModelForm):
         country_of_return = cast(forms.ModelChoiceField, self.fields["country_of_return"])
         country_of_return.queryset = countries
         country_of_return.empty_label = _("Not decided")
+
+
+class InmateEditForm(InmateForm):
+    """The edit form carries the version it was opened at (the time the record last changed),
+    so saving over a change someone made meanwhile is refused instead of overwriting it."""
+
+    version = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form has lost track of the record's version; reload the page.")
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+
+    def clean_version(self) -> datetime:
+        try:
+            return datetime.fromisoformat(self.cleaned_data["version"])
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("This form has lost track of the record's version; reload the page.")
+            ) from error
 
 
 class JudgmentForm(_ModelForm):

@@ -6,6 +6,7 @@ generated columns: one place, the same answer for pages, filters, exports and th
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import DateField, ExpressionWrapper, F, Q, Value
 from django.utils.translation import gettext_lazy as _
@@ -112,8 +113,19 @@ class Inmate(TimeStampedModel):
         verbose_name_plural = _("inmates")
         ordering = ["name", "case_number"]
         indexes = [
-            # Serves the name search (icontains) on the inmate list.
             models.Index(models.functions.Upper("name"), name="inmate_name_upper"),
+            # The search (icontains is UPPER(col) LIKE '%term%'): a B-tree cannot serve a leading
+            # wildcard, trigrams can (100,000 inmates: 320 ms scan → 26 ms; bench/, issue 7).
+            GinIndex(
+                OpClass(models.functions.Upper("name"), name="gin_trgm_ops"),
+                name="inmate_name_trgm",
+            ),
+            GinIndex(
+                OpClass(models.functions.Upper("case_number"), name="gin_trgm_ops"),
+                name="inmate_case_number_trgm",
+            ),
+            # The institution filter's choices, read by skipping through this index.
+            models.Index(fields=["home_institution"], name="inmate_home_institution"),
         ]
 
     def __str__(self) -> str:

@@ -7,8 +7,11 @@ same few queries as a page of one.
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from itertools import pairwise
+from typing import Any
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Exists,
@@ -22,6 +25,7 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from program.cells.models import Placement
 from program.inmates.csv_import import InmateRow
@@ -172,12 +176,26 @@ def nationalities_in_use() -> QuerySet[Country]:
 
 
 def home_institutions() -> list[str]:
-    """The Danish institutions inmates come from: the choices of the institution filter."""
-    return list(
-        Inmate.objects.order_by("home_institution")
-        .values_list("home_institution", flat=True)
-        .distinct()
-    )
+    """The Danish institutions inmates come from: the choices of the institution filter.
+
+    A handful of values over every inmate: DISTINCT read the whole table on each inmate-list
+    page (130 ms at 100,000 inmates); this walks the index from one value to the next instead
+    (0.2 ms; bench/, issue 7).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE institution(name) AS (
+                (SELECT home_institution FROM inmates_inmate ORDER BY 1 LIMIT 1)
+                UNION ALL
+                SELECT (SELECT i.home_institution FROM inmates_inmate i
+                        WHERE i.home_institution > institution.name ORDER BY 1 LIMIT 1)
+                FROM institution WHERE institution.name IS NOT NULL
+            )
+            SELECT name FROM institution WHERE name IS NOT NULL
+            """
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def country_codes() -> set[str]:
@@ -225,3 +243,63 @@ def inmate_import_plan(*, rows: Sequence[InmateRow]) -> ImportPlan:
         else:
             actions.append((row, "update" if row.differs_from(inmate) else "unchanged"))
     return ImportPlan(actions)
+
+
+# --- What a stale edit would have overwritten -----------------------------------------------------
+
+# Bookkeeping columns, not content a caseworker wrote.
+_QUIET = frozenset({"id", "created_at", "updated_at"})
+
+
+def _shown(field: Any, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    return str(choices.get(value, value))
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    at: datetime
+    by: str
+    changes: list[str]
+
+
+def inmate_changes_since(*, inmate_id: int, read_at: datetime) -> list[RecordChange]:
+    """Each write to the inmate's details after the version `read_at` (their updated_at), oldest
+    first: who (from the history trigger's context), when and each field's old → new value.
+
+    Read from the pghistory snapshots, selected by the updated_at each snapshot holds: the
+    snapshot's own time is its transaction's start, which may precede a write made under a lock
+    it waited for. One query.
+    """
+    from program.audit.history import EVENT_MODELS  # the audit app generates the event models
+
+    event_model: Any = EVENT_MODELS["inmates.Inmate"]
+    fields = [f for f in Inmate._meta.concrete_fields if f.name not in _QUIET and f.attname != "pk"]
+    snapshots = list(event_model.objects.filter(pgh_obj_id=inmate_id).order_by("pgh_id"))
+    changes = []
+    for before, after in pairwise(snapshots):
+        if after.updated_at <= read_at:
+            continue
+        context = after.pgh_context or {}
+        lines = [
+            _("%(field)s: %(old)s → %(new)s")
+            % {
+                "field": str(field.verbose_name).capitalize(),
+                "old": _shown(field, getattr(before, field.attname)),
+                "new": _shown(field, getattr(after, field.attname)),
+            }
+            for field in fields
+            if getattr(before, field.attname) != getattr(after, field.attname)
+        ]
+        changes.append(
+            RecordChange(
+                at=after.pgh_created_at,
+                by=str(context.get("username") or context.get("system") or _("unknown")),
+                changes=lines,
+            )
+        )
+    return changes

@@ -5,6 +5,7 @@ Messages never carry a name or case number: they travel in a cookie.
 """
 
 import hashlib
+from datetime import datetime
 from typing import Any, cast
 
 from django.contrib import messages
@@ -20,12 +21,13 @@ from django.utils.translation import gettext_lazy
 
 from program.audit.purpose import purpose_required
 from program.audit.services import access_log_record
-from program.core.errors import ApplicationError
+from program.core.errors import ApplicationError, PreconditionFailedError
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.inmates import csv_import, selectors, services
 from program.inmates.forms import (
     ExpulsionOrderForm,
+    InmateEditForm,
     InmateFilterForm,
     InmateForm,
     InmateImportConfirmForm,
@@ -149,13 +151,39 @@ def inmate_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inmates/inmate_form.html", {"form": form, "inmate": None})
 
 
+def _changed_since(pk: int, read_at: datetime) -> list[str]:
+    """Who changed the inmate's details after `read_at`, when and what, oldest first, so a
+    refused save can say what it would have overwritten."""
+    lines = []
+    for change in selectors.inmate_changes_since(inmate_id=pk, read_at=read_at):
+        what = "; ".join(change.changes) or _("nationalities")
+        lines.append(
+            _("Changed by %(who)s at %(when)s: %(what)s")
+            % {
+                "who": change.by,
+                "when": timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M"),
+                "what": what,
+            }
+        )
+    return lines
+
+
 def inmate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     inmate = get_object_or_404(Inmate, pk=pk)
     heading = {"pk": inmate.pk, "label": str(inmate)}  # before the form changes the instance
-    form = InmateForm(request.POST or None, instance=inmate)
+    form = InmateEditForm(request.POST or None, instance=inmate)
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        read_at = values.pop("version")
         try:
-            services.inmate_update(inmate=inmate, actor=_actor(request), **form.cleaned_data)
+            services.inmate_update(
+                inmate=inmate, actor=_actor(request), unchanged_since=read_at, **values
+            )
+        except PreconditionFailedError as error:
+            # Nothing was written: keep what the user typed and say whose change it would undo.
+            form.add_error(None, error.message)
+            for line in _changed_since(pk, read_at):
+                form.add_error(None, line)
         except ApplicationError as error:
             _report(form, error)
         else:
@@ -321,7 +349,10 @@ def inmate_import(request: HttpRequest) -> HttpResponse:
         return redirect("inmates:import")
     if request.method == "POST" and "digest" in request.POST:
         return _import_confirm(request)
-    form = InmateImportForm(request.POST or None, request.FILES or None)
+    # Bound on every POST: a POST that carries no file (so an empty request.POST) must show
+    # "choose a file", not the blank form again.
+    posted = request.method == "POST"
+    form = InmateImportForm(request.POST if posted else None, request.FILES if posted else None)
     context: dict[str, Any] = {"form": form, "columns": csv_import.COLUMNS}
     if request.method == "POST" and form.is_valid():
         request.session.pop(IMPORT_SESSION_KEY, None)

@@ -126,12 +126,18 @@ def test_a_date_of_birth_in_the_future_is_refused_by_the_service(caseworker) -> 
 def test_patch_and_put_update_through_the_service(caseworker) -> None:
     inmate = InmateFactory(case_number="KF-9", nationalities=["SE"])
     url = f"{INMATES}{inmate.pk}/"
-    response = caseworker.patch(url, {"name": "New Name"}, content_type="application/json")
+    etag = caseworker.get(url)["ETag"]
+    response = caseworker.patch(
+        url, {"name": "New Name"}, content_type="application/json", HTTP_IF_MATCH=etag
+    )
     assert response.status_code == 200, response.content
     assert response.json()["name"] == "New Name"
     assert response.json()["nationalities"] == ["SE"]
     response = caseworker.put(
-        url, _payload(case_number="KF-9", nationalities=["NO"]), content_type="application/json"
+        url,
+        _payload(case_number="KF-9", nationalities=["NO"]),
+        content_type="application/json",
+        HTTP_IF_MATCH=response["ETag"],  # each write answers with the new ETag
     )
     assert response.status_code == 200, response.content
     inmate.refresh_from_db()
@@ -154,6 +160,84 @@ def test_a_stale_if_match_is_refused_with_412(caseworker) -> None:
     inmate.refresh_from_db()
     assert inmate.name == "First"
     assert fresh["ETag"] != etag
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+@pytest.mark.parametrize("if_match", [None, "*", ""])
+def test_a_write_without_if_match_is_refused_with_428(caseworker, method, if_match) -> None:
+    inmate = InmateFactory(case_number="KF-9", name="Kept")
+    headers = {} if if_match is None else {"HTTP_IF_MATCH": if_match}
+    response = getattr(caseworker, method)(
+        f"{INMATES}{inmate.pk}/",
+        _payload(case_number="KF-9", name="Lost"),
+        content_type="application/json",
+        **headers,
+    )
+    error = _error(response, 428, "precondition_required")
+    assert "read the inmate" in error["message"]
+    assert "ETag" in error["message"]
+    inmate.refresh_from_db()
+    assert inmate.name == "Kept"
+
+
+@pytest.mark.parametrize("if_match", ['"not-a-time"', "3", '"1", "2"', 'W/"x"'])
+def test_an_if_match_that_is_no_etag_of_ours_is_refused_with_412(caseworker, if_match) -> None:
+    inmate = InmateFactory(name="Kept")
+    response = caseworker.patch(
+        f"{INMATES}{inmate.pk}/",
+        {"name": "Lost"},
+        content_type="application/json",
+        HTTP_IF_MATCH=if_match,
+    )
+    _error(response, 412, "precondition_failed")
+    inmate.refresh_from_db()
+    assert inmate.name == "Kept"
+
+
+def test_a_weakened_etag_still_matches(caseworker) -> None:
+    # A compressing proxy may hand the client W/"…": the version inside is still the row's.
+    inmate = InmateFactory()
+    url = f"{INMATES}{inmate.pk}/"
+    etag = caseworker.get(url)["ETag"]
+    response = caseworker.patch(
+        url, {"name": "New"}, content_type="application/json", HTTP_IF_MATCH=f"W/{etag}"
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_two_clients_with_the_same_etag_one_wins_and_one_gets_412(caseworker, make_user) -> None:
+    from django.test import Client
+
+    from program.core.roles import Role
+
+    karl = Client()
+    karl.force_login(make_user("karl", Role.CASEWORKER))
+    inmate = InmateFactory(name="Start")
+    url = f"{INMATES}{inmate.pk}/"
+    for round_ in range(5):
+        etag = caseworker.get(url)["ETag"]
+        assert karl.get(url)["ETag"] == etag
+        first = caseworker.patch(
+            url, {"name": f"Carla {round_}"}, content_type="application/json", HTTP_IF_MATCH=etag
+        )
+        second = karl.patch(
+            url, {"name": f"Karl {round_}"}, content_type="application/json", HTTP_IF_MATCH=etag
+        )
+        assert (first.status_code, second.status_code) == (200, 412)
+        inmate.refresh_from_db()
+        assert inmate.name == f"Carla {round_}"  # Karl's write overwrote nothing
+
+
+def test_the_schema_documents_if_match_412_and_428_on_inmate_writes(caseworker) -> None:
+    schema = caseworker.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    item = schema["paths"]["/api/v1/inmates/{id}/"]
+    for method in ("put", "patch"):
+        operation = item[method]
+        headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+        assert headers["If-Match"]["required"] is True
+        assert {"412", "428"} <= set(operation["responses"])
+        assert "ETag" in operation["responses"]["200"]["headers"]
+    assert "ETag" in item["get"]["responses"]["200"]["headers"]
 
 
 def test_there_is_no_delete(caseworker) -> None:

@@ -233,19 +233,79 @@ def test_a_date_of_birth_in_the_future_is_refused_at_its_field(caseworker) -> No
     assert not Inmate.objects.exists()
 
 
+def _version(page) -> str:
+    """The hidden version the edit form was rendered with."""
+    return page.context["form"]["version"].value()
+
+
 def test_editing_an_inmate(caseworker) -> None:
     inmate = InmateFactory(case_number="KF-9", name="Old Name", nationalities=["SE"])
     url = reverse("inmates:edit", args=[inmate.pk])
-    form = _body(caseworker.get(url))
+    page = caseworker.get(url)
+    form = _body(page)
     assert 'value="Old Name"' in form
     assert "created_at" not in form
+    assert f'name="version" value="{inmate.updated_at.isoformat()}"' in form
     response = caseworker.post(
-        url, _inmate_post(case_number="KF-9", name="New Name", created_at="2000-01-01T00:00")
+        url,
+        _inmate_post(
+            case_number="KF-9",
+            name="New Name",
+            created_at="2000-01-01T00:00",
+            version=_version(page),
+        ),
     )
     assert response.status_code == 302
     inmate.refresh_from_db()
     assert inmate.name == "New Name"
     assert inmate.created_at.year != 2000
+
+
+def test_a_stale_save_says_who_changed_what_and_when_and_overwrites_nothing(
+    caseworker, make_user
+) -> None:
+    from django.test import Client
+
+    from program.core.roles import Role
+
+    karl = Client()
+    karl.force_login(make_user("karl", Role.CASEWORKER))
+    inmate = InmateFactory(case_number="KF-9", name="Old Name", nationalities=["SE"])
+    url = reverse("inmates:edit", args=[inmate.pk])
+    mine, theirs = caseworker.get(url), karl.get(url)
+    saved = karl.post(
+        url,
+        _inmate_post(
+            case_number="KF-9",
+            name="Karl's Name",
+            **{"version": _version(theirs), "security_level": "high"},
+        ),
+    )
+    assert saved.status_code == 302
+    refused = caseworker.post(
+        url, _inmate_post(case_number="KF-9", name="Carla's Name", version=_version(mine))
+    )
+    body = _body(refused)
+    assert refused.status_code == 200
+    assert "Someone else changed this record" in body
+    assert "nothing was saved" in body
+    assert "Changed by karl at" in body  # who and when
+    assert "Name: Old Name → Karl&#x27;s Name" in body  # what
+    assert "Security level: Medium → High" in body
+    inmate.refresh_from_db()
+    assert (inmate.name, inmate.security_level) == ("Karl's Name", "high")
+    # What Carla typed is still in the form, for her to compare and apply again after a reload.
+    assert 'value="Carla&#x27;s Name"' in body
+
+
+def test_an_edit_without_its_version_is_refused(caseworker) -> None:
+    inmate = InmateFactory(case_number="KF-9", name="Old Name")
+    url = reverse("inmates:edit", args=[inmate.pk])
+    response = caseworker.post(url, _inmate_post(case_number="KF-9", name="New Name"))
+    assert response.status_code == 200
+    assert "lost track of the record&#x27;s version" in _body(response)
+    inmate.refresh_from_db()
+    assert inmate.name == "Old Name"
 
 
 # --- Judgments, expulsion orders, non-associations ------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.utils import timezone
 
-from program.core.errors import ApplicationError, ConflictError
+from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
 from program.inmates import services
 from program.inmates.models import (
     Country,
@@ -136,7 +136,7 @@ def test_an_update_from_a_stale_read_is_refused_with_412() -> None:
     inmate = InmateFactory.create()
     stale = inmate.updated_at
     services.inmate_update(inmate=inmate, actor=None, name="Someone else's change")
-    with pytest.raises(services.PreconditionFailedError) as raised:
+    with pytest.raises(PreconditionFailedError) as raised:
         services.inmate_update(inmate=inmate, actor=None, name="Mine", unchanged_since=stale)
     assert raised.value.http_status == 412
     inmate.refresh_from_db()

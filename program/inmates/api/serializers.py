@@ -57,7 +57,9 @@ class InmateSerializer(serializers.ModelSerializer[Inmate]):
     nationalities = serializers.SlugRelatedField[Country](
         many=True, slug_field="code", read_only=True
     )
-    country_of_return = serializers.SlugRelatedField[Country](slug_field="code", read_only=True)
+    country_of_return = serializers.SlugRelatedField[Country](
+        slug_field="code", read_only=True, allow_null=True
+    )
     release_date = serializers.DateField(
         read_only=True, allow_null=True, help_text="The current judgment's full-term date."
     )

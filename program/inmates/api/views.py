@@ -1,19 +1,26 @@
 """Inmate and non-association endpoints: the twins of the inmate pages. Reads come from the
 selectors, writes go through the services; the route policy checks the role for each method."""
 
-from datetime import datetime
 from typing import Any, cast
 
 import django_filters
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from program.audit.services import access_log_record
+from program.core.api.preconditions import (
+    etag_header,
+    if_match,
+    if_match_parameter,
+    precondition_responses,
+    version_timestamp,
+    with_etag,
+)
 from program.inmates import selectors, services
 from program.inmates.api.serializers import (
     InmateDetailSerializer,
@@ -30,21 +37,7 @@ def _actor(request: Request) -> AbstractBaseUser:
     return cast(AbstractBaseUser, request.user)
 
 
-def _etag(inmate: Inmate) -> str:
-    return f'"{inmate.updated_at.isoformat()}"'
-
-
-def _if_match(request: Request) -> datetime | None:
-    """The version the client last read (If-Match), or None when it sent none."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header or header == "*":
-        return None
-    try:
-        return datetime.fromisoformat(header.removeprefix("W/").strip('"'))
-    except ValueError as error:
-        raise services.PreconditionFailedError(
-            "If-Match is not an ETag of this inmate; read the inmate again."
-        ) from error
+INMATE = "inmate"
 
 
 class InmateFilter(django_filters.FilterSet):
@@ -73,10 +66,12 @@ class InmateFilter(django_filters.FilterSet):
         )
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[etag_header(200)]))
 class InmateViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Inmate]
 ):
-    """Inmates. PUT and PATCH may carry If-Match with the ETag of the last read (412 if stale)."""
+    """Inmates. PUT and PATCH must carry If-Match with the ETag of the last read: without it
+    428, stale 412 (the ETag is the time the record last changed)."""
 
     filterset_class = InmateFilter
     ordering_fields = ["name", "case_number", "release_date"]
@@ -97,8 +92,7 @@ class InmateViewSet(
     def _respond(self, pk: Any, http_status: int = status.HTTP_200_OK) -> Response:
         inmate = selectors.inmate_detail_queryset().get(pk=pk)
         response = Response(InmateDetailSerializer(inmate).data, status=http_status)
-        response["ETag"] = _etag(inmate)
-        return response
+        return with_etag(response, inmate.updated_at)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         access_log_record(
@@ -114,33 +108,44 @@ class InmateViewSet(
         access_log_record(
             request=request, action="view", subject_type="inmate", subject_id=inmate.pk
         )
-        response = Response(InmateDetailSerializer(inmate).data)
-        response["ETag"] = _etag(inmate)
-        return response
+        return with_etag(Response(InmateDetailSerializer(inmate).data), inmate.updated_at)
 
-    @extend_schema(request=InmateWriteSerializer, responses={201: InmateDetailSerializer})
+    @extend_schema(
+        request=InmateWriteSerializer,
+        responses={201: InmateDetailSerializer},
+        parameters=[etag_header(201)],
+    )
     def create(self, request: Request) -> Response:
         serializer = InmateWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         inmate = services.inmate_create(actor=_actor(request), **serializer.validated_data)
         return self._respond(inmate.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(request=InmateWriteSerializer, responses={200: InmateDetailSerializer})
+    @extend_schema(
+        request=InmateWriteSerializer,
+        responses={200: InmateDetailSerializer, **precondition_responses(INMATE)},
+        parameters=[if_match_parameter(INMATE), etag_header(200)],
+    )
     def update(
         self, request: Request, *args: Any, partial: bool = False, **kwargs: Any
     ) -> Response:
         inmate = self.get_object()
+        read_version = if_match(request, parse=version_timestamp, thing=INMATE)
         serializer = InmateWriteSerializer(inmate, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         services.inmate_update(
             inmate=inmate,
             actor=_actor(request),
-            unchanged_since=_if_match(request),
+            unchanged_since=read_version,
             **serializer.validated_data,
         )
         return self._respond(inmate.pk)
 
-    @extend_schema(request=InmateWriteSerializer, responses={200: InmateDetailSerializer})
+    @extend_schema(
+        request=InmateWriteSerializer,
+        responses={200: InmateDetailSerializer, **precondition_responses(INMATE)},
+        parameters=[if_match_parameter(INMATE), etag_header(200)],
+    )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
 
