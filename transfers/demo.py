@@ -26,9 +26,11 @@ from program.core.demo_users import demo_password
 from program.core.roles import Role, roles_sync
 from program.inmates.models import Inmate
 from transfers import selectors, services
+from transfers.demo_documents import DemoDocuments
 from transfers.models import (
     CaseEvent,
     Decision,
+    Document,
     InmateOpinion,
     ManifestEntry,
     ReasonCode,
@@ -90,7 +92,15 @@ class _Writer:
         self.events: list[CaseEvent] = []
         self.decisions: list[Decision] = []
         self.opinions: list[InmateOpinion] = []
+        self.documents = DemoDocuments(caseworker)
         self.reasons = {reason.code: reason for reason in ReasonCode.objects.all()}
+
+    def documents_for(self, case: TransferCase, state: str, *, on: date) -> None:
+        """The documents the checklist asks for before `state`, uploaded the day before."""
+        for kind in services.REQUIRED_DOCUMENTS.get(state, ()):
+            self.documents.add(case, kind, on - timedelta(days=1))
+            label = Document.Kind(kind).label
+            self._event(case, K.DOCUMENT, on=on - timedelta(days=1), text=f"{label} v1")
 
     def path_events(
         self, case: TransferCase, path: Sequence[str], *, start: date, step_days: int = 7
@@ -129,6 +139,7 @@ class _Writer:
                     )
                 )
                 self._event(case, K.DECISION, on=on, text=f"Transfer: {AUTHORITY}")
+            self.documents_for(case, after, on=on)
             self._event(
                 case,
                 K.TRANSITION,
@@ -144,6 +155,7 @@ class _Writer:
     ) -> None:
         """One more step for a case already written: state, fields and its event."""
         before = case.state
+        self.documents_for(case, to, on=on)
         case.state = to
         case.version += 1
         if to in services.CLOSED_STATES:
@@ -189,6 +201,7 @@ class _Writer:
         CaseEvent.objects.bulk_create(self.events)
         Decision.objects.bulk_create(self.decisions)
         InmateOpinion.objects.bulk_create(self.opinions)
+        self.documents.save()
 
 
 def _stay_cases(writer: _Writer, caseworker: User) -> dict[str, int]:

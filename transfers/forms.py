@@ -33,6 +33,11 @@ class WorklistForm(forms.Form):
         label=_("Nationality (ISO code)"), max_length=2, required=False, widget=TEXT
     )
     institution = forms.CharField(label=_("Home institution"), required=False, widget=TEXT)
+    needs_action = forms.BooleanField(
+        label=_("Needs my action"),
+        required=False,
+        help_text=_("My role's next step, with no clock still running (appeal window, transport)."),
+    )
     q = forms.CharField(label=_("Search name, case number or #id"), required=False, widget=TEXT)
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -117,3 +122,16 @@ class IntakeForm(forms.Form):
 
 class IntakeConfirmForm(forms.Form):
     digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class AppealOutcomeForm(forms.Form):
+    """The outcome of the inmate's appeal; the version is the one the page was rendered with."""
+
+    outcome = forms.ChoiceField(
+        label=_("Appeal outcome"),
+        choices=TransferCase.AppealOutcome.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    decided_on = forms.DateField(label=_("Appeal decided on"), widget=DATE)
+    text = forms.CharField(label=_("Note"), required=False, max_length=500, widget=TEXT)
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -20,7 +20,6 @@ from transfers.models import (
     CaseEvent,
     Document,
     ManifestEntry,
-    Notification,
     Screening,
     TransferCase,
 )
@@ -91,6 +90,33 @@ class CaseFilters:
     search: str = ""
     include_closed: bool = False
     sort: str = "updated"
+    # "Needs my action": the roles of the user asking (empty: no such filter).
+    needs_action_of: frozenset[str] = frozenset()
+
+
+def needs_action(roles: frozenset[str]) -> Q:
+    """Open cases whose next step is this role's and waits for nothing else.
+
+    A state counts when the role owns a move out of it other than withdrawal (the services'
+    MOVES), or may screen it; it waits while a clock runs: the appeal window still open, the
+    transport not yet departed, the periodic review not yet due.
+    """
+    from transfers.services import MOVES, SCREENABLE_STATES
+
+    states = {
+        frm
+        for (frm, to), move in MOVES.items()
+        if to != S.WITHDRAWN and not roles.isdisjoint(move.roles)
+    }
+    if "caseworker" in roles:
+        states |= set(SCREENABLE_STATES)
+    today = timezone.localdate()
+    waiting = (
+        Q(state=S.NOTIFIED, appeal_deadline__gte=today)
+        | Q(state=S.SCHEDULED, departs_on__gt=today)
+        | Q(state=S.SERVING) & (Q(review_due_on__isnull=True) | Q(review_due_on__gt=today))
+    )
+    return Q(closed_at__isnull=True, state__in=sorted(states)) & ~waiting
 
 
 def case_list(*, user: User, filters: CaseFilters) -> QuerySet[TransferCase]:
@@ -111,6 +137,8 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[TransferCase]:
         cases = cases.filter(inmate__nationalities__code=filters.nationality.upper())
     if filters.institution:
         cases = cases.filter(inmate__home_institution__icontains=filters.institution)
+    if filters.needs_action_of:
+        cases = cases.filter(needs_action(filters.needs_action_of))
     if filters.search:
         term = filters.search.strip()
         query = Q(inmate__name__icontains=term) | Q(inmate__case_number__icontains=term)
@@ -240,15 +268,6 @@ def deadlines_due(
             yield case, "release_preparation", release_on - prep
 
 
-def notifications_for(user: User) -> QuerySet[Notification]:
-    """A user's own notifications, newest first, unread before read on the same day."""
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
-
-
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
 @dataclass(frozen=True)
 class IntakeLine:
     row: InmateRow
@@ -272,3 +291,32 @@ def intake_plan(*, rows: Sequence[InmateRow]) -> list[IntakeLine]:
         IntakeLine(row=row, inmate_action=action, case_id=cases.get(row.case_number))
         for row, action in plan.actions
     ]
+
+
+def manifest_on_board(batch: Any) -> QuerySet[ManifestEntry]:
+    """A transport's seats still taken, with the person and the place (two queries)."""
+    return (
+        ManifestEntry.objects.filter(batch=batch, removed_at__isnull=True)
+        .select_related("case__inmate", "placement__place__cell")
+        .prefetch_related(
+            Prefetch("case__inmate__nationalities", queryset=Country.objects.order_by("code"))
+        )
+        .order_by("added_at", "id")
+    )
+
+
+def case_file_history(case: TransferCase) -> list[Any]:
+    """The case's changes in words, with its decisions, opinions, documents and seats."""
+    from django.utils.translation import gettext as _
+
+    from program.audit.selectors import HistoryPart, history_of
+
+    return history_of(
+        case,
+        parts=[
+            HistoryPart("transfers.Decision", "case_id", _("Decision"), ("outcome", "decided_on")),
+            HistoryPart("transfers.InmateOpinion", "case_id", _("Inmate's opinion"), ("stance",)),
+            HistoryPart("transfers.Document", "case_id", _("Document"), ("kind", "version")),
+            HistoryPart("transfers.ManifestEntry", "case_id", _("Seat on a transport"), ("batch",)),
+        ],
+    )

@@ -17,18 +17,6 @@ def deadline_reminders() -> int:
     return services.reminders_run()
 
 
-@shared_task(
-    name="transfers.notification_send",
-    ignore_result=True,
-    max_retries=3,
-    soft_time_limit=30,
-    time_limit=60,
-)
-def notification_send(notification_id: int) -> str:
-    """Send one notification's e-mail; a second run finds it sent and does nothing."""
-    return services.notification_deliver(notification_id=notification_id)
-
-
 @shared_task(name="transfers.screen_job_run", ignore_result=True, max_retries=2)
 def screen_job_run(job_id: int) -> None:
     """Run one "screen all candidates" job; a second delivery of the same job does nothing."""

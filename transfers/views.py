@@ -12,10 +12,14 @@ from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from program.audit.models import AccessLogEntry
+from program.audit.purpose import ask_purpose
+from program.audit.services import access_log_record, access_log_record_many
 from program.core.errors import ApplicationError
 from program.core.policy import allows
 from program.core.roles import user_roles
@@ -25,6 +29,7 @@ from program.inmates.models import Inmate
 from transfers import eligibility, selectors, services
 from transfers import intake as transfer_intake
 from transfers.forms import (
+    AppealOutcomeForm,
     BatchForm,
     CaseOpenForm,
     DecisionForm,
@@ -38,7 +43,6 @@ from transfers.forms import (
 )
 from transfers.models import (
     Document,
-    Notification,
     ReasonCode,
     ScreeningJob,
     TransferCase,
@@ -46,6 +50,8 @@ from transfers.models import (
 )
 
 PAGE_SIZE = 50
+# How the access log names a transfer case (as the notifications do).
+CASE_SUBJECT = "transfer_case"
 
 
 def _actor(request: HttpRequest) -> User:
@@ -67,10 +73,20 @@ def worklist(request: HttpRequest) -> HttpResponse:
         institution=data.get("institution", ""),
         search=data.get("q", ""),
         sort=data.get("sort") or "updated",
+        needs_action_of=user_roles(request.user) if data.get("needs_action") else frozenset(),
     )
     cases = selectors.case_list(user=_actor(request), filters=filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = user_roles(request.user)
+    # A search of people's files: its criterion is logged (a plain listing records nothing).
+    access_log_record(
+        request=request,
+        action=AccessLogEntry.Action.SEARCH,
+        subject_type=CASE_SUBJECT,
+        criterion={
+            key: value for key, value in data.items() if key != "sort" and value is not False
+        },
+    )
     return render(
         request,
         "transfers/worklist.html",
@@ -85,7 +101,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def screen_selected(request: HttpRequest) -> HttpResponse:
-    ids = [int(pk) for pk in request.POST.getlist("case") if pk.isdigit()]
+    chosen = request.POST.getlist("case")
+    ids = [int(pk) for pk in chosen if pk.isascii() and pk.isdigit()]
+    if not ids or len(ids) != len(chosen):
+        messages.error(request, _("Tick the cases to screen in the list, then press Screen."))
+        return redirect("transfers:worklist")
     done, refused = 0, 0
     for case in TransferCase.objects.filter(pk__in=ids).order_by("pk"):
         try:
@@ -120,6 +140,18 @@ def case_open(request: HttpRequest) -> HttpResponse:
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(selectors.case_detail_queryset(), pk=pk)
+    # The page shows the inmate's record: the case's own caseworker is doing case work, anyone
+    # else says why first (once per person per session); every view is logged.
+    asked = ask_purpose(request, "inmate", case.inmate_id)
+    if asked is not None:
+        return asked
+    access_log_record(
+        request=request,
+        action=AccessLogEntry.Action.VIEW,
+        subject_type="inmate",
+        subject_id=case.inmate_id,
+        criterion={CASE_SUBJECT: case.pk},
+    )
     roles = user_roles(request.user)
     moves = services.moves_for(case=case, roles=roles)
     reasons: dict[str, list[ReasonCode]] = {}
@@ -153,9 +185,45 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_opine": is_caseworker and case.state in services.PRE_DECISION_STATES,
             "can_decide": is_caseworker and case.state == TransferCase.State.HOST_REVIEW,
             "can_upload": bool(roles & {"caseworker", "occupancy_admin"}) and case.is_open,
+            "can_record_appeal": is_caseworker
+            and case.state == TransferCase.State.UNDER_APPEAL
+            and not case.appeal_outcome,
             "opinion_form": OpinionForm(),
             "decision_form": DecisionForm(),
             "document_form": DocumentForm(),
+            "appeal_form": AppealOutcomeForm(
+                initial={"version": case.version, "decided_on": timezone.localdate()}
+            ),
+            "opinions": case.opinions.select_related("recorded_by").order_by("-recorded_at"),
+            "decisions": case.decisions.select_related("recorded_by").order_by("-recorded_at"),
+        },
+    )
+
+
+def case_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case page's History tab, on request: the case file's changes are the inmate's record
+    too, so the same purpose rule and access log apply as on the case page."""
+    case = get_object_or_404(TransferCase, pk=pk)
+    asked = ask_purpose(request, "inmate", case.inmate_id)
+    if asked is not None:
+        return asked
+    access_log_record(
+        request=request,
+        action=AccessLogEntry.Action.VIEW,
+        subject_type="inmate",
+        subject_id=case.inmate_id,
+        criterion={CASE_SUBJECT: case.pk, "part": "history"},
+    )
+    changes = selectors.case_file_history(case)
+    if getattr(request, "htmx", False):  # the History tab asked for the list alone
+        return render(request, "audit/_history.html", {"changes": changes})
+    return render(
+        request,
+        "audit/record_history.html",
+        {
+            "changes": changes,
+            "record": _("case %(number)s") % {"number": case.pk},
+            "back": reverse("transfers:case-detail", args=[pk]),
         },
     )
 
@@ -168,7 +236,8 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The request was incomplete; try again."))
         return _back(pk)
     values = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    case.version = values.pop("version")
+    # The version the page was rendered with: a case moved since is refused, saying by whom.
+    read_version = values.pop("version")
     try:
         services.case_transition(
             case=case,
@@ -177,6 +246,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
             text=values.pop("text", ""),
             actor=_actor(request),
             data=values,
+            expected_version=read_version,
         )
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -276,10 +346,27 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(TransportBatch, pk=pk)
-    manifest = batch.manifest.select_related("case__inmate", "placement__place__cell").order_by(
-        "added_at"
+    manifest = list(
+        batch.manifest.select_related("case__inmate", "placement__place__cell").order_by("added_at")
     )
-    return render(request, "transfers/batch_detail.html", {"batch": batch, "manifest": manifest})
+    # The page names everyone booked: one row per person, in one insert.
+    access_log_record_many(
+        request=request,
+        action=AccessLogEntry.Action.LIST,
+        subject_type="inmate",
+        subject_ids=[entry.case.inmate_id for entry in manifest],
+        purpose="transport planning",
+        criterion={"transport_batch": batch.pk},
+    )
+    return render(
+        request,
+        "transfers/batch_detail.html",
+        {
+            "batch": batch,
+            "manifest": manifest,
+            "can_download_manifest": allows("transfers:batch-manifest", user_roles(request.user)),
+        },
+    )
 
 
 def rules(request: HttpRequest) -> HttpResponse:
@@ -333,29 +420,19 @@ def rule_parameter_edit(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications_for(_actor(request)), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "transfers/notifications.html", {"page": page})
-
-
-@require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    # Only one's own: someone else's notification is "not found", not "forbidden".
-    notification = get_object_or_404(Notification, pk=pk, recipient=_actor(request))
-    services.notification_mark_read(notification=notification, actor=_actor(request))
-    if request.POST.get("next") == "case":
-        return _back(notification.case_id)
-    return redirect("transfers:notifications")
-
-
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    """One stored version of a document, as an attachment named without personal data."""
-    document = get_object_or_404(Document, pk=pk)
+def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """One stored version of a document, as an attachment named without personal data.
+
+    It leaves the system with the person's data: an export, logged with the purpose given for
+    the person (asked here too when the download is opened directly).
+    """
+    document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
+    asked = ask_purpose(request, "inmate", document.case.inmate_id)
+    if asked is not None:
+        return asked
     extension = EXTENSIONS.get(document.content_type, "bin")
     try:
         handle = document.file.open("rb")
@@ -370,6 +447,17 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     # The stored bytes were sniffed on upload; the browser must not second-guess the type.
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    access_log_record(
+        request=request,
+        action=AccessLogEntry.Action.EXPORT,
+        subject_type="inmate",
+        subject_id=document.case.inmate_id,
+        criterion={
+            CASE_SUBJECT: document.case_id,
+            "document": document.kind,
+            "version": document.version,
+        },
+    )
     return response
 
 
@@ -405,7 +493,10 @@ def intake(request: HttpRequest) -> HttpResponse:
         return redirect("transfers:intake")
     if request.method == "POST" and "digest" in request.POST:
         return _intake_confirm(request)
-    form = IntakeForm(request.POST or None, request.FILES or None)
+    # Bound on every POST: a POST that carries no file (so an empty request.POST) must show
+    # "choose a file", not the blank form again.
+    posted = request.method == "POST"
+    form = IntakeForm(request.POST if posted else None, request.FILES if posted else None)
     context: dict[str, Any] = {"form": form, "columns": csv_import.COLUMNS}
     if request.method == "POST" and form.is_valid():
         request.session.pop(INTAKE_SESSION_KEY, None)
@@ -441,6 +532,17 @@ def _intake_confirm(request: HttpRequest) -> HttpResponse:
             "transfers/intake.html",
             {"form": IntakeForm(), "columns": csv_import.COLUMNS, "import_error": error},
         )
+    # Collecting people's data from the prison system is logged, as the registry's import is.
+    access_log_record(
+        request=request,
+        action=AccessLogEntry.Action.IMPORT,
+        subject_type="inmate",
+        criterion={
+            "created": result.created,
+            "updated": result.updated,
+            "cases_opened": result.cases_opened,
+        },
+    )
     messages.success(
         request,
         _(

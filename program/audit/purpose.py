@@ -114,22 +114,38 @@ def purpose_required(subject_type: str) -> Callable[..., Callable[..., HttpRespo
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not session_purpose(request, subject_type, pk):
-                if not SUBJECT_MODELS[subject_type].objects.filter(pk=pk).exists():
-                    return view(request, pk, *args, **kwargs)  # the view says 404
-                if has_open_case(request.user, pk):
-                    remember_purpose(request, subject_type, pk, CASE_WORK)
-                else:
-                    form = PurposeForm(
-                        initial={
-                            "subject_type": subject_type,
-                            "subject_id": pk,
-                            "next": request.get_full_path(),
-                        }
-                    )
-                    return render(request, "audit/purpose.html", {"form": form})
+            if (
+                not session_purpose(request, subject_type, pk)
+                and not SUBJECT_MODELS[subject_type].objects.filter(pk=pk).exists()
+            ):
+                return view(request, pk, *args, **kwargs)  # the view says 404
+            asked = ask_purpose(request, subject_type, pk)
+            if asked is not None:
+                return asked
             return view(request, pk, *args, **kwargs)
 
         return wrapped
 
     return decorate
+
+
+def ask_purpose(request: HttpRequest, subject_type: str, subject_id: int) -> HttpResponse | None:
+    """The purpose form, when this user has not said yet why they open this person's record.
+
+    For pages that show a person's record under another address (a transfer case shows its
+    inmate's): the subject is the person. None when the purpose is known: chosen earlier in
+    this session, or case work by the caseworker of the person's open case.
+    """
+    if session_purpose(request, subject_type, subject_id):
+        return None
+    if has_open_case(request.user, subject_id):
+        remember_purpose(request, subject_type, subject_id, CASE_WORK)
+        return None
+    form = PurposeForm(
+        initial={
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "next": request.get_full_path(),
+        }
+    )
+    return render(request, "audit/purpose.html", {"form": form})

@@ -1,5 +1,6 @@
 """Reads for the auditor pages and the history tab."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -76,15 +77,23 @@ def _actor(context: dict[str, Any] | None) -> str:
     return _("the database directly (no user recorded)")
 
 
-def _show(model: type[models.Model], name: str, value: Any) -> str:
+# A foreign key's id resolved to what the related row calls itself, per related model.
+Related = dict[type[models.Model], dict[Any, models.Model]]
+
+
+def _show(model: type[models.Model], name: str, value: Any, related: Related | None = None) -> str:
     if value is None or value == "":
         return _("nothing")
     try:
         model_field = model._meta.get_field(name)
     except Exception:
         return str(value)
+    target = model_field.related_model if model_field.many_to_one else None
+    if target is not None and related is not None and target in related:
+        row = related[target].get(value)
+        return str(row) if row is not None else _("a removed record")
     choices = dict(getattr(model_field, "flatchoices", []) or [])
-    if value in choices:
+    if not isinstance(value, list) and value in choices:  # a list (ArrayField) is unhashable
         return str(choices[value])
     if isinstance(value, bool):
         return _("yes") if value else _("no")
@@ -103,8 +112,33 @@ def _label(model: type[models.Model], name: str) -> str:
     return verbose[:1].upper() + verbose[1:]
 
 
-def _pair(model: type[models.Model], name: str, value: Any) -> str:
-    return f"{_label(model, name)}: {_show(model, name, value)}"
+def _pair(model: type[models.Model], name: str, value: Any, related: Related | None = None) -> str:
+    return f"{_label(model, name)}: {_show(model, name, value, related)}"
+
+
+def _related_rows(batches: Sequence[tuple[type[models.Model], list[Any], str]]) -> Related:
+    """What each foreign key in the snapshots points at, so a history reads "Prepared by:
+    frida", not "Prepared by: 3". One query per related model over all the batches given
+    (tracked model, snapshot rows, the link column to skip: it names the record itself)."""
+    ids: dict[type[models.Model], set[Any]] = {}
+    for tracked, rows, skip in batches:
+        for model_field in tracked._meta.concrete_fields:
+            target = model_field.related_model if model_field.many_to_one else None
+            if target is None or model_field.attname == skip:
+                continue
+            if model_field.name in QUIET_FIELDS:
+                continue
+            found = ids.setdefault(target, set())
+            found.update(
+                value
+                for row in rows
+                if (value := getattr(row, model_field.attname, None)) is not None
+            )
+    return {
+        target: target._default_manager.in_bulk(list(values)) if values else {}
+        for target, values in ids.items()
+        if values
+    }
 
 
 def _fields(event_model: type[models.Model], tracked: type[models.Model]) -> list[str]:
@@ -116,10 +150,20 @@ def _fields(event_model: type[models.Model], tracked: type[models.Model]) -> lis
     ]
 
 
-def _describe(event_model: type[models.Model], rows: list[Any], record_label: str) -> list[Change]:
+def _describe(
+    event_model: type[models.Model],
+    rows: list[Any],
+    record_label: str,
+    shown: Sequence[str] = (),
+    related: Related | None = None,
+) -> list[Change]:
+    """Each snapshot as a sentence; `shown` names the fields an added row is summed up by."""
     tracked: type[models.Model] = event_model.pgh_tracked_model  # type: ignore[attr-defined]
     names = _fields(event_model, tracked)
     by_attname = {f.attname: f.name for f in tracked._meta.concrete_fields}
+    shown_attnames = [getattr(tracked._meta.get_field(name), "attname", name) for name in shown]
+    if related is None:
+        related = _related_rows([(tracked, rows, "pgh_obj_id")])
     changes: list[Change] = []
     previous: dict[Any, Any] = {}
     for row in rows:
@@ -134,9 +178,14 @@ def _describe(event_model: type[models.Model], rows: list[Any], record_label: st
             sentence = template % {"record": record_label}
             if tracked._meta.auto_created:  # a link row: say what was linked
                 details = [
-                    _pair(tracked, by_attname[name], values[name])
+                    _pair(tracked, by_attname[name], values[name], related)
                     for name in names
                     if not name.startswith("inmate")
+                ]
+            elif row.pgh_label == "insert" and shown_attnames:
+                details = [
+                    _pair(tracked, by_attname[name], getattr(row, name), related)
+                    for name in shown_attnames
                 ]
         else:
             sentence = _("%(record)s changed") % {"record": record_label}
@@ -148,8 +197,8 @@ def _describe(event_model: type[models.Model], rows: list[Any], record_label: st
                             _("%(field)s changed from %(old)s to %(new)s")
                             % {
                                 "field": _label(tracked, field_name),
-                                "old": _show(tracked, field_name, before[name]),
-                                "new": _show(tracked, field_name, values[name]),
+                                "old": _show(tracked, field_name, before[name], related),
+                                "new": _show(tracked, field_name, values[name], related),
                             }
                         )
                 if not details:
@@ -185,12 +234,18 @@ INMATE_FILE: list[tuple[str, str, str]] = [
 
 def inmate_history(*, inmate_id: int) -> list[Change]:
     """Every change to an inmate's file, newest first, in sentences (one query per table)."""
-    changes: list[Change] = []
+    batches = []
     for label, link, record in INMATE_FILE:
         condition = Q()
         for column in link.split("|"):
             condition |= Q(**{column: inmate_id})
-        changes += _describe(EVENT_MODELS[label], _events(label, condition), _(record))
+        batches.append((label, _events(label, condition), link, record))
+    related = _related_rows(
+        [(EVENT_MODELS[label].pgh_tracked_model, rows, link) for label, rows, link, _r in batches]  # type: ignore[attr-defined]
+    )
+    changes: list[Change] = []
+    for label, rows, _link, record in batches:
+        changes += _describe(EVENT_MODELS[label], rows, _(record), related=related)
     return sorted(changes, key=lambda change: change.at, reverse=True)
 
 
@@ -199,4 +254,38 @@ def record_history(*, label: str, pk: str) -> list[Change]:
     event_model = EVENT_MODELS[label]
     record = str(event_model.pgh_tracked_model._meta.verbose_name).capitalize()  # type: ignore[attr-defined]
     changes = _describe(event_model, _events(label, Q(pgh_obj_id=pk)), record)
+    return sorted(changes, key=lambda change: change.at, reverse=True)
+
+
+@dataclass(frozen=True)
+class HistoryPart:
+    """A kind of record that belongs to a main record's file, and how it points at it."""
+
+    label: str  # the tracked model, "app.Model"
+    link: str  # the column holding the main record's id, e.g. "case_id"
+    record: str  # what a reader calls one of them, e.g. "Decision"
+    shown: tuple[str, ...] = ()  # the fields that say what was added
+
+
+def history_of(instance: models.Model, *, parts: Sequence[HistoryPart] = ()) -> list[Change]:
+    """Every change to a record and to the records of its file, newest first, in words.
+
+    Who (user name, or the job), when, and each field that changed from → to, with the
+    fields' verbose names and the choices' labels. One query for the record and one per part;
+    for a template, include "audit/_history.html" with `changes`.
+    """
+    label = f"{instance._meta.app_label}.{instance.__class__.__name__}"
+    record = str(instance._meta.verbose_name).capitalize()
+    batches: list[tuple[str, list[Any], str, str, tuple[str, ...]]] = [
+        (label, _events(label, Q(pgh_obj_id=instance.pk)), "pgh_obj_id", record, ())
+    ]
+    for part in parts:
+        rows = _events(part.label, Q(**{part.link: instance.pk}))
+        batches.append((part.label, rows, part.link, part.record, part.shown))
+    related = _related_rows(
+        [(EVENT_MODELS[name].pgh_tracked_model, rows, link) for name, rows, link, _r, _s in batches]  # type: ignore[attr-defined]
+    )
+    changes: list[Change] = []
+    for name, rows, _link, what, shown in batches:
+        changes += _describe(EVENT_MODELS[name], rows, what, shown=shown, related=related)
     return sorted(changes, key=lambda change: change.at, reverse=True)

@@ -1,6 +1,6 @@
 """Writes to the access log and its retention purge."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -68,6 +68,44 @@ def access_log_record(
         request_id=getattr(request, "request_id", "") or current_request_id(),
         route=match.view_name if match else "",
         criterion=kept,
+    )
+
+
+def access_log_record_many(
+    *,
+    request: HttpRequest,
+    action: str,
+    subject_type: str,
+    subject_ids: Sequence[str | int],
+    purpose: str,
+    criterion: Mapping[str, Any] | None = None,
+) -> list[AccessLogEntry]:
+    """One row per subject, written in one INSERT: a list or a disclosure of many people.
+
+    A transport manifest handed to the host side names each person on it; each of them must be
+    able to learn of it (their access report), so each gets their own row. The purpose is given
+    (a disclosure's is not a per-record session choice); the criterion carries the recipient.
+    """
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
+    match = getattr(request, "resolver_match", None)
+    at = timezone.now()
+    request_id = getattr(request, "request_id", "") or current_request_id()
+    kept = _criterion(criterion)
+    return AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            at=at,
+            actor=user if signed_in else None,
+            actor_username=user.get_username() if signed_in and user is not None else "",
+            action=action,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            purpose=purpose[:MAX_PURPOSE],
+            request_id=request_id,
+            route=match.view_name if match else "",
+            criterion=kept,
+        )
+        for subject_id in dict.fromkeys(subject_ids)  # each person once, in order
     )
 
 

@@ -1,14 +1,19 @@
 """The demo's transfer cases: every state, consistent with the placements, loaded once."""
 
+import hashlib
 import io
+import re
 import time
+from collections import defaultdict
 
 import pytest
 from django.db import connection
 
 from program.cells.models import Placement
 from program.core.demo import demo_load
-from transfers.models import CaseEvent, ManifestEntry, Screening, TransferCase
+from transfers.demo_documents import minimal_pdf
+from transfers.models import CaseEvent, Document, ManifestEntry, Screening, TransferCase
+from transfers.services import REQUIRED_DOCUMENTS
 
 pytestmark = pytest.mark.django_db
 S = TransferCase.State
@@ -21,6 +26,7 @@ TABLES = [
     "transfers_inmateopinion",
     "transfers_transportbatch",
     "transfers_manifestentry",
+    "transfers_document",
     "cells_placement",
 ]
 
@@ -53,7 +59,7 @@ def _load_timing_transfers() -> float:
     return took
 
 
-def test_the_demo_has_consistent_cases_in_every_state_fast_and_once(db) -> None:
+def test_the_demo_has_consistent_cases_in_every_state_fast_and_once(db, caseworker) -> None:
     took = _load_timing_transfers()
     print(f"transfers demo: {took:.2f} s")
     assert took < 5, f"the transfers demo took {took:.1f} s of CPU"
@@ -61,6 +67,8 @@ def test_the_demo_has_consistent_cases_in_every_state_fast_and_once(db) -> None:
     assert present == set(TransferCase.State.values), set(TransferCase.State.values) - present
     _check_placements()
     _check_screenings()
+    _check_documents()
+    _check_a_document_downloads(caseworker)
     before = _snapshot()
     demo_load(out=io.StringIO())
     assert _snapshot() == before
@@ -99,3 +107,75 @@ def _check_screenings() -> None:
     for case in TransferCase.objects.filter(state__in=[S.ELIGIBLE, S.INELIGIBLE, S.NEEDS_REVIEW]):
         assert Screening.objects.filter(case=case).exists()
         assert case.events.filter(kind=CaseEvent.Kind.SCREENING).exists()
+
+
+def _check_documents() -> None:
+    """Every case holds the documents its checklist asked for on the way to its state."""
+    entered: dict[int, set[str]] = defaultdict(set)
+    for case_id, state in CaseEvent.objects.filter(kind=CaseEvent.Kind.TRANSITION).values_list(
+        "case_id", "to_state"
+    ):
+        entered[case_id].add(state)
+    have: dict[int, set[str]] = defaultdict(set)
+    for case_id, kind in Document.objects.values_list("case_id", "kind"):
+        have[case_id].add(kind)
+    for case_id, states in entered.items():
+        needed = {kind for state in states for kind in REQUIRED_DOCUMENTS.get(state, ())}
+        assert needed <= have[case_id], (case_id, states, needed - have[case_id])
+    serving = TransferCase.objects.filter(state=S.SERVING).values_list("pk", flat=True)
+    every_kind = {kind for kinds in REQUIRED_DOCUMENTS.values() for kind in kinds}
+    assert all(have[pk] == every_kind for pk in serving)
+    # Nobody is given a document before the checklist asks for it.
+    assert not Document.objects.filter(case__state__in=[S.IDENTIFIED, S.ELIGIBLE]).exists()
+    for document in Document.objects.order_by("kind").distinct("kind"):
+        with document.file.open("rb") as handle:
+            content = handle.read()
+        assert_valid_pdf(content)
+        assert hashlib.sha256(content).hexdigest() == document.sha256
+        assert len(content) == document.size
+
+
+def assert_valid_pdf(content: bytes) -> None:
+    """The structure a PDF reader relies on: header, objects at the offsets the cross-reference
+    table gives, the stream's declared length, startxref pointing at the table, %%EOF."""
+    assert content.startswith(b"%PDF-1.")
+    assert content.rstrip().endswith(b"%%EOF")
+    startxref = int(content.rsplit(b"startxref", 1)[1].split()[0])
+    assert content[startxref:].startswith(b"xref")
+    table = content[startxref:].split(b"trailer", 1)[0].splitlines()
+    first, count = (int(n) for n in table[1].split())
+    assert first == 0
+    for number, line in enumerate(table[3 : 3 + count - 1], start=1):
+        offset = int(line.split()[0])
+        assert content[offset:].startswith(b"%d 0 obj" % number), number
+    length = int(re.search(rb"/Length (\d+)", content).group(1))  # type: ignore[union-attr]
+    stream = content.split(b"stream\n", 1)[1]
+    assert stream[length:].startswith(b"\nendstream")
+
+
+def test_the_demo_pdf_builder_makes_a_well_formed_pdf() -> None:
+    content = minimal_pdf("Judgment (copy)", ["Line one", "Back\\slash and (parens)"])
+    assert_valid_pdf(content)
+    assert b"(Judgment \\(copy\\)) Tj" in content
+
+
+def _check_a_document_downloads(caseworker) -> None:
+    from django.urls import reverse
+
+    document = Document.objects.filter(kind=Document.Kind.JUDGMENT).first()
+    assert document is not None
+    # Not the reader's own case: the purpose of opening this person's file is given first.
+    caseworker.post(
+        reverse("audit:purpose"),
+        {
+            "subject_type": "inmate",
+            "subject_id": document.case.inmate_id,
+            "next": "/",
+            "purpose": "audit",
+        },
+    )
+    response = caseworker.get(reverse("transfers:document-download", args=[document.pk]))
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert_valid_pdf(body)
+    assert b"synthetic judgment" in body

@@ -1,4 +1,5 @@
-"""Notifications: one per fact, to the case's caseworker, in the app and by e-mail."""
+"""Case notifications (program.notifications): one per fact, to the case's caseworker, in the
+app and by e-mail."""
 
 from datetime import timedelta
 
@@ -7,22 +8,24 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
+from program.notifications import services as notification_services
+from program.notifications import tasks
+from program.notifications.context import unread_notifications
+from program.notifications.models import Notification
 from tests.transfers.conftest import make_eligible_inmate
 from tests.transfers.factories import case_in
 from tests.transfers.helpers import S
-from transfers import services, tasks
-from transfers.context import unread_notifications
-from transfers.models import Notification, TransferCase
+from transfers import services
+from transfers.models import TransferCase
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def queued(monkeypatch) -> list[int]:
+def queued(outbox_published) -> list[int]:
     """The e-mails queued for the worker (the broker is the edge of the system)."""
-    sent: list[int] = []
-    monkeypatch.setattr(tasks.notification_send, "delay", sent.append)
-    return sent
+    # Handed to the broker by the outbox after commit (program/outbox).
+    return outbox_published("transfers.notification_send")
 
 
 @pytest.fixture
@@ -56,7 +59,8 @@ def test_a_changed_outcome_in_the_sweep_notifies_the_caseworker_once(
         services.sweep_run()
     notification = Notification.objects.get()
     assert notification.recipient == carla
-    assert notification.case == case
+    assert (notification.subject_type, notification.subject_id) == ("transfer_case", str(case.pk))
+    assert notification.link == reverse("transfers:case-detail", args=[case.pk])
     assert notification.kind == Notification.Kind.OUTCOME_CHANGED
     assert notification.text.startswith(f"Case #{case.pk}: ")
     assert case.inmate.name not in notification.text
@@ -91,7 +95,7 @@ def test_reminders_notify_the_caseworker_once_per_deadline(carla, queued) -> Non
     assert services.reminders_run() == 0
     notification = Notification.objects.get()
     assert notification.kind == Notification.Kind.REMINDER
-    assert notification.case == case
+    assert notification.subject_id == str(case.pk)
     assert "appeal_window" in notification.text
 
 
@@ -116,8 +120,8 @@ def test_delivery_sends_one_e_mail_and_records_it(carla_mail, mailoutbox) -> Non
     notification = services.notify(
         recipient=carla_mail, kind="reminder", text="Appeal window ends", case=case
     )
-    assert services.notification_deliver(notification_id=notification.pk) == "sent"
-    assert services.notification_deliver(notification_id=notification.pk) == "sent"
+    assert notification_services.notification_deliver(notification_id=notification.pk) == "sent"
+    assert notification_services.notification_deliver(notification_id=notification.pk) == "sent"
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["carla@example.invalid"]
     assert f"/cases/{case.pk}/" in mailoutbox[0].body
@@ -139,10 +143,10 @@ def test_a_mail_server_failure_is_recorded_as_failed(carla_mail, monkeypatch) ->
     def refuse(**kwargs):
         raise ConnectionRefusedError("no server")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+    monkeypatch.setattr(notification_services, "send_mail", refuse)
     case = _notified_case(carla_mail)
     notification = services.notify(recipient=carla_mail, kind="reminder", text="x", case=case)
-    assert services.notification_deliver(notification_id=notification.pk) == "failed"
+    assert notification_services.notification_deliver(notification_id=notification.pk) == "failed"
     notification.refresh_from_db()
     assert "ConnectionRefusedError" in notification.email_error
 
@@ -155,11 +159,11 @@ def test_i_see_only_my_notifications_and_mark_them_read(caseworker, carla, karl)
         recipient=carla, kind="reminder", text="For Carla", case=_notified_case(carla)
     )
     services.notify(recipient=karl, kind="reminder", text="For Karl", case=_notified_case(karl))
-    page = caseworker.get(reverse("transfers:notifications")).content.decode()
+    page = caseworker.get(reverse("notifications:list")).content.decode()
     assert "For Carla" in page
     assert "For Karl" not in page
 
-    response = caseworker.post(reverse("transfers:notification-read", args=[mine.pk]))
+    response = caseworker.post(reverse("notifications:read", args=[mine.pk]))
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.read_at is not None
@@ -167,14 +171,18 @@ def test_i_see_only_my_notifications_and_mark_them_read(caseworker, carla, karl)
 
 def test_someone_elses_notification_cannot_be_marked_read(caseworker, karl) -> None:
     theirs = services.notify(recipient=karl, kind="reminder", text="x", case=_notified_case(karl))
-    response = caseworker.post(reverse("transfers:notification-read", args=[theirs.pk]))
+    response = caseworker.post(reverse("notifications:read", args=[theirs.pk]))
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
 
-def test_finance_roles_cannot_reach_notifications(finance_officer) -> None:
-    assert finance_officer.get(reverse("transfers:notifications")).status_code == 403
+def test_opening_a_notification_marks_it_read_and_goes_to_its_case(caseworker, carla) -> None:
+    case = _notified_case(carla)
+    mine = services.notify(recipient=carla, kind="reminder", text="Open me", case=case)
+    response = caseworker.post(reverse("notifications:read", args=[mine.pk]), {"next": "subject"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("transfers:case-detail", args=[case.pk])
 
 
 @pytest.mark.parametrize("rows", [1, 25])
@@ -184,7 +192,7 @@ def test_the_notification_list_runs_a_fixed_number_of_queries(
     case = _notified_case(carla)
     for n in range(rows):
         services.notify(recipient=carla, kind="reminder", text=f"n{n}", case=case)
-    url = reverse("transfers:notifications")
+    url = reverse("notifications:list")
     caseworker.get(url)
     # 1 session, 2 user, 3 groups (roles), 4 count for the paginator, 5 the page,
     # 6 the unread count in the header.
@@ -192,13 +200,13 @@ def test_the_notification_list_runs_a_fixed_number_of_queries(
         assert caseworker.get(url).status_code == 200
 
 
-def test_the_unread_count_is_one_query_for_a_caseworker_and_none_for_others(
+def test_the_unread_count_is_one_query_for_a_recipient_role_and_none_for_others(
     rf, carla, make_user, django_assert_num_queries
 ) -> None:
     case = _notified_case(carla)
     services.notify(recipient=carla, kind="reminder", text="a", case=case)
     read = services.notify(recipient=carla, kind="reminder", text="b", case=case)
-    services.notification_mark_read(notification=read, actor=carla)
+    notification_services.notification_mark_read(notification_id=read.pk, actor=carla)
     request = rf.get("/")
     request.user = carla
     carla._role_cache = frozenset({"caseworker"})
@@ -206,5 +214,9 @@ def test_the_unread_count_is_one_query_for_a_caseworker_and_none_for_others(
         assert unread_notifications(request) == {"unread_notifications": 1}
     request.user = make_user("fred", "finance_officer")
     request.user._role_cache = frozenset({"finance_officer"})
+    with django_assert_num_queries(1):
+        assert unread_notifications(request) == {"unread_notifications": 0}
+    request.user = make_user("olga", "occupancy_admin")
+    request.user._role_cache = frozenset({"occupancy_admin"})
     with django_assert_num_queries(0):
         assert unread_notifications(request) == {"unread_notifications": 0}

@@ -114,6 +114,16 @@ def test_the_case_page_offers_only_the_moves_of_my_role(
 ) -> None:
     advance(case, S.IN_TRANSIT, carla=carla, otto=otto)
     url = reverse("transfers:case-detail", args=[case.pk])
+    # Not their case: the administrator says why they open the person's file (once).
+    occupancy_admin.post(
+        reverse("audit:purpose"),
+        {
+            "subject_type": "inmate",
+            "subject_id": case.inmate_id,
+            "next": url,
+            "purpose": "occupancy",
+        },
+    )
     mine = caseworker.get(url).content.decode()
     theirs = occupancy_admin.get(url).content.decode()
     assert 'data-testid="action-admitted"' not in mine
@@ -151,16 +161,25 @@ def test_the_worklist_filters_and_searches(caseworker, carla, karl) -> None:
 # --- API --------------------------------------------------------------------------------------
 
 
+def _etag(client, pk: int) -> str:
+    return client.get(reverse("api:transfer-case-detail", args=[pk]))["ETag"]
+
+
 def test_a_case_is_opened_screened_and_moved_over_the_api(caseworker, place) -> None:
     inmate = make_eligible_inmate()
     created = caseworker.post(reverse("api:transfer-case-list"), {"inmate": inmate.pk})
     assert created.status_code == 201
     pk = created.json()["id"]
-    screened = caseworker.post(reverse("api:transfer-case-screen", args=[pk]))
+    assert created["ETag"] == '"1"'
+    screened = caseworker.post(
+        reverse("api:transfer-case-screen", args=[pk]), HTTP_IF_MATCH=created["ETag"]
+    )
     assert screened.status_code == 201
     assert screened.json()["outcome"] == "eligible"
     refused = caseworker.post(
-        reverse("api:transfer-case-transitions", args=[pk]), {"to": "proposed"}
+        reverse("api:transfer-case-transitions", args=[pk]),
+        {"to": "proposed"},
+        HTTP_IF_MATCH=_etag(caseworker, pk),
     )
     assert refused.status_code == 409
     assert refused.json()["error"]["details"]["missing_documents"] == [
@@ -172,24 +191,102 @@ def test_a_case_is_opened_screened_and_moved_over_the_api(caseworker, place) -> 
     for kind in ("judgment", "expulsion_order", "medical_fitness"):
         file = SimpleUploadedFile("x.pdf", PDF, content_type="application/pdf")
         assert caseworker.post(docs, {"kind": kind, "file": file}).status_code == 201
-    moved = caseworker.post(reverse("api:transfer-case-transitions", args=[pk]), {"to": "proposed"})
+    moved = caseworker.post(
+        reverse("api:transfer-case-transitions", args=[pk]),
+        {"to": "proposed"},
+        HTTP_IF_MATCH=_etag(caseworker, pk),
+    )
     assert moved.status_code == 200
     assert moved.json()["state"] == "proposed"
+    assert moved["ETag"] == f'"{moved.json()["version"]}"'  # the next write's If-Match
     events = caseworker.get(reverse("api:transfer-case-events", args=[pk])).json()
     assert [e["kind"] for e in events][-1] == "transition"
 
 
-def test_a_stale_version_over_the_api_is_a_409(caseworker, case) -> None:
+def test_a_stale_if_match_over_the_api_is_a_412_naming_who_moved_it(caseworker, case) -> None:
     url = reverse("api:transfer-case-transitions", args=[case.pk])
-    assert caseworker.post(url, {"to": "screening", "version": 1}).status_code == 200
-    stale = caseworker.post(url, {"to": "withdrawn", "reason": "duplicate", "version": 1})
-    assert stale.status_code == 409
-    assert stale.json()["error"]["code"] == "conflict"
+    etag = _etag(caseworker, case.pk)
+    assert etag == '"1"'
+    assert caseworker.post(url, {"to": "screening"}, HTTP_IF_MATCH=etag).status_code == 200
+    stale = caseworker.post(url, {"to": "withdrawn", "reason": "duplicate"}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    error = stale.json()["error"]
+    assert error["code"] == "precondition_failed"
+    assert "carla moved it from Identified to Screening at" in error["message"]
+    assert error["details"]["version"] == 2
+    assert error["details"]["changed_by"] == "carla"
+    case.refresh_from_db()
+    assert (case.state, case.version) == ("screening", 2)  # the stale withdrawal wrote nothing
+
+
+def test_a_stale_if_match_on_screening_is_a_412(caseworker, case, carla) -> None:
+    etag = _etag(caseworker, case.pk)
+    services.case_transition(case=case, to=S.SCREENING, actor=carla)
+    response = caseworker.post(
+        reverse("api:transfer-case-screen", args=[case.pk]), HTTP_IF_MATCH=etag
+    )
+    assert response.status_code == 412
+    assert not case.screenings.exists()
+
+
+@pytest.mark.parametrize("action", ["transitions", "screen"])
+def test_a_move_without_if_match_is_a_428_saying_how_to_get_it(caseworker, case, action) -> None:
+    response = caseworker.post(
+        reverse(f"api:transfer-case-{action}", args=[case.pk]), {"to": "screening"}
+    )
+    assert response.status_code == 428
+    error = response.json()["error"]
+    assert error["code"] == "precondition_required"
+    assert "If-Match" in error["message"]
+    assert "ETag" in error["message"]
+    case.refresh_from_db()
+    assert (case.state, case.version) == ("identified", 1)
+
+
+def test_a_version_in_the_body_is_no_substitute_for_if_match(caseworker, case) -> None:
+    url = reverse("api:transfer-case-transitions", args=[case.pk])
+    assert caseworker.post(url, {"to": "screening", "version": 1}).status_code == 428
+
+
+def test_the_case_detail_carries_its_version_as_etag(auditor, case, carla) -> None:
+    url = reverse("api:transfer-case-detail", args=[case.pk])
+    assert auditor.get(url)["ETag"] == '"1"'
+    services.case_transition(case=case, to=S.SCREENING, actor=carla)
+    assert auditor.get(url)["ETag"] == '"2"'
+
+
+def test_the_schema_documents_if_match_412_and_428_on_case_moves(caseworker) -> None:
+    schema = caseworker.get(reverse("api:schema"), HTTP_ACCEPT="application/json").json()
+    for path in ("/api/v1/transfer-cases/{id}/transitions/", "/api/v1/transfer-cases/{id}/screen/"):
+        operation = schema["paths"][path]["post"]
+        headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+        assert headers["If-Match"]["required"] is True, path
+        assert {"412", "428"} <= set(operation["responses"]), path
+    detail = schema["paths"]["/api/v1/transfer-cases/{id}/"]["get"]
+    assert "ETag" in detail["responses"]["200"]["headers"]
+
+
+def test_a_stale_transition_form_says_who_moved_the_case_and_moves_nothing(
+    caseworker, case, carla
+) -> None:
+    read_version = case.version
+    services.case_transition(case=case, to=S.SCREENING, actor=carla)
+    response = caseworker.post(
+        reverse("transfers:case-transition", args=[case.pk]),
+        {"to": "withdrawn", "reason": "duplicate", "version": read_version},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Someone changed this case after you read it" in body
+    assert "carla moved it from Identified to Screening at" in body
+    assert "Nothing was saved" in body
+    case.refresh_from_db()
+    assert case.state == S.SCREENING
 
 
 def test_a_move_the_role_does_not_own_is_a_403_over_the_api(occupancy_admin, case) -> None:
     url = reverse("api:transfer-case-transitions", args=[case.pk])
-    response = occupancy_admin.post(url, {"to": "screening"})
+    response = occupancy_admin.post(url, {"to": "screening"}, HTTP_IF_MATCH='"1"')
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
 

@@ -7,15 +7,14 @@ from django.urls import reverse
 
 from tests.transfers.conftest import make_eligible_inmate
 from tests.transfers.helpers import S
-from transfers import services, tasks
+from transfers import services
 from transfers.models import Screening, ScreeningJob, TransferCase
 
 
 @pytest.fixture
-def queued(monkeypatch) -> list[int]:
-    jobs: list[int] = []
-    monkeypatch.setattr(tasks.screen_job_run, "delay", jobs.append)
-    return jobs
+def queued(outbox_published) -> list[int]:
+    # Handed to the broker by the outbox after commit (program/outbox).
+    return outbox_published("transfers.screen_job_run")
 
 
 @pytest.fixture

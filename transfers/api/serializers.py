@@ -4,9 +4,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from program.inmates.models import Inmate
 from transfers.models import (
     CaseEvent,
+    Decision,
     Document,
+    InmateOpinion,
     ManifestEntry,
     Screening,
     TransferCase,
@@ -19,6 +22,11 @@ class TransferCaseSerializer(serializers.ModelSerializer[TransferCase]):
     nationalities = serializers.SerializerMethodField()
     caseworker = serializers.CharField(source="caseworker.get_username", read_only=True)
     next_deadline = serializers.DateField(read_only=True, allow_null=True)
+    # Blank until an appeal is decided. Declared here because DRF drops allow_blank from
+    # read-only model fields, and the schema would then refuse the "" the API sends.
+    appeal_outcome = serializers.ChoiceField(
+        choices=TransferCase.AppealOutcome.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = TransferCase
@@ -48,16 +56,15 @@ class TransferCaseSerializer(serializers.ModelSerializer[TransferCase]):
 
 
 class CaseOpenInput(serializers.Serializer[Any]):
-    inmate = serializers.IntegerField()
+    # An unknown id is a 400 naming the field, not a 404 for the whole request.
+    inmate = serializers.PrimaryKeyRelatedField[Inmate](queryset=Inmate.objects.all())
 
 
 class TransitionInput(serializers.Serializer[Any]):
+    # The version the client read travels in If-Match, not in the body.
     to = serializers.ChoiceField(choices=TransferCase.State.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     text = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(
-        required=False, help_text="The version you saw; a stale one is refused with 409."
-    )
     notified_on = serializers.DateField(required=False)
     language = serializers.CharField(required=False)
     lodged_on = serializers.DateField(required=False)
@@ -139,3 +146,75 @@ class TransportBatchSerializer(serializers.ModelSerializer[TransportBatch]):
         model = TransportBatch
         fields = ["id", "departs_on", "direction", "seats", "escort", "manifest"]
         read_only_fields = ["id", "manifest"]
+
+
+# --- Opinion, decision, notification and appeal ------------------------------------------------
+
+
+class InmateOpinionSerializer(serializers.ModelSerializer[InmateOpinion]):
+    recorded_by = serializers.CharField(source="recorded_by.get_username", read_only=True)
+
+    class Meta:
+        model = InmateOpinion
+        fields = [
+            "id",
+            "stance",
+            "heard_on",
+            "language",
+            "interpreter_used",
+            "statement",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["id", "recorded_by", "recorded_at"]
+
+
+class DecisionSerializer(serializers.ModelSerializer[Decision]):
+    recorded_by = serializers.CharField(source="recorded_by.get_username", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "outcome",
+            "authority",
+            "legal_basis",
+            "decided_on",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["id", "recorded_by", "recorded_at"]
+
+
+class NotificationInput(serializers.Serializer[Any]):
+    notified_on = serializers.DateField(help_text="The day the inmate was told of the decision.")
+    language = serializers.CharField(
+        max_length=50, help_text="The language the inmate was notified in."
+    )
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AppealInput(serializers.Serializer[Any]):
+    lodged_on = serializers.DateField(
+        required=False, help_text="The day the appeal was lodged (today when left out)."
+    )
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AppealOutcomeInput(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=TransferCase.AppealOutcome.choices)
+    decided_on = serializers.DateField(help_text="The day the appeal was decided.")
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ManifestPersonSerializer(serializers.Serializer[Any]):
+    """One person on a transport, as handed to the host prison."""
+
+    transfer_case = serializers.IntegerField()
+    case_number = serializers.CharField()
+    name = serializers.CharField()
+    date_of_birth = serializers.DateField()
+    sex = serializers.CharField()
+    nationalities = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(child=serializers.CharField())
+    reserved_place = serializers.CharField(allow_blank=True)

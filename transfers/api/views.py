@@ -1,5 +1,7 @@
 """The transfer API: the case pages' twin. Reads use the selectors; every write is a service call,
-so refusals (400, 403, 409) reach the client in the project's one error shape."""
+so refusals (400, 403, 409) reach the client in the project's one error shape. A case carries its
+version as an ETag; a move (transition, screening) needs it back in If-Match: 428 without, 412
+when the case moved since."""
 
 from typing import Any, cast
 
@@ -14,8 +16,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from program.inmates.models import Inmate
+from program.audit.models import AccessLogEntry
+from program.audit.services import access_log_record
+from program.core.api.preconditions import (
+    etag_header,
+    if_match,
+    if_match_parameter,
+    precondition_responses,
+    version_number,
+    with_etag,
+)
 from transfers import eligibility, selectors, services
+from transfers.api.case_records import log_case_view
 from transfers.api.serializers import (
     CaseEventSerializer,
     CaseOpenInput,
@@ -35,13 +47,27 @@ _REFUSALS = {
 }
 
 
+CASE = "transfer case"
+# A move is a write on the case row: it needs the ETag read last (If-Match).
+_MOVE_REFUSALS = {**_REFUSALS, **precondition_responses(CASE)}
+
+
 def _actor(request: Request) -> User:
     return cast(User, request.user)
 
 
+def _read_version(request: Request) -> int:
+    return if_match(request, parse=version_number, thing=CASE)
+
+
+def _case_response(pk: int, http_status: int = status.HTTP_200_OK) -> Response:
+    case = selectors.case_queryset().get(pk=pk)
+    return with_etag(Response(TransferCaseSerializer(case).data, status=http_status), case.version)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Transfer cases (open ones unless ?state= is given)"),
-    retrieve=extend_schema(summary="One transfer case"),
+    retrieve=extend_schema(summary="One transfer case", parameters=[etag_header(200)]),
 )
 class TransferCaseViewSet(
     mixins.ListModelMixin,
@@ -70,14 +96,28 @@ class TransferCaseViewSet(
         summary="Open a case for an inmate",
         request=CaseOpenInput,
         responses={201: TransferCaseSerializer, **_REFUSALS},
+        parameters=[etag_header(201)],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = CaseOpenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        inmate = get_object_or_404(Inmate, pk=data.validated_data["inmate"])
-        case = services.case_open(inmate=inmate, actor=_actor(request))
-        out = TransferCaseSerializer(selectors.case_queryset().get(pk=case.pk))
-        return Response(out.data, status=status.HTTP_201_CREATED)
+        case = services.case_open(inmate=data.validated_data["inmate"], actor=_actor(request))
+        return _case_response(case.pk, status.HTTP_201_CREATED)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A search of people's files: the criterion is logged (a plain listing is not).
+        access_log_record(
+            request=request,
+            action=AccessLogEntry.Action.SEARCH,
+            subject_type="transfer_case",
+            criterion=request.query_params.dict(),
+        )
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        log_case_view(request, case, "case")
+        return with_etag(Response(self.get_serializer(case).data), case.version)
 
     @extend_schema(
         summary="Move the case to another state",
@@ -85,16 +125,16 @@ class TransferCaseViewSet(
         "moves need more: notified (notified_on, language), under_appeal (lodged_on), "
         "scheduled (batch, optional place), admitted/returned/deported (optional on).",
         request=TransitionInput,
-        responses={200: TransferCaseSerializer, **_REFUSALS},
+        responses={200: TransferCaseSerializer, **_MOVE_REFUSALS},
+        parameters=[if_match_parameter(CASE), etag_header(200)],
     )
     @action(detail=True, methods=["post"], url_path="transitions", url_name="transitions")
     def transitions(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
+        read_version = _read_version(request)
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        if "version" in values:
-            case.version = values.pop("version")
         services.case_transition(
             case=case,
             to=values.pop("to"),
@@ -102,18 +142,24 @@ class TransferCaseViewSet(
             text=values.pop("text"),
             actor=_actor(request),
             data=values,
+            expected_version=read_version,
         )
-        return Response(TransferCaseSerializer(selectors.case_queryset().get(pk=case.pk)).data)
+        return _case_response(case.pk)
 
     @extend_schema(
         summary="Screen the case's inmate against the eligibility rules now",
+        description="The case moves to the outcome, so this is a write on the case: send "
+        "If-Match with its ETag.",
         request=None,
-        responses={201: ScreeningSerializer, **_REFUSALS},
+        responses={201: ScreeningSerializer, **_MOVE_REFUSALS},
+        parameters=[if_match_parameter(CASE)],
     )
     @action(detail=True, methods=["post"], url_path="screen", url_name="screen")
     def screen(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
-        screening = services.case_screen(case=case, actor=_actor(request))
+        screening = services.case_screen(
+            case=case, actor=_actor(request), expected_version=_read_version(request)
+        )
         return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -127,7 +173,14 @@ class TransferCaseViewSet(
         request={"multipart/form-data": DocumentInput},
         responses={201: DocumentSerializer, **_REFUSALS},
     )
-    @action(detail=True, methods=["get", "post"], url_path="documents", url_name="documents")
+    # Every version of every document, unpaged: a case has a handful.
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="documents",
+        url_name="documents",
+        pagination_class=None,
+    )
     def documents(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
         if request.method == "POST":
@@ -140,15 +193,23 @@ class TransferCaseViewSet(
                 actor=_actor(request),
             )
             return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        log_case_view(request, case, "documents")
         documents = case.documents.select_related("uploaded_by").order_by("kind", "-version")
         return Response(DocumentSerializer(documents, many=True).data)
 
     @extend_schema(
         summary="The case's timeline, oldest first", responses=CaseEventSerializer(many=True)
     )
-    @action(detail=True, methods=["get"], url_path="events", url_name="events")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="events",
+        url_name="events",
+        pagination_class=None,  # the whole timeline, unpaged
+    )
     def events(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
+        log_case_view(request, case, "events")
         return Response(CaseEventSerializer(selectors.case_events(case), many=True).data)
 
 

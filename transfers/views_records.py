@@ -1,0 +1,117 @@
+"""Case pages beyond the moves: the appeal's outcome, and the transport manifest handed over.
+
+The manifest is the list of people on a transport that the Kosovo side receives: handing it
+over discloses each of them (LED Art. 25), so each download writes one disclosure row per person
+on it, naming the recipient.
+"""
+
+import csv
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from program.audit.models import AccessLogEntry
+from program.audit.services import access_log_record_many
+from program.audit.views import csv_safe
+from program.core.errors import ApplicationError
+from transfers import selectors, services
+from transfers.forms import AppealOutcomeForm
+from transfers.models import TransferCase, TransportBatch
+
+# Who receives a transport's manifest, as the disclosure rows name them.
+MANIFEST_RECIPIENT = "Kosovo Correctional Service, Gjilan prison"
+MANIFEST_PURPOSE = "transport manifest for the host prison"
+MANIFEST_COLUMNS = [
+    "transfer_case",
+    "case_number",
+    "name",
+    "date_of_birth",
+    "sex",
+    "nationalities",
+    "languages",
+    "reserved_place",
+]
+
+
+@require_POST
+def case_appeal_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(TransferCase, pk=pk)
+    form = AppealOutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the appeal's outcome and the day it was decided."))
+        return redirect("transfers:case-detail", pk=pk)
+    try:
+        services.appeal_decide(
+            case=case,
+            outcome=form.cleaned_data["outcome"],
+            decided_on=form.cleaned_data["decided_on"],
+            text=form.cleaned_data["text"],
+            actor=cast(User, request.user),
+            expected_version=form.cleaned_data["version"],
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The appeal's outcome is recorded; the case is %(state)s.")
+            % {"state": case.get_state_display()},
+        )
+    return redirect("transfers:case-detail", pk=pk)
+
+
+def manifest_rows(batch: TransportBatch) -> list[dict[str, str]]:
+    """The people on board (taken-off seats are not handed over), one query for them all."""
+    return [
+        {
+            "transfer_case": str(entry.case_id),
+            "case_number": entry.case.inmate.case_number,
+            "name": entry.case.inmate.name,
+            "date_of_birth": entry.case.inmate.date_of_birth.isoformat(),
+            "sex": entry.case.inmate.get_sex_display(),
+            "nationalities": " ".join(c.code for c in entry.case.inmate.nationalities.all()),
+            "languages": ", ".join(entry.case.inmate.languages or []),
+            "reserved_place": str(entry.placement.place) if entry.placement else "",
+            "inmate_id": str(entry.case.inmate_id),
+        }
+        for entry in selectors.manifest_on_board(batch)
+    ]
+
+
+def record_manifest_disclosure(
+    request: HttpRequest, batch: TransportBatch, inmate_ids: list[str]
+) -> None:
+    """One disclosure row per person on the manifest, with the recipient, in one insert."""
+    access_log_record_many(
+        request=request,
+        action=AccessLogEntry.Action.DISCLOSURE,
+        subject_type="inmate",
+        subject_ids=inmate_ids,
+        purpose=MANIFEST_PURPOSE,
+        criterion={"transport_batch": batch.pk, "recipient": MANIFEST_RECIPIENT},
+    )
+
+
+@require_GET
+def batch_manifest(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manifest as CSV, for the Kosovo side: a disclosure of everyone on board."""
+    batch = get_object_or_404(TransportBatch, pk=pk)
+    rows = manifest_rows(batch)
+    record_manifest_disclosure(request, batch, [row["inmate_id"] for row in rows])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # The file name carries the transport, never a person.
+    response["Content-Disposition"] = (
+        f'attachment; filename="manifest-{batch.departs_on.isoformat()}-{batch.pk}.csv"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(MANIFEST_COLUMNS)
+    for row in rows:
+        writer.writerow([csv_safe(row[column]) for column in MANIFEST_COLUMNS])
+    return response
