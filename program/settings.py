@@ -54,10 +54,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "program.core",
+    "program.outbox",
     "program.inmates",
     "program.cells",
+    "program.notifications",
     "transfers",
     "finance",
     "pgtrigger",
@@ -72,8 +76,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A NUL or a text-direction control in any input is a 400 naming the field (see the module).
+    "program.core.control_characters.RejectControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: marks request.user verified when this session gave a TOTP code.
+    "django_otp.middleware.OTPMiddleware",
+    # Keeps the request at hand for security events raised outside views (program.security).
+    "program.core.security_log.SecurityRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: an expired session is logged out with a message for the log-in page.
     "program.core.sessions.SessionTimeoutMiddleware",
@@ -83,6 +93,8 @@ MIDDLEWARE = [
     # Turns axes' "locked out" flag on the request into the lock-out page.
     "axes.middleware.AxesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Before the route policy: a session that owes its second factor sees no page but the code's.
+    "program.core.second_factor.SecondFactorMiddleware",
     "program.core.middleware.RoutePolicyMiddleware",
     # After the route policy: its role check has loaded the user the history context names.
     "program.audit.middleware.AuditContextMiddleware",
@@ -104,7 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "program.core.context_processors.navigation",
-                "transfers.context.unread_notifications",
+                "program.notifications.context.unread_notifications",
             ],
         },
     },
@@ -158,7 +170,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared when the whole sign-in succeeds, after the second factor where one is
+# due (program.core.second_factor.failures_clear), not after the password alone: otherwise each
+# new password log-in would wipe the count of wrong codes.
+AXES_RESET_ON_SUCCESS = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt kept, with address and agent
 AXES_LOCKOUT_CALLABLE = "program.core.passwords.lockout_response"
 # X-Forwarded-For is set by whoever sends the request: it is read only when the deployment says
@@ -166,6 +182,19 @@ AXES_LOCKOUT_CALLABLE = "program.core.passwords.lockout_response"
 # Behind a proxy and left at 0, every user shares the proxy's address and its lock-out.
 AXES_TRUSTED_PROXY_COUNT = env_int("AXES_TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "program.core.passwords.client_ip"
+
+# Second factor (django-otp, TOTP): "everyone" or "administrators" (superusers and staff, who
+# need it always). Production requires it of everyone; development and test only of
+# administrators, so the demo's other users sign in with a password alone (see README).
+OTP_REQUIRED_FOR = env_str("OTP_REQUIRED_FOR", "everyone" if PRODUCTION else "administrators")
+if OTP_REQUIRED_FOR not in {"everyone", "administrators"}:
+    raise ValueError(
+        f"OTP_REQUIRED_FOR must be everyone or administrators, not {OTP_REQUIRED_FOR!r}."
+    )
+if PRODUCTION and OTP_REQUIRED_FOR != "everyone":
+    raise ValueError("OTP_REQUIRED_FOR must be everyone when DJANGO_ENV is production.")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Rented prison places")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key or QR code
 
 # --- Internationalisation -------------------------------------------------------------------------
 
@@ -262,6 +291,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The error answers the policy, authentication, pagination and parsers give before a view.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "program.core.api.schema.add_error_responses",
+    ],
     # Several models have a `kind` or `state`; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "CellKindEnum": "program.cells.models.Cell.Kind",
@@ -269,6 +303,9 @@ SPECTACULAR_SETTINGS = {
         "TransferCaseStateEnum": "transfers.models.TransferCase.State",
         "CaseEventKindEnum": "transfers.models.CaseEvent.Kind",
         "DocumentKindEnum": "transfers.models.Document.Kind",
+        "ScreeningOutcomeEnum": "transfers.models.Screening.Outcome",
+        "DecisionOutcomeEnum": "transfers.models.Decision.Outcome",
+        "AppealOutcomeEnum": "transfers.models.TransferCase.AppealOutcome",
         "TrancheConditionKindEnum": "finance.models.TrancheCondition.Kind",
     },
 }
@@ -277,6 +314,7 @@ SPECTACULAR_SETTINGS = {
 
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
+REDIS_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     {
         # One folder for both directions: producer and worker share a machine in development.
@@ -287,10 +325,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL == "filesystem://"
-    else {}
+    else {
+        # Redis hands a message that a worker took but never acknowledged (the worker was killed;
+        # tasks acknowledge late) to a worker again after this long. Longer than the longest task
+        # (task_time_limit, 300 s), so a task still running is not handed out twice.
+        "visibility_timeout": REDIS_VISIBILITY_TIMEOUT,
+        # How often a worker looks for such messages (kombu's default is every 100 s).
+        "unacked_restore_interval": min(10, REDIS_VISIBILITY_TIMEOUT),
+        "unacked_restore_throttle": 1,
+    }
 )
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "program")
 CELERY_TASK_ALWAYS_EAGER = False
+# Outbox rows handed to the broker but not done after this long are handed over again (the
+# broker may have lost them); see program/outbox.
+OUTBOX_RESEND_AFTER_SECONDS = env_int("OUTBOX_RESEND_AFTER_SECONDS", 15 * 60)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Logging --------------------------------------------------------------------------------------
@@ -301,18 +350,27 @@ LOGGING = {
     "filters": {"request_id": {"()": "program.core.request_id.RequestIdLogFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # The security event log: one JSON object per line (program/core/security_log.py).
+        "security_json": {"()": "program.core.security_log.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["request_id"],
-        }
+        },
+        "security": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "security_json",
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "program.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -324,6 +382,8 @@ EMAIL_BACKEND = env_str(
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per message here.
+EMAIL_FILE_PATH = env_path("EMAIL_FILE_PATH", VAR_DIR / "mail")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
@@ -335,6 +395,7 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000")  # makes the case links 
 AUDIT_TRACKED_MODULES = [
     "program.inmates.models",
     "program.cells.models",
+    "program.notifications.models",
     "transfers.models",
     "finance.models",
 ]

@@ -5,6 +5,8 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from program.core.roles import Role
 
@@ -64,7 +66,14 @@ def auditor(make_user) -> Client:
 
 @pytest.fixture
 def sysadmin(make_user) -> Client:
-    return _client_for(make_user("sys", superuser=True))
+    """A system administrator whose session has given its second factor (required of them)."""
+    user = make_user("sys", superuser=True)
+    client = _client_for(user)
+    device = TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # what django_otp.login() stores
+    session.save()
+    return client
 
 
 @pytest.fixture

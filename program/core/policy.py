@@ -70,6 +70,12 @@ ROUTES: dict[str, Access] = {
     # Signing in and out, health: reachable before a role is known.
     "login": PUBLIC,
     "logout": Access(methods=FORM, any_signed_in=True),
+    # One's own account: password and second factor. Open to every signed-in user; a session
+    # that owes its second factor reaches only verify and set-up (SecondFactorMiddleware).
+    "account:password-change": Access(methods=FORM, any_signed_in=True),
+    "account:second-factor": Access(methods=FORM, any_signed_in=True),
+    "account:second-factor-enrol": Access(methods=FORM, any_signed_in=True),
+    "account:second-factor-verify": Access(methods=FORM, any_signed_in=True),
     "healthz": Access(public=True),
     # Pages
     "home": SIGNED_IN,
@@ -88,6 +94,7 @@ ROUTES: dict[str, Access] = {
         roles=FINANCE_READERS, methods=FORM, write_roles=frozenset({Role.FINANCE_OFFICER})
     ),
     "finance:tranche-detail": Access(roles=FINANCE_READERS),
+    "finance:tranche-history": Access(roles=FINANCE_READERS),
     "finance:tranche-invoice": Access(
         roles=FINANCE_READERS, methods=FORM, write_roles=frozenset({Role.FINANCE_OFFICER})
     ),
@@ -121,6 +128,7 @@ ROUTES: dict[str, Access] = {
     # services narrow each move further to the role that owns it (transfers/services.py MOVES).
     "transfers:worklist": Access(roles=INMATE_READERS),
     "transfers:case-detail": Access(roles=INMATE_READERS),
+    "transfers:case-history": Access(roles=INMATE_READERS),
     "transfers:case-open": Access(roles=INMATE_READERS, methods=FORM, write_roles=INMATE_WRITERS),
     "transfers:case-transition": Access(
         roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=KEEP_APART_WRITERS
@@ -137,20 +145,22 @@ ROUTES: dict[str, Access] = {
     "transfers:case-decision": Access(
         roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=INMATE_WRITERS
     ),
+    "transfers:case-appeal-outcome": Access(
+        roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=INMATE_WRITERS
+    ),
     "transfers:document-upload": Access(
         roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=KEEP_APART_WRITERS
     ),
     "transfers:batch-list": Access(roles=INMATE_READERS, methods=FORM, write_roles=INMATE_WRITERS),
     "transfers:batch-detail": Access(roles=INMATE_READERS),
+    # The manifest handed to the Kosovo side: those who run the transport and the host prison.
+    "transfers:batch-manifest": Access(roles=KEEP_APART_WRITERS),
     "transfers:rules": Access(roles=INMATE_READERS),
     "transfers:rule-parameter-edit": Access(roles=PLACEMENT_WRITERS, methods=FORM),
     "transfers:document-download": Access(roles=INMATE_READERS),
     "transfers:intake": Access(roles=INMATE_WRITERS, methods=FORM),
     "transfers:screen-all": Access(roles=INMATE_WRITERS, methods=frozenset({"POST"})),
     "transfers:screen-job": Access(roles=INMATE_WRITERS),
-    # Each reader sees only their own notifications (the view filters by recipient).
-    "transfers:notifications": Access(roles=INMATE_READERS),
-    "transfers:notification-read": Access(roles=INMATE_READERS, methods=frozenset({"POST"})),
     # --- transfers pages (end)
     # --- audit pages (begin): owned by the audit work
     # The access log names staff and what they looked at: auditors only. The history page shows
@@ -184,11 +194,17 @@ ROUTES: dict[str, Access] = {
     "cells:reservation-cancel": Access(roles=PLACEMENT_WRITERS, methods=FORM),
     "cells:outage-start": Access(roles=PLACEMENT_WRITERS, methods=FORM),
     "cells:outage-end": Access(roles=PLACEMENT_WRITERS, methods=FORM),
+    # Notifications: each user sees only their own (the views filter by recipient), so every
+    # role that works in the programme may open the page; finance staff are told of tranches.
+    "notifications:list": Access(roles=PROGRAMME_READERS),
+    "notifications:read": Access(roles=PROGRAMME_READERS, methods=ACTION),
     # API
     "api:schema": Access(roles=EVERY_ROLE),
     "api-docs": Access(roles=EVERY_ROLE),
     "api:me": SIGNED_IN,
     "api:system-status": Access(roles=OPERATIONS),
+    "api:notification-list": Access(roles=PROGRAMME_READERS),
+    "api:notification-read": Access(roles=PROGRAMME_READERS, methods=ACTION),
     "api:agreement-list": Access(roles=PROGRAMME_READERS),
     "api:agreement-detail": Access(roles=PROGRAMME_READERS),
     "api:facility-list": Access(roles=CELLS_READERS),
@@ -258,6 +274,23 @@ ROUTES: dict[str, Access] = {
         roles=INMATE_READERS, methods=READ | {"POST"}, write_roles=KEEP_APART_WRITERS
     ),
     "api:transfer-case-events": Access(roles=INMATE_READERS),
+    "api:transfer-case-opinions": Access(
+        roles=INMATE_READERS, methods=READ | {"POST"}, write_roles=INMATE_WRITERS
+    ),
+    "api:transfer-case-decisions": Access(
+        roles=INMATE_READERS, methods=READ | {"POST"}, write_roles=INMATE_WRITERS
+    ),
+    "api:transfer-case-notification": Access(
+        roles=INMATE_READERS, methods=ACTION, write_roles=INMATE_WRITERS
+    ),
+    "api:transfer-case-appeal": Access(
+        roles=INMATE_READERS, methods=ACTION, write_roles=INMATE_WRITERS
+    ),
+    "api:transfer-case-appeal-outcome": Access(
+        roles=INMATE_READERS, methods=ACTION, write_roles=INMATE_WRITERS
+    ),
+    # The manifest handed to the host prison (a disclosure, logged per person).
+    "api:transport-batch-manifest": Access(roles=KEEP_APART_WRITERS),
     "api:eligibility-rules": Access(roles=INMATE_READERS),
     "api:transport-batch-list": Access(
         roles=INMATE_READERS, methods=READ | {"POST"}, write_roles=INMATE_WRITERS

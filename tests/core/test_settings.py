@@ -44,6 +44,20 @@ def test_the_deployment_check_passes_with_production_values() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_project_security_checks_run_in_production_and_pass() -> None:
+    # program/core/checks.py: the deployment check above runs them too; this proves they are
+    # registered under production settings, not merely absent.
+    script = (
+        "from django.core.checks import registry; "
+        "print(sum(c.__module__ == 'program.core.checks' "
+        "for c in registry.registry.get_checks(include_deployment_checks=True)))"
+    )
+    registered = _run(PRODUCTION, "shell", "--no-imports", "-c", script)
+    assert registered.stdout.splitlines()[-1:] == ["5"], registered.stdout + registered.stderr
+    result = _run(PRODUCTION, "check", "--tag", "security", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_a_malformed_value_names_its_variable() -> None:
     result = _run({"DEBUG": "perhaps"}, "check")
     assert result.returncode != 0

@@ -199,14 +199,28 @@ class OccupancyView(APIView):
         agreement: Agreement = query.validated_data["agreement"]
         start: date = query.validated_data["start"]
         end: date = query.validated_data["end"]
+        days = occupancy.occupancy_series(agreement=agreement, start=start, end=end)
         body = {
             "agreement": agreement,
             "start": start,
             "end": end,
-            "days": occupancy.occupancy_series(agreement=agreement, start=start, end=end),
+            "days": [],
             "utilisation": occupancy.utilisation(agreement=agreement, start=start, end=end),
         }
-        return Response(OccupancySerializer(body).data)
+        data = OccupancySerializer(body).data
+        # The days as _SeriesDaySerializer writes them, built directly: a serializer per day
+        # cost ~150 ms on a ten-year series, twice the query (bench/, issue 7).
+        data["days"] = [
+            {
+                "date": day.day.isoformat(),
+                "occupied": day.occupied,
+                "reserved": day.reserved,
+                "cap": day.cap,
+                "contracted": day.contracted,
+            }
+            for day in days
+        ]
+        return Response(data)
 
 
 class RollView(APIView):

@@ -65,6 +65,11 @@ class PlacementSerializer(serializers.ModelSerializer[Placement]):
 
     inmate = InmateRefSerializer(read_only=True)
     place = PlaceRefSerializer(read_only=True)
+    # Blank while the placement is open. Declared here because DRF drops allow_blank from
+    # read-only model fields, and the schema would then refuse the "" the API sends.
+    end_reason = serializers.ChoiceField(
+        choices=Placement.EndReason.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Placement

@@ -1,5 +1,6 @@
 """One error shape for every API error: {"error": {"code", "message", "details"}}."""
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from program.core.errors import ApplicationError
+from program.core.security_log import security_event
 
 
 def _error(code: str, message: str, details: Any, http_status: int) -> Response:
@@ -35,6 +37,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.PermissionDenied):
+        request = context.get("request")
+        security_event(
+            "access_refused",
+            request=getattr(request, "_request", None),
+            level=logging.WARNING,
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return (
