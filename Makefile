@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test install lint types db lock check-python bench
+.PHONY: run test install lint types security db lock check-python bench bench-growth backup restore load reliability
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
@@ -34,10 +34,24 @@ lint: install
 types: install
 	mypy .
 
-test: install lint types db
+# Known-vulnerable dependencies (pip-audit) and insecure code (bandit, medium and up). A finding
+# fails unless security/exceptions.toml accepts it with a reason and an expiry date.
+security: install
+	$(PY) scripts/security-scan
+
+test: install lint types security db
 	@bash scripts/ensure-chromium
 	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	DJANGO_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n 2 --dist loadgroup \
+	  -m "not reliability" $(PYTEST_ARGS)
+
+# The long fault drills (tests marked `reliability`, README "Fault drills"): a Celery worker
+# killed in the nightly sweep, Redis down and back empty, PostgreSQL restarted under load. Each
+# starts its own private Redis, PostgreSQL cluster or gunicorn; about three minutes. Needs the
+# same PostgreSQL and Redis as `make test`.
+reliability: install db
+	DJANGO_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:xdist -m reliability -s \
+	  tests/reliability $(PYTEST_ARGS)
 
 # Rewrites requirements.lock from pyproject.toml (only PyPI, with hashes).
 lock: install
@@ -45,8 +59,34 @@ lock: install
 	  --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
 	  -o requirements.lock pyproject.toml
 
-# Server time and query count of the busiest pages, on the development database with the demo
-# (run `make run` once first) or on DATABASE_URL. Not part of `make test`.
+# The benchmark at national scale (README, "Benchmark"): seeds or reuses the scratch database
+# bench_$(SCALE) beside the app's own, measures, prints and writes bench/results/. Not in `make test`.
+SCALE ?= 100000
+RUNS ?= 30
+BATCH_RUNS ?= 3
 bench: install db
+	@$(PY) -m bench.run --scale $(SCALE) --runs $(RUNS) --batch-runs $(BATCH_RUNS) $(BENCH_ARGS)
+
+# The same at 10,000, 100,000 and 300,000 inmates, then how each figure grows (seeding 300,000
+# the first time takes a while).
+SCALES ?= 10000,100000,300000
+bench-growth: install db
+	@$(PY) -m bench.run --growth $(SCALES) --runs $(RUNS) --batch-runs $(BATCH_RUNS) $(BENCH_ARGS)
+
+# A custom-format dump of the app database (DATABASE_URL, or the development cluster) in
+# var/backups/<UTC time>.dump. Not part of `make test` (tests/reliability/test_backup_restore.py is).
+backup: install db
+	@$(PY) scripts/backup.py backup
+
+# Restores a dump into a new database, never over an existing one unless REPLACE=1:
+#   make restore DUMP=var/backups/<time>.dump INTO=program_restored
+restore: install db
+	@test -n "$(DUMP)" -a -n "$(INTO)" || { \
+	  echo "usage: make restore DUMP=var/backups/<time>.dump INTO=<new database> [REPLACE=1]"; exit 2; }
+	@$(PY) scripts/backup.py restore "$(DUMP)" --into "$(INTO)" $(if $(REPLACE),--replace)
+
+# 40 Locust users (caseworkers, occupancy administrators, finance staff) against gunicorn on the
+# demo data for 60 s; prints requests/s, p50, p95, p99 and failures per group. LOAD_ARGS=--help.
+load: install db
 	@$(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py load_demo > /dev/null
-	@$(PY) bench/pages.py $(RUNS)
+	@$(PY) scripts/load.py $(LOAD_ARGS)
