@@ -51,6 +51,10 @@ def test_while_the_broker_is_down_the_action_commits_and_the_work_waits(
 ) -> None:
     closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     monkeypatch.setitem(celery_app.conf, "broker_url", closed)
+    # Celery reads the environment before its own configuration (CI sets CELERY_BROKER_URL).
+    monkeypatch.setenv("CELERY_BROKER_URL", closed)
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
     monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
     celery_app._pool = None
     started = time.monotonic()
