@@ -34,6 +34,7 @@ from transfers.models import (
     InmateOpinion,
     ManifestEntry,
     ReasonCode,
+    ReleasePreparation,
     TransferCase,
     TransportBatch,
 )
@@ -266,8 +267,35 @@ def _stay_cases(writer: _Writer, caseworker: User) -> dict[str, int]:
     for case, placement, path in cases:
         start = placement.period.lower - timedelta(days=7 * (path.index(S.ADMITTED)))
         writer.path_events(case, path, start=start)
+    # A deportation needs the travel document, the acceptance and the flight: the deported
+    # cases show them done, a few days before the placement ended.
+    ReleasePreparation.objects.bulk_create(
+        [
+            _completed_preparation(case, placement, caseworker)
+            for case, placement, path in cases
+            if path[-1] == S.DEPORTED
+        ]
+    )
     _december_transport(writer, caseworker, counts)
     return counts
+
+
+def _completed_preparation(
+    case: TransferCase, placement: Placement, caseworker: User
+) -> ReleasePreparation:
+    left: date = placement.period.upper or DEMO_DAY
+    return ReleasePreparation(
+        case=case,
+        travel_document_status=ReleasePreparation.TravelDocumentStatus.ISSUED,
+        travel_document_kind=ReleasePreparation.TravelDocumentKind.EMERGENCY,
+        travel_document_issued_on=left - timedelta(days=30),
+        destination_accepted_on=left - timedelta(days=21),
+        destination_reference=f"RA-{case.pk}",
+        flight_on=left,
+        escort_note="Escorted by two officers of the Prison and Probation Service",
+        version=3,
+        updated_by=caseworker,
+    )
 
 
 def _december_transport(writer: _Writer, caseworker: User, counts: dict[str, int]) -> None:

@@ -83,4 +83,19 @@ FIELD_TAGS: dict[str, Tag] = {
         "finished_at",
     ),
     "ScreeningJob.started_by": PERSONAL,
+    # Release preparation: the documents and the flight are the person's; the acceptance by the
+    # country of return executes the expulsion order, part of the sentence.
+    **tagged("ReleasePreparation", NONE, "id", "case", "version", "updated_at"),
+    **tagged(
+        "ReleasePreparation",
+        PERSONAL,
+        "travel_document_status",
+        "travel_document_kind",
+        "travel_document_issued_on",
+        "flight_on",
+        "flight_number",
+        "escort_note",
+        "updated_by",
+    ),
+    **tagged("ReleasePreparation", CRIMINAL, "destination_accepted_on", "destination_reference"),
 }

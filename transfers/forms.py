@@ -1,9 +1,18 @@
 """Forms for the transfer pages: they parse input; the services decide."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from transfers.models import Decision, Document, InmateOpinion, TransferCase, TransportBatch
+from transfers.models import (
+    Decision,
+    Document,
+    InmateOpinion,
+    ReleasePreparation,
+    TransferCase,
+    TransportBatch,
+)
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-input"})
 TEXT = forms.TextInput(attrs={"class": "form-input"})
@@ -135,3 +144,41 @@ class AppealOutcomeForm(forms.Form):
     decided_on = forms.DateField(label=_("Appeal decided on"), widget=DATE)
     text = forms.CharField(label=_("Note"), required=False, max_length=500, widget=TEXT)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# The fields of release preparation, as the page edits them.
+RELEASE_PREPARATION_FIELDS = [
+    "travel_document_status",
+    "travel_document_kind",
+    "travel_document_issued_on",
+    "destination_accepted_on",
+    "destination_reference",
+    "flight_on",
+    "flight_number",
+    "escort_note",
+]
+
+
+class ReleasePreparationForm(forms.Form):
+    """The three steps of release preparation; the version is the record's as the page read it
+    (0 before the first save). A plain form, not a model form: the service checks the steps
+    together and names each field (a model form would report the table's constraint instead)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widgets = {
+            "travel_document_status": forms.Select(attrs={"class": "form-select"}),
+            "travel_document_kind": forms.Select(attrs={"class": "form-select"}),
+            "travel_document_issued_on": DATE,
+            "destination_accepted_on": DATE,
+            "flight_on": DATE,
+        }
+        self.fields.update(
+            forms.fields_for_model(
+                ReleasePreparation,
+                fields=RELEASE_PREPARATION_FIELDS,
+                widgets={name: widgets.get(name, TEXT) for name in RELEASE_PREPARATION_FIELDS},
+            )
+        )

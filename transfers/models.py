@@ -162,6 +162,7 @@ class CaseEvent(models.Model):
         DOCUMENT = "document", _("Document uploaded")
         SCHEDULED = "scheduled", _("Booked on a transport")
         REMINDER = "reminder", _("Deadline reminder")
+        RELEASE_PREPARATION = "release_prep", _("Release preparation")
         NOTE = "note", _("Note")
 
     case = models.ForeignKey(
@@ -482,3 +483,91 @@ class ScreeningJob(models.Model):
     @property
     def is_over(self) -> bool:
         return self.state in (self.State.FINISHED, self.State.FAILED)
+
+
+class ReleasePreparation(models.Model):
+    """What is ready for the inmate's removal at the end of the stay (DESIGN §5, release_prep).
+
+    Three steps, each recorded when it happens: the travel document, the country of return's
+    acceptance and the flight. A deportation needs all three (transfers/services.py); a release
+    where the inmate cannot be removed needs none. `version` is the compare-and-set token of
+    this record and its ETag over the API (0 before the first save).
+    """
+
+    class TravelDocumentStatus(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        REQUESTED = "requested", _("Requested")
+        ISSUED = "issued", _("Issued")
+
+    class TravelDocumentKind(models.TextChoices):
+        PASSPORT = "passport", _("Passport")
+        EMERGENCY = "emergency", _("Emergency travel document")
+        LAISSEZ_PASSER = "laissez_passer", _("Laissez-passer")
+        OTHER = "other", _("Other")
+
+    case = models.OneToOneField(
+        TransferCase,
+        on_delete=models.CASCADE,
+        related_name="release_preparation",
+        verbose_name=_("case"),
+    )
+    travel_document_status = models.CharField(
+        _("travel document"),
+        max_length=20,
+        choices=TravelDocumentStatus.choices,
+        default=TravelDocumentStatus.NOT_STARTED,
+    )
+    travel_document_kind = models.CharField(
+        _("travel document kind"), max_length=20, choices=TravelDocumentKind.choices, blank=True
+    )
+    travel_document_issued_on = models.DateField(
+        _("travel document issued on"), null=True, blank=True
+    )
+    destination_accepted_on = models.DateField(
+        _("return accepted on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the country of return accepted the inmate."),
+    )
+    destination_reference = models.CharField(_("acceptance reference"), max_length=100, blank=True)
+    flight_on = models.DateField(_("flight date"), null=True, blank=True)
+    flight_number = models.CharField(_("flight number"), max_length=20, blank=True)
+    escort_note = models.CharField(_("escort note"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("release preparation")
+        verbose_name_plural = _("release preparations")
+        constraints = [
+            # An issued document has its day and kind; the services say so field by field.
+            models.CheckConstraint(
+                condition=~Q(travel_document_status="issued")
+                | (Q(travel_document_issued_on__isnull=False) & ~Q(travel_document_kind="")),
+                name="releaseprep_issued_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"release preparation of case #{self.case_id}"
+
+
+def missing_release_steps(preparation: "ReleasePreparation | None") -> list[str]:
+    """Named steps not yet done; all three when nothing was recorded."""
+    missing: list[str] = []
+    if (
+        preparation is None
+        or preparation.travel_document_status != ReleasePreparation.TravelDocumentStatus.ISSUED
+    ):
+        missing.append(str(_("travel document issued")))
+    if preparation is None or preparation.destination_accepted_on is None:
+        missing.append(str(_("acceptance by the country of return")))
+    if preparation is None or preparation.flight_on is None:
+        missing.append(str(_("flight date")))
+    return missing

@@ -318,5 +318,11 @@ def case_file_history(case: TransferCase) -> list[Any]:
             HistoryPart("transfers.InmateOpinion", "case_id", _("Inmate's opinion"), ("stance",)),
             HistoryPart("transfers.Document", "case_id", _("Document"), ("kind", "version")),
             HistoryPart("transfers.ManifestEntry", "case_id", _("Seat on a transport"), ("batch",)),
+            HistoryPart(
+                "transfers.ReleasePreparation",
+                "case_id",
+                _("Release preparation"),
+                ("travel_document_status", "flight_on"),
+            ),
         ],
     )

@@ -42,10 +42,12 @@ from transfers.models import (
     InmateOpinion,
     ManifestEntry,
     ReasonCode,
+    ReleasePreparation,
     Screening,
     ScreeningJob,
     TransferCase,
     TransportBatch,
+    missing_release_steps,
 )
 
 S = TransferCase.State
@@ -112,6 +114,8 @@ class Move:
     roles: frozenset[str]
     reason: str | None = None  # the ReasonCode.AppliesTo a coded reason must carry
     needs: tuple[str, ...] = field(default=())  # inputs in `data` the move needs
+    # Records on the case that must be complete first (see _missing_records), named on refusal.
+    requires: tuple[str, ...] = field(default=())
 
 
 MOVES: dict[tuple[str, str], Move] = {
@@ -138,7 +142,9 @@ MOVES: dict[tuple[str, str], Move] = {
     (S.RELEASE_PREP, S.RETURN_PENDING): Move(CASEWORKERS, reason=ReasonCode.AppliesTo.RETURN),
     (S.RETURN_PENDING, S.RETURNED): Move(OCCUPANCY),
     (S.SERVING, S.RELEASE_PREP): Move(CASEWORKERS),
-    (S.RELEASE_PREP, S.DEPORTED): Move(CASEWORKERS),
+    # Removal needs the travel document, the country's acceptance and the flight; a release of
+    # someone who cannot be removed does not.
+    (S.RELEASE_PREP, S.DEPORTED): Move(CASEWORKERS, requires=("release_preparation",)),
     (S.RELEASE_PREP, S.RELEASED_NOT_REMOVABLE): Move(CASEWORKERS),
     **{
         (state, S.WITHDRAWN): Move(CASEWORKERS, reason=ReasonCode.AppliesTo.WITHDRAWAL)
@@ -317,6 +323,13 @@ def _missing_documents(case: TransferCase, to: str) -> list[str]:
     needed = REQUIRED_DOCUMENTS.get(to, ())
     have = set(Document.objects.filter(case=case, kind__in=needed).values_list("kind", flat=True))
     return [str(Document.Kind(kind).label) for kind in needed if kind not in have]
+
+
+def _missing_records(case: TransferCase, move: Move) -> list[str]:
+    missing: list[str] = []
+    if "release_preparation" in move.requires:
+        missing += missing_release_steps(ReleasePreparation.objects.filter(case=case).first())
+    return missing
 
 
 def _parse_date(data: dict[str, Any], key: str, default: date | None = None) -> date:
@@ -829,6 +842,12 @@ def case_transition(
         raise ConflictError(
             _("Upload first: %(docs)s.") % {"docs": ", ".join(missing)},
             details={"missing_documents": missing},
+        )
+    steps = _missing_records(case, move)
+    if steps:
+        raise ConflictError(
+            _("Complete the release preparation first: %(steps)s.") % {"steps": ", ".join(steps)},
+            details={"missing": steps},
         )
     before = case.state
     fields: dict[str, Any] = {}

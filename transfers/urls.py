@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:pk>/opinion/", views.case_opinion, name="case-opinion"),
     path("<int:pk>/decision/", views.case_decision, name="case-decision"),
     path("<int:pk>/appeal/", views_records.case_appeal_outcome, name="case-appeal-outcome"),
+    path(
+        "<int:pk>/release-preparation/",
+        views_records.case_release_preparation,
+        name="case-release-preparation",
+    ),
     path("<int:pk>/documents/", views.document_upload, name="document-upload"),
     path("documents/<int:pk>/", views.document_download, name="document-download"),
     path("transports/", views.batch_list, name="batch-list"),

@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +27,7 @@ from program.core.roles import user_roles
 from program.inmates import csv_import
 from program.inmates import selectors as inmates_selectors
 from program.inmates.models import Inmate
-from transfers import eligibility, selectors, services
+from transfers import eligibility, release_preparation, selectors, services
 from transfers import intake as transfer_intake
 from transfers.forms import (
     AppealOutcomeForm,
@@ -38,6 +39,7 @@ from transfers.forms import (
     IntakeForm,
     OpinionForm,
     ParameterForm,
+    ReleasePreparationForm,
     TransitionForm,
     WorklistForm,
 )
@@ -47,6 +49,7 @@ from transfers.models import (
     ScreeningJob,
     TransferCase,
     TransportBatch,
+    missing_release_steps,
 )
 
 PAGE_SIZE = 50
@@ -168,6 +171,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     is_caseworker = "caseworker" in roles
     screening = selectors.latest_screening(case)
+    release = _release_preparation_context(case, can_edit=is_caseworker)
     return render(
         request,
         "transfers/case_detail.html",
@@ -196,8 +200,42 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "opinions": case.opinions.select_related("recorded_by").order_by("-recorded_at"),
             "decisions": case.decisions.select_related("recorded_by").order_by("-recorded_at"),
+            **release,
         },
     )
+
+
+# The states in which the case page looks for a release preparation at all.
+_RELEASE_STATES = frozenset(
+    {
+        TransferCase.State.SERVING,
+        TransferCase.State.RELEASE_PREP,
+        TransferCase.State.DEPORTED,
+        TransferCase.State.RELEASED_NOT_REMOVABLE,
+    }
+)
+
+
+def _release_preparation_context(case: TransferCase, *, can_edit: bool) -> dict[str, Any]:
+    """The "Release preparation" section: shown while serving within the window (parameter
+    release_prep_days) or once begun; editable by caseworkers while the stay lasts."""
+    if case.state not in _RELEASE_STATES:
+        return {"release_shown": False}
+    preparation = release_preparation.current(case)
+    if not release_preparation.is_shown(case, preparation):
+        return {"release_shown": False}
+    initial = {"version": preparation.version if preparation else 0}
+    return {
+        "release_shown": True,
+        "release_preparation": preparation,
+        "release_window": release_preparation.window(case),
+        "release_missing": missing_release_steps(preparation),
+        "release_can_edit": can_edit
+        and case.state in (TransferCase.State.SERVING, TransferCase.State.RELEASE_PREP),
+        "release_form": ReleasePreparationForm(
+            initial={**(model_to_dict(preparation) if preparation else {}), **initial}
+        ),
+    }
 
 
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:

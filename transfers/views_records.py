@@ -1,4 +1,5 @@
-"""Case pages beyond the moves: the appeal's outcome, and the transport manifest handed over.
+"""Case pages beyond the moves: the appeal's outcome, release preparation, and the transport
+manifest handed over.
 
 The manifest is the list of people on a transport that the Kosovo side receives: handing it
 over discloses each of them (LED Art. 25), so each download writes one disclosure row per person
@@ -19,8 +20,8 @@ from program.audit.models import AccessLogEntry
 from program.audit.services import access_log_record_many
 from program.audit.views import csv_safe
 from program.core.errors import ApplicationError
-from transfers import selectors, services
-from transfers.forms import AppealOutcomeForm
+from transfers import release_preparation, selectors, services
+from transfers.forms import AppealOutcomeForm, ReleasePreparationForm
 from transfers.models import TransferCase, TransportBatch
 
 # Who receives a transport's manifest, as the disclosure rows name them.
@@ -62,6 +63,35 @@ def case_appeal_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             _("The appeal's outcome is recorded; the case is %(state)s.")
             % {"state": case.get_state_display()},
         )
+    return redirect("transfers:case-detail", pk=pk)
+
+
+@require_POST
+def case_release_preparation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the release preparation; each field problem is named in the message."""
+    case = get_object_or_404(TransferCase, pk=pk)
+    form = ReleasePreparationForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[name].label if name in form.fields else name}: "
+            + " ".join(str(error) for error in errors)
+            for name, errors in form.errors.items()
+        )
+        messages.error(request, _("Correct the release preparation: %(p)s.") % {"p": problems})
+        return redirect("transfers:case-detail", pk=pk)
+    values = dict(form.cleaned_data)
+    read_version = values.pop("version")
+    try:
+        release_preparation.record(
+            case=case,
+            actor=cast(User, request.user),
+            values=values,
+            expected_version=read_version,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The release preparation is saved."))
     return redirect("transfers:case-detail", pk=pk)
 
 

@@ -148,6 +148,9 @@ ROUTES: dict[str, Access] = {
     "transfers:case-appeal-outcome": Access(
         roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=INMATE_WRITERS
     ),
+    "transfers:case-release-preparation": Access(
+        roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=INMATE_WRITERS
+    ),
     "transfers:document-upload": Access(
         roles=INMATE_READERS, methods=frozenset({"POST"}), write_roles=KEEP_APART_WRITERS
     ),
@@ -288,6 +291,9 @@ ROUTES: dict[str, Access] = {
     ),
     "api:transfer-case-appeal-outcome": Access(
         roles=INMATE_READERS, methods=ACTION, write_roles=INMATE_WRITERS
+    ),
+    "api:transfer-case-release-preparation": Access(
+        roles=INMATE_READERS, methods=READ | {"PUT"}, write_roles=INMATE_WRITERS
     ),
     # The manifest handed to the host prison (a disclosure, logged per person).
     "api:transport-batch-manifest": Access(roles=KEEP_APART_WRITERS),

@@ -172,6 +172,8 @@ def route_args(db, settings, tmp_path) -> dict[str, list[object]]:
         "api:transfer-case-events": [case.pk],
         "api:transfer-case-opinions": [case.pk],
         "api:transfer-case-decisions": [case.pk],
+        "api:transfer-case-release-preparation": [case.pk],
+        "transfers:case-release-preparation": [case.pk],
         "transfers:batch-manifest": [batch.pk],
         "api:transport-batch-manifest": [batch.pk],
         "transfers:batch-detail": [batch.pk],

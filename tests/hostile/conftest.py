@@ -51,6 +51,7 @@ class Programme:
     case: int
     review_case: int  # with the host state, awaiting the caseworker's decision
     appeal_case: int  # under appeal, no outcome yet
+    release_case: int  # in release preparation: its page shows the preparation form
     batch: int
     document: int
     terms: int
@@ -123,6 +124,7 @@ def programme(db) -> Programme:
     # Written straight in their state (reads and forms only): the moves have their own tests.
     review_case = TransferCaseFactory(state=TransferCase.State.HOST_REVIEW, caseworker=owner)
     appeal_case = TransferCaseFactory(state=TransferCase.State.UNDER_APPEAL, caseworker=owner)
+    release_case = TransferCaseFactory(state=TransferCase.State.RELEASE_PREP, caseworker=owner)
     batch = transfer_services.batch_create(
         departs_on=today + timedelta(days=30), direction="dk_xk", seats=10, actor=planner
     )
@@ -160,6 +162,7 @@ def programme(db) -> Programme:
         case=case.pk,
         review_case=review_case.pk,
         appeal_case=appeal_case.pk,
+        release_case=release_case.pk,
         batch=batch.pk,
         document=document.pk,
         terms=terms.pk,

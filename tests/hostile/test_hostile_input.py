@@ -47,6 +47,7 @@ TARGET_ARGS: dict[str, str] = {
     "api:transfer-case-opinions": "case",
     "api:transfer-case-screen": "case",
     "api:transfer-case-transitions": "case",
+    "api:transfer-case-release-preparation": "release_case",
     "cells:outage-end": "outage",
     "cells:outage-start": "cell",
     "cells:place-admit": "free_place",
@@ -73,13 +74,14 @@ TARGET_ARGS: dict[str, str] = {
     "transfers:case-opinion": "case",
     "transfers:case-screen": "case",
     "transfers:case-transition": "case",
+    "transfers:case-release-preparation": "release_case",
     "transfers:document-upload": "case",
     "transfers:rule-parameter-edit": "min_days_left",  # a rule parameter's name, not a row
 }
 # Pages (read-only routes) that show forms, with the seeded rows to open them for.
 PAGE_ARGS: dict[str, list[str]] = {
     "finance:tranche-detail": ["tranche", "due_tranche", "invoiced_tranche", "approved_tranche"],
-    "transfers:case-detail": ["case", "review_case", "appeal_case"],
+    "transfers:case-detail": ["case", "review_case", "appeal_case", "release_case"],
     "transfers:batch-detail": ["batch"],
     "inmates:detail": ["inmate", "unplaced_inmate"],
     "cells:unit-detail": ["unit"],

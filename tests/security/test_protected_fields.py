@@ -41,7 +41,12 @@ from tests.inmates.factories import (
     NonAssociationFactory,
     PlacementFactory,
 )
-from transfers.models import EligibilityRuleParameter, TransferCase, TransportBatch
+from transfers.models import (
+    EligibilityRuleParameter,
+    ReleasePreparation,
+    TransferCase,
+    TransportBatch,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -299,6 +304,20 @@ TRANCHE_MOVES = {
 FORGED_STATUS = {"pay": "withheld", "withhold": "paid"}
 
 
+_RELEASE_STEPS = {
+    "travel_document_status": "requested",
+    "travel_document_kind": "passport",
+    "flight_on": "2030-01-02",
+    "flight_number": "XY123",
+}
+
+
+def _release_prepared(world: World) -> bool:
+    return ReleasePreparation.objects.filter(
+        case=world.objects["case"], flight_number="XY123"
+    ).exists()
+
+
 def _inmate_created(case_number: str) -> Callable[[World], bool]:
     return lambda world: Inmate.objects.filter(case_number=case_number).exists()
 
@@ -416,6 +435,21 @@ WRITES: list[Write] = [
         lambda w: ([_case(w).pk], {"to": "screening"}),
         lambda w: _moved(w, "screening"),
         api=True,
+        if_match=True,
+    ),
+    Write(
+        "transfers:case-release-preparation",
+        "caseworker",
+        lambda w: ([_case(w, "release_prep").pk], {**_RELEASE_STEPS, "version": 0}),
+        lambda w: _release_prepared(w),
+    ),
+    Write(
+        "api:transfer-case-release-preparation",
+        "caseworker",
+        lambda w: ([_case(w, "release_prep").pk], _RELEASE_STEPS),
+        lambda w: _release_prepared(w),
+        api=True,
+        method="put",
         if_match=True,
     ),
     Write(

@@ -6,8 +6,8 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from transfers import services
-from transfers.models import Decision, Document, TransferCase, TransportBatch
+from transfers import release_preparation, services
+from transfers.models import Decision, Document, ReleasePreparation, TransferCase, TransportBatch
 
 S = TransferCase.State
 PDF = b"%PDF-1.7\n%test document\n"
@@ -104,3 +104,23 @@ def advance(case: TransferCase, until: str, *, carla: User, otto: User) -> Trans
         if state == until:
             return case
     raise AssertionError(f"{until} is not on the main line")
+
+
+# The three steps a deportation needs, all done (today's values).
+def removal_steps() -> dict[str, object]:
+    today = timezone.localdate()
+    return {
+        "travel_document_status": "issued",
+        "travel_document_kind": "emergency",
+        "travel_document_issued_on": today,
+        "destination_accepted_on": today,
+        "destination_reference": "RA-2026-117",
+        "flight_on": today + timedelta(days=2),
+        "flight_number": "JU 371",
+        "escort_note": "",
+    }
+
+
+def prepare_removal(case: TransferCase, carla: User) -> ReleasePreparation:
+    """Record the travel document, the country's acceptance and the flight on the case."""
+    return release_preparation.record(case=case, actor=carla, values=removal_steps())

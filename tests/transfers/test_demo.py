@@ -12,7 +12,14 @@ from django.db import connection
 from program.cells.models import Placement
 from program.core.demo import demo_load
 from transfers.demo_documents import minimal_pdf
-from transfers.models import CaseEvent, Document, ManifestEntry, Screening, TransferCase
+from transfers.models import (
+    CaseEvent,
+    Document,
+    ManifestEntry,
+    Screening,
+    TransferCase,
+    missing_release_steps,
+)
 from transfers.services import REQUIRED_DOCUMENTS
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +96,8 @@ def _check_placements() -> None:
         elif case.state == S.DEPORTED:
             assert placement is not None
             assert placement.end_reason == "deported"
+            # A deportation needs the three release steps done.
+            assert missing_release_steps(getattr(case, "release_preparation", None)) == []
         elif case.state == S.RETURNED:
             assert placement is not None
             assert placement.end_reason == "returned"

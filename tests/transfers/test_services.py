@@ -13,7 +13,7 @@ from program.core.errors import ApplicationError, ConflictError
 from tests.factories import PlaceFactory
 from tests.transfers.conftest import make_eligible_inmate
 from tests.transfers.factories import case_in
-from tests.transfers.helpers import JPEG, PNG, S, advance, batch, upload
+from tests.transfers.helpers import JPEG, PNG, S, advance, batch, prepare_removal, upload
 from transfers import services
 from transfers.models import CaseEvent, Document, EligibilityRuleParameter, TransferCase
 
@@ -102,6 +102,7 @@ def test_a_case_goes_from_identified_to_deported_and_the_place_follows(case, car
     assert placement.kind == Placement.Kind.PLACEMENT
     assert case.review_due_on == timezone.localdate() + timedelta(days=180)
     services.case_transition(case=case, to=S.RELEASE_PREP, actor=carla)
+    prepare_removal(case, carla)
     tomorrow = timezone.localdate() + timedelta(days=1)
     services.case_transition(case=case, to=S.DEPORTED, actor=carla, data={"on": tomorrow})
     placement.refresh_from_db()

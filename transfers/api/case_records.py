@@ -28,7 +28,7 @@ from program.core.api.preconditions import (
     version_number,
     with_etag,
 )
-from transfers import selectors, services
+from transfers import release_preparation, selectors, services
 from transfers.api.serializers import (
     AppealInput,
     AppealOutcomeInput,
@@ -36,9 +36,15 @@ from transfers.api.serializers import (
     InmateOpinionSerializer,
     ManifestPersonSerializer,
     NotificationInput,
+    ReleasePreparationSerializer,
     TransferCaseSerializer,
 )
-from transfers.models import TransferCase, TransportBatch
+from transfers.models import (
+    ReleasePreparation,
+    TransferCase,
+    TransportBatch,
+    missing_release_steps,
+)
 from transfers.views_records import record_manifest_disclosure
 
 CASE = "transfer case"
@@ -204,6 +210,75 @@ class CaseAppealOutcomeView(APIView):
             **data.validated_data,
         )
         return _case_response(case.pk)
+
+
+PREPARATION = "release preparation"
+
+
+def _preparation_response(case: TransferCase) -> Response:
+    preparation: ReleasePreparation | None = release_preparation.current(case)
+    window = release_preparation.window(case)
+    data: dict[str, Any] = {
+        name: getattr(preparation, name) if preparation else None
+        for name in release_preparation.FIELDS
+    }
+    if preparation is None:
+        data.update(
+            travel_document_status=ReleasePreparation.TravelDocumentStatus.NOT_STARTED,
+            travel_document_kind="",
+            destination_reference="",
+            flight_number="",
+            escort_note="",
+        )
+    data.update(
+        version=preparation.version if preparation else 0,
+        updated_by=preparation.updated_by.get_username() if preparation else None,
+        updated_at=preparation.updated_at if preparation else None,
+        expected_release_on=window.expected_release_on,
+        preparation_opens_on=window.opens_on,
+        missing_for_deportation=missing_release_steps(preparation),
+    )
+    return with_etag(Response(ReleasePreparationSerializer(data).data), data["version"])
+
+
+class CaseReleasePreparationView(APIView):
+    @extend_schema(
+        summary="The case's release preparation: travel document, acceptance, flight",
+        description=f"{READERS} Before anything is recorded: the empty record, version 0. "
+        "missing_for_deportation names the steps a move to deported still waits for.",
+        responses={200: ReleasePreparationSerializer},
+        parameters=[etag_header(200)],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        case = get_object_or_404(TransferCase, pk=pk)
+        log_case_view(request, case, "release preparation")
+        return _preparation_response(case)
+
+    @extend_schema(
+        summary="Record the release preparation (replaces it whole)",
+        description=f"{WRITERS} While the case is serving, from release_prep_days before the "
+        "expected release date, or in release preparation. Each changed step adds a timeline "
+        'event. If-Match: the ETag of GET on this resource ("0" before the first save).',
+        request=ReleasePreparationSerializer,
+        responses={
+            200: ReleasePreparationSerializer,
+            **_REFUSALS,
+            **precondition_responses(PREPARATION),
+        },
+        parameters=[if_match_parameter(PREPARATION), etag_header(200)],
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        case = get_object_or_404(TransferCase, pk=pk)
+        read_version = if_match(request, parse=version_number, thing=PREPARATION)
+        data = ReleasePreparationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        release_preparation.record(
+            case=case,
+            actor=_actor(request),
+            values=dict(data.validated_data),
+            expected_version=read_version,
+        )
+        return _preparation_response(case)
 
 
 class TransportManifestView(APIView):

@@ -11,6 +11,7 @@ from transfers.models import (
     Document,
     InmateOpinion,
     ManifestEntry,
+    ReleasePreparation,
     Screening,
     TransferCase,
     TransportBatch,
@@ -218,3 +219,29 @@ class ManifestPersonSerializer(serializers.Serializer[Any]):
     nationalities = serializers.ListField(child=serializers.CharField())
     languages = serializers.ListField(child=serializers.CharField())
     reserved_place = serializers.CharField(allow_blank=True)
+
+
+class ReleasePreparationSerializer(serializers.Serializer[Any]):
+    """The case's release preparation. PUT replaces it whole: a field left out is empty."""
+
+    RP = ReleasePreparation
+    travel_document_status = serializers.ChoiceField(
+        choices=RP.TravelDocumentStatus.choices, default=RP.TravelDocumentStatus.NOT_STARTED
+    )
+    travel_document_kind = serializers.ChoiceField(
+        choices=RP.TravelDocumentKind.choices, allow_blank=True, default=""
+    )
+    travel_document_issued_on = serializers.DateField(allow_null=True, default=None)
+    destination_accepted_on = serializers.DateField(allow_null=True, default=None)
+    destination_reference = serializers.CharField(max_length=100, allow_blank=True, default="")
+    flight_on = serializers.DateField(allow_null=True, default=None)
+    flight_number = serializers.CharField(max_length=20, allow_blank=True, default="")
+    escort_note = serializers.CharField(max_length=300, allow_blank=True, default="")
+    # Read only: the record's version (its ETag; 0 before the first save) and what a
+    # deportation still waits for.
+    version = serializers.IntegerField(read_only=True)
+    updated_by = serializers.CharField(read_only=True, allow_null=True)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    expected_release_on = serializers.DateField(read_only=True, allow_null=True)
+    preparation_opens_on = serializers.DateField(read_only=True, allow_null=True)
+    missing_for_deportation = serializers.ListField(child=serializers.CharField(), read_only=True)

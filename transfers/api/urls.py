@@ -38,6 +38,11 @@ urlpatterns = [
         name="transfer-case-appeal-outcome",
     ),
     path(
+        "transfer-cases/<int:pk>/release-preparation/",
+        case_records.CaseReleasePreparationView.as_view(),
+        name="transfer-case-release-preparation",
+    ),
+    path(
         "transport-batches/<int:pk>/manifest/",
         case_records.TransportManifestView.as_view(),
         name="transport-batch-manifest",
