@@ -10,7 +10,9 @@ new migration only migrates it). Nothing here touches the application's own data
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,9 +28,16 @@ def server_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if url:
         return url
-    from program import devdb
-
-    return devdb.private_cluster_url(ROOT / "var")
+    # Loaded by its path, not imported as program.devdb: importing the `program` package sets up
+    # Django, whose settings would read DATABASE_URL before the bench points it at bench_<scale>,
+    # and the seeding would then write into the application's own database.
+    spec = importlib.util.spec_from_file_location("_bench_devdb", ROOT / "program" / "devdb.py")
+    if spec is None or spec.loader is None:
+        raise RuntimeError("program/devdb.py is missing: run from the project's root.")
+    devdb = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = devdb  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(devdb)
+    return str(devdb.private_cluster_url(ROOT / "var"))
 
 
 def with_database(url: str, name: str) -> str:

@@ -76,6 +76,18 @@ def _setup_django() -> None:
     register_bench_admins()  # before the URLconf is imported: the admin's URLs include them
 
 
+def _refuse_other_databases() -> None:
+    """The bench writes only into its own scratch database, never the application's."""
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    if not name.startswith("bench_"):
+        raise SystemExit(
+            f"Refusing to run: Django is connected to {name!r}, not a bench_* database (its "
+            "settings were read before the bench set DATABASE_URL)."
+        )
+
+
 def seed_if_needed(url: str, scale: int) -> dict[str, float]:
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -142,6 +154,7 @@ def machine() -> str:
 def run_scale(args: argparse.Namespace) -> dict[str, Any]:
     url = prepare_database(args.scale, reseed=args.reseed)
     _setup_django()
+    _refuse_other_databases()
     seed_if_needed(url, args.scale)
     if args.seed_only:
         return {}
