@@ -1,7 +1,7 @@
 """Finance settings, read from Django settings with typed defaults from the environment.
 
-The lead may add FINANCE_APPROVAL_LEVELS and FINANCE_OVERDUE_GRACE_DAYS to program/settings.py;
-until then the environment (or these defaults) decides.
+FINANCE_APPROVAL_LEVELS and FINANCE_OVERDUE_GRACE_DAYS may be set in program/settings.py; where
+they are not, the environment (or these defaults) decides.
 """
 
 from django.conf import settings

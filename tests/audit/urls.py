@@ -1,4 +1,4 @@
-"""program.urls with the audit pages mounted, until the lead adds the line to program/urls.py."""
+"""program.urls with the audit pages mounted (kept for the tests that name this URLconf)."""
 
 from django.urls import include, path
 
