@@ -38,6 +38,7 @@ from finance.forms import (
 )
 from finance.models import Tranche, TrancheCondition
 from program.audit.selectors import HistoryPart, history_of
+from program.audit.views import history_tab
 from program.core import charts
 from program.core.errors import ApplicationError, PreconditionFailedError
 from program.core.policy import access_for
@@ -386,17 +387,11 @@ def tranche_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def tranche_history(request: HttpRequest, pk: int) -> HttpResponse:
     """The tranche page's History tab: its own request, so the page itself stays cheap."""
     tranche = get_object_or_404(Tranche, pk=pk)
-    changes = history_of(tranche, parts=_tranche_file())
-    if getattr(request, "htmx", False):  # the History tab asked for the list alone
-        return render(request, "audit/_history.html", {"changes": changes})
-    return render(
+    return history_tab(
         request,
-        "audit/record_history.html",
-        {
-            "changes": changes,
-            "record": str(tranche),
-            "back": reverse("finance:tranche-detail", args=[pk]),
-        },
+        history_of(tranche, parts=_tranche_file()),
+        record=str(tranche),
+        back=reverse("finance:tranche-detail", args=[pk]),
     )
 
 

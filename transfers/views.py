@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from program.audit.models import AccessLogEntry
 from program.audit.purpose import ask_purpose
 from program.audit.services import access_log_record, access_log_record_many
+from program.audit.views import history_tab
 from program.core.errors import ApplicationError
 from program.core.policy import allows
 from program.core.roles import user_roles
@@ -141,10 +142,12 @@ def case_open(request: HttpRequest) -> HttpResponse:
     return render(request, "transfers/case_open.html", {"form": form})
 
 
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(selectors.case_detail_queryset(), pk=pk)
-    # The page shows the inmate's record: the case's own caseworker is doing case work, anyone
-    # else says why first (once per person per session); every view is logged.
+def _case_view_logged(
+    request: HttpRequest, case: TransferCase, *, part: str = ""
+) -> HttpResponse | None:
+    """A case shows the inmate's record: the case's own caseworker is doing case work, anyone
+    else says why first (once per person per session; the purpose page is returned); every view
+    is logged."""
     asked = ask_purpose(request, "inmate", case.inmate_id)
     if asked is not None:
         return asked
@@ -153,8 +156,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action=AccessLogEntry.Action.VIEW,
         subject_type="inmate",
         subject_id=case.inmate_id,
-        criterion={CASE_SUBJECT: case.pk},
+        criterion={CASE_SUBJECT: case.pk, **({"part": part} if part else {})},
     )
+    return None
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(selectors.case_detail_queryset(), pk=pk)
+    asked = _case_view_logged(request, case)
+    if asked is not None:
+        return asked
     roles = user_roles(request.user)
     moves = services.moves_for(case=case, roles=roles)
     reasons: dict[str, list[ReasonCode]] = {}
@@ -242,27 +253,14 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     """The case page's History tab, on request: the case file's changes are the inmate's record
     too, so the same purpose rule and access log apply as on the case page."""
     case = get_object_or_404(TransferCase, pk=pk)
-    asked = ask_purpose(request, "inmate", case.inmate_id)
+    asked = _case_view_logged(request, case, part="history")
     if asked is not None:
         return asked
-    access_log_record(
-        request=request,
-        action=AccessLogEntry.Action.VIEW,
-        subject_type="inmate",
-        subject_id=case.inmate_id,
-        criterion={CASE_SUBJECT: case.pk, "part": "history"},
-    )
-    changes = selectors.case_file_history(case)
-    if getattr(request, "htmx", False):  # the History tab asked for the list alone
-        return render(request, "audit/_history.html", {"changes": changes})
-    return render(
+    return history_tab(
         request,
-        "audit/record_history.html",
-        {
-            "changes": changes,
-            "record": _("case %(number)s") % {"number": case.pk},
-            "back": reverse("transfers:case-detail", args=[pk]),
-        },
+        selectors.case_file_history(case),
+        record=_("case %(number)s") % {"number": case.pk},
+        back=reverse("transfers:case-detail", args=[pk]),
     )
 
 

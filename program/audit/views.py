@@ -36,6 +36,20 @@ def csv_safe(value: object) -> str:
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
+def history_tab(
+    request: HttpRequest, changes: list[selectors.Change], *, record: str, back: str
+) -> HttpResponse:
+    """A record page's History tab: the list alone when htmx loads it into the page, a page of
+    its own (with a way back to `back`) when followed as a plain link without JavaScript."""
+    if getattr(request, "htmx", False):
+        return render(request, "audit/_history.html", {"changes": changes})
+    return render(
+        request,
+        "audit/record_history.html",
+        {"changes": changes, "record": record, "back": back},
+    )
+
+
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     form = AccessLogFilterForm(request.GET or None)
