@@ -549,3 +549,19 @@ def test_importing_a_candidate_file_is_logged_as_a_collection(caseworker) -> Non
     entry = AccessLogEntry.objects.get()
     assert (entry.action, entry.subject_type) == ("import", "inmate")
     assert entry.criterion == {"created": 1, "updated": 0, "cases_opened": 1}
+
+
+@pytest.mark.parametrize("documents", [0, 3])
+def test_the_case_history_tab_costs_the_same_whatever_the_file_holds(
+    caseworker, carla, case, documents, django_assert_num_queries
+) -> None:
+    for kind in ["judgment", "expulsion_order", "medical_fitness"][:documents]:
+        upload(case, kind, carla)
+    url = reverse("transfers:case-history", args=[case.pk])
+    # session, user, roles, case, own-case check, history context, the access-log row and the
+    # session's purpose memo; the case's changes and its decisions', opinions', documents',
+    # seats' and release preparation's; the inmate and the people the snapshots name; the header
+    # count: the same number with no document as with three
+    with django_assert_num_queries(18):
+        response = caseworker.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
