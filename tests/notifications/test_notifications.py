@@ -89,3 +89,19 @@ def test_the_api_lists_my_notifications_and_marks_one_read(finance_officer, make
     assert refused.status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_list_page_and_its_api_twin_cost_the_same_for_one_or_many(
+    finance_officer, django_assert_num_queries, rows
+) -> None:
+    fiona = User.objects.get(username="frida")
+    for n in range(rows):
+        _tell(fiona, f"Tranche #{n} is overdue", key=f"overdue:{n}")
+    # session, user, roles, the page of notifications, its count (the paginator), the header's
+    # unread count
+    with django_assert_num_queries(6):
+        assert finance_officer.get(reverse("notifications:list")).status_code == 200
+    # session, user, roles, the count and the page of rows
+    with django_assert_num_queries(5):
+        assert finance_officer.get(reverse("api:notification-list")).status_code == 200
