@@ -13,6 +13,13 @@ RUN groupadd --system app \
 
 WORKDIR /app
 
+# The letters' PDFs (WeasyPrint) lay text out with Pango and HarfBuzz and the DejaVu fonts, which
+# cover Latin with diacritics, Arabic and Persian; the slim image has none of them.
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, in their own layer: code changes then rebuild only the layers below.
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test install lint types security db lock check-python bench bench-growth backup restore load reliability
+.PHONY: run test install lint types security db lock check-python bench bench-growth backup restore load reliability messages
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
@@ -30,6 +30,7 @@ db: install
 lint: install
 	ruff check .
 	ruff format --check .
+	djlint templates --lint
 
 types: install
 	mypy .
@@ -41,17 +42,27 @@ security: install
 
 test: install lint types security db
 	@bash scripts/ensure-chromium
+	@bash scripts/ensure-gettext
 	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n 2 --dist loadgroup \
 	  -m "not reliability" $(PYTEST_ARGS)
 
 # The long fault drills (tests marked `reliability`, README "Fault drills"): a Celery worker
 # killed in the nightly sweep, Redis down and back empty, PostgreSQL restarted under load. Each
-# starts its own private Redis, PostgreSQL cluster or gunicorn; about three minutes. Needs the
-# same PostgreSQL and Redis as `make test`.
+# starts its own private servers (Redis, a PostgreSQL cluster, gunicorn, Celery workers) and
+# stops them even when it fails or is interrupted; about four minutes on a busy machine. Needs
+# the same PostgreSQL as `make test` (for the test database). .ci/run runs it after `make test`.
 reliability: install db
 	DJANGO_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:xdist -m reliability -s \
 	  tests/reliability $(PYTEST_ARGS)
+
+# The Danish and Albanian catalogues (docs/i18n.md): add the strings the code has gained to locale/da/.../django.po
+# and drops the ones it has lost, then compiles the .mo Django reads. Translate the new entries
+# (empty msgstr) and run it again; tests/i18n fails while any entry is untranslated.
+messages: install
+	@bash scripts/ensure-gettext
+	DJANGO_ENV=test $(PY) manage.py makemessages -l da -l sq
+	$(PY) scripts/compile_messages.py
 
 # Rewrites requirements.lock from pyproject.toml (only PyPI, with hashes).
 lock: install
@@ -60,7 +71,8 @@ lock: install
 	  -o requirements.lock pyproject.toml
 
 # The benchmark at national scale (README, "Benchmark"): seeds or reuses the scratch database
-# bench_$(SCALE) beside the app's own, measures, prints and writes bench/results/. Not in `make test`.
+# <app db>_bench_$(SCALE) beside the app's own (only one it created), measures against the floor, prints
+# each budget's verdict and writes bench/results/. Not in `make test`.
 SCALE ?= 100000
 RUNS ?= 30
 BATCH_RUNS ?= 3

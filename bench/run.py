@@ -47,16 +47,22 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+_bench_database = ""  # the bench database's name, set once before DATABASE_URL is repointed
+
+
 def prepare_database(scale: int, *, reseed: bool) -> str:
-    """The bench database's URL, created, migrated and seeded at `scale` unless it already is."""
+    """The bench database's URL, created (and owned) here, stale seeds dropped."""
+    global _bench_database
     server = database.server_url()
-    name = database.bench_name(scale)
+    name = database.bench_name(scale, server)
     url = database.with_database(server, name)
+    database.lock(server, name)
     wanted = (scale, 1, database.seed_fingerprint())
     database.ensure_database(server, name)
     if reseed or database.marker(url) != wanted:
         database.drop_database(server, name)
         database.ensure_database(server, name)
+    _bench_database = name
     os.environ["DATABASE_URL"] = url
     return url
 
@@ -81,10 +87,10 @@ def _refuse_other_databases() -> None:
     from django.db import connection
 
     name = str(connection.settings_dict["NAME"])
-    if not name.startswith("bench_"):
+    if name != _bench_database or not database.is_bench_name(name):
         raise SystemExit(
-            f"Refusing to run: Django is connected to {name!r}, not a bench_* database (its "
-            "settings were read before the bench set DATABASE_URL)."
+            f"Refusing to run: Django is connected to {name!r}, not the bench database "
+            f"{_bench_database!r} (its settings were read before the bench set DATABASE_URL)."
         )
 
 
@@ -97,7 +103,7 @@ def seed_if_needed(url: str, scale: int) -> dict[str, float]:
     if database.marker(url) is not None:
         call_command("migrate", verbosity=0)  # a no-op unless a migration came with the code
         return {}
-    print(f"Seeding {database.bench_name(scale)} ({scale:,} inmates)…", flush=True)
+    print(f"Seeding {_bench_database} ({scale:,} inmates)…", flush=True)
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     timings = seeding.seed(seeding.Scale(inmates=scale), out=sys.stdout)
@@ -168,7 +174,7 @@ def run_scale(args: argparse.Namespace) -> dict[str, Any]:
     result = scenarios.measure_all(url=url, runs=args.runs, batch_runs=args.batch_runs)
     result.update(
         scale=args.scale,
-        database=database.bench_name(args.scale),
+        database=_bench_database,
         machine=machine(),
         started=started.isoformat(timespec="seconds"),
         seed_seconds=_seed_seconds(),

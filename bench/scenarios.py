@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -15,9 +16,13 @@ from django.test import Client
 from django.utils import timezone
 
 from bench import measure
+from bench.floor import FLOOR_URL, install_floor
 from bench.targets import Context, Limit, Peer, Target, targets
 
 IMPORT_ROWS = 10_000
+# The access log's cost is a difference of a few per cent between two p50s: measured over at
+# least this many alternating pairs, whatever RUNS says, so that noise does not decide it.
+ACCESS_LOG_RUNS = 100
 
 
 def context(url: str) -> Context:
@@ -80,6 +85,8 @@ def _row(target: Target, clients: dict[str, Client], limit: Limit, runs: int) ->
     row: dict[str, Any] = {
         "label": target.label,
         "group": target.group,
+        "role": target.role,
+        "is_list": target.is_list,
         "url": target.url,
         "system": system.as_dict(),
     }
@@ -97,6 +104,45 @@ def _row(target: Target, clients: dict[str, Client], limit: Limit, runs: int) ->
         flush=True,
     )
     return row
+
+
+def _floors(clients: dict[str, Client], runs: int) -> list[dict[str, Any]]:
+    """The floor for each role the pages are fetched as: the base template alone, signed in.
+
+    A role with work queues pays one query more, the header's queue counts; the row says so
+    and its budget allows exactly that one (bench.report)."""
+    from program.core.roles import user_roles
+    from program.core.work_queues import queues_for
+
+    rows = []
+    for role, client in clients.items():
+        user = get_user_model().objects.get(username=role)
+        header_queries = 1 if queues_for(user_roles(user)) else 0
+        figure = measure.time_django(partial(client.get, FLOOR_URL), runs)
+        print(
+            f"  {'floor (' + role + ')':<44} {figure.median_ms:8.1f} ms  {figure.queries:>3} q  "
+            f"HTTP {figure.status}",
+            flush=True,
+        )
+        rows.append(
+            {
+                "label": f"floor: base template only, signed in ({role})",
+                "group": "floor",
+                "role": role,
+                "url": FLOOR_URL,
+                "header_queries": header_queries,
+                "system": figure.as_dict(),
+            }
+        )
+    return rows
+
+
+def _with_floor(rows: list[dict[str, Any]], floors: list[dict[str, Any]]) -> None:
+    """Each page's floor: the p50 of the floor fetched as the same role, in the same run."""
+    by_role = {row["role"]: row["system"]["median_ms"] for row in floors}
+    for row in rows:
+        if row.get("role") in by_role:
+            row["floor_ms"] = by_role[row["role"]]
 
 
 def _series_direct(ctx: Context, runs: int) -> dict[str, Any]:
@@ -146,9 +192,11 @@ def _rolled_back() -> Iterator[None]:
 
 def import_file(rows: int) -> bytes:
     """A candidate file of `rows` new people, in the registry's CSV columns."""
-    from program.inmates.csv_import import COLUMNS
+    from program.inmates.csv_import import REQUIRED_COLUMNS
 
-    lines = [",".join(COLUMNS)]
+    columns = (*REQUIRED_COLUMNS, "return_readmits_reason")
+
+    lines = [",".join(columns)]
     origins = ["MA", "DZ", "TN", "IQ", "NG", "PK", "TR", "RS", "AL", "VN"]
     for n in range(rows):
         origin = origins[n % len(origins)]
@@ -162,13 +210,14 @@ def import_file(rows: int) -> bytes:
             "interpreter_needed": "no",
             "country_of_return": origin,
             "return_readmits": "yes",
+            "return_readmits_reason": "Passport on file",
             "security_level": ["low", "medium", "high"][n % 3],
             "serious_mental_disorder": "no",
             "specialist_treatment": "no",
             "minor_children_visiting": "no",
             "home_institution": "Vestre Prison",
         }
-        lines.append(",".join(values[column] for column in COLUMNS))
+        lines.append(",".join(values[column] for column in columns))
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -214,44 +263,105 @@ def _access_log_overhead(ctx: Context, clients: dict[str, Client], runs: int) ->
 
     client = clients["caseworker"]
     url = f"/inmates/{ctx.inmate_id}/"
-    real: Callable[..., Any] = views.access_log_record
+    # The name as the view module sees it (imported there), so patch it there.
+    real: Callable[..., Any] = getattr(views, "access_log_record")  # noqa: B009
 
     def without() -> Any:
-        views.access_log_record = lambda **kwargs: None
+        setattr(views, "access_log_record", lambda **kwargs: None)  # noqa: B010
         try:
             return client.get(url)
         finally:
-            views.access_log_record = real
+            setattr(views, "access_log_record", real)  # noqa: B010
 
+    runs = max(runs, ACCESS_LOG_RUNS)
     logged, unlogged = measure.time_alternating(lambda: client.get(url), without, runs)
     overhead = (logged.median_ms - unlogged.median_ms) / unlogged.median_ms * 100
     print(f"  access log on the inmate page: {overhead:+.1f} %", flush=True)
     return {
         "label": "inmate page: access-log write",
+        "runs": runs,
         "with_ms": logged.as_dict(),
         "without_ms": unlogged.as_dict(),
         "overhead_percent": round(overhead, 1),
     }
 
 
+def _list_access_log_overhead(
+    ctx: Context, clients: dict[str, Client], runs: int
+) -> list[dict[str, Any]]:
+    """The inmate list (page and API, a full page of 50) with its access-log row, which names
+    everyone on the page, and with that write (and the bulk-read check after it) replaced by
+    nothing. The bulk-read alert is left at its setting: a reader past it pays the check."""
+    from program.audit import listing
+
+    client = clients["caseworker"]
+    real: Callable[..., Any] = getattr(listing, "access_log_list")  # noqa: B009
+    figures = []
+    for label, url in (
+        ("inmate list page", "/inmates/?order=name&page=3"),
+        ("inmates API list", "/api/v1/inmates/?ordering=name&page=3"),
+    ):
+
+        def nothing(**kwargs: Any) -> None:
+            return None
+
+        def with_log(url: str = url) -> Any:
+            return client.get(url)
+
+        def without(url: str = url) -> Any:
+            setattr(listing, "access_log_list", nothing)  # noqa: B010
+            try:
+                return client.get(url)
+            finally:
+                setattr(listing, "access_log_list", real)  # noqa: B010
+
+        logged, unlogged = measure.time_alternating(with_log, without, max(runs, ACCESS_LOG_RUNS))
+        overhead = (logged.median_ms - unlogged.median_ms) / unlogged.median_ms * 100
+        print(
+            f"  access log on the {label}: {logged.median_ms:.1f} ms with, "
+            f"{unlogged.median_ms:.1f} ms without: {overhead:+.1f} %",
+            flush=True,
+        )
+        figures.append(
+            {
+                "label": f"{label}: access-log row naming 50 people",
+                "runs": max(runs, ACCESS_LOG_RUNS),
+                "with_ms": logged.as_dict(),
+                "without_ms": unlogged.as_dict(),
+                "overhead_percent": round(overhead, 1),
+            }
+        )
+    return figures
+
+
 def access_log_only(*, url: str, runs: int) -> dict[str, Any]:
+    install_floor()
     ctx = context(url)
-    return _access_log_overhead(ctx, _clients(ctx), runs)
+    clients = _clients(ctx)
+    access = _access_log_overhead(ctx, clients, runs)
+    access["lists"] = _list_access_log_overhead(ctx, clients, runs)
+    return access
 
 
 def measure_all(*, url: str, runs: int, batch_runs: int) -> dict[str, Any]:
+    install_floor()
     ctx = context(url)
     clients = _clients(ctx)
     peer = Peer()
     limit = Limit(url)
     try:
+        print("The floor (base template only, signed in):", flush=True)
+        floors = _floors(clients, runs)
         print("Pages and API lists (system, limit, peer):", flush=True)
         rows = [_row(target, clients, limit, runs) for target in targets(ctx, peer)]
+        _with_floor(rows, floors)
+        rows = floors + rows
         rows.append(_series_direct(ctx, runs))
         print("Batch jobs:", flush=True)
         rows.append(_sweep(batch_runs))
         rows.append(_import(batch_runs))
         access = _access_log_overhead(ctx, clients, runs)
+        access["lists"] = _list_access_log_overhead(ctx, clients, runs)
     finally:
         limit.close()
     with connection.cursor() as cursor:

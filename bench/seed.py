@@ -13,7 +13,8 @@ values are arithmetic on the row number, so the same scale always gives the same
   place's first demo stay): back-to-back stays of 6–30 months, one inmate each;
 - inmates × 10 access-log rows over the last year (1,000,000 at the default scale).
 
-The history triggers (django-pghistory's insert snapshots) are disabled on the bulk tables for
+The history triggers (django-pghistory's insert and update snapshots: the judgments' sentence
+trigger updates each seeded inmate's combined sentence) are disabled on the bulk tables for
 the seeding transaction only and enabled again before it commits: the seeded rows stand for data
 that existed before the system, not for changes made in it, so they get no history rows. Every
 other constraint stays on: the placement exclusion constraints, the CPT capacity trigger (no place
@@ -82,7 +83,8 @@ def _pools() -> dict[str, list[str]]:
 INMATES_SQL = """
 INSERT INTO inmates_inmate (
     created_at, updated_at, case_number, name, date_of_birth, sex, languages,
-    interpreter_needed, return_readmits, security_level, serious_mental_disorder,
+    interpreter_needed, return_readmits, return_readmits_reason, security_level,
+    serious_mental_disorder,
     specialist_treatment, minor_children_visiting, home_institution, country_of_return_id)
 SELECT ts, ts,
        %(prefix)s || lpad(i::text, 7, '0'),
@@ -92,7 +94,9 @@ SELECT ts, ts,
        CASE WHEN i %% 20 = 0 THEN 'F' ELSE 'M' END,
        ARRAY[(%(languages)s::text[])[1 + i %% cardinality(%(languages)s::text[])]],
        i %% 3 = 0,
-       (ARRAY['yes', 'yes', 'unknown', 'no'])[1 + i %% 4],
+       -- Readmission follows the country except for every fourth person, refused in person.
+       CASE WHEN i %% 4 = 3 THEN 'no' ELSE '' END,
+       CASE WHEN i %% 4 = 3 THEN 'Refused a travel document' ELSE '' END,
        (ARRAY['low', 'low', 'medium', 'high'])[1 + (i / 4) %% 4],
        i %% 41 = 0, i %% 23 = 0, i %% 13 = 0,
        (%(institutions)s::text[])[1 + i %% cardinality(%(institutions)s::text[])],
@@ -169,9 +173,9 @@ OPEN_STATES = [
 
 CASES_SQL = """
 INSERT INTO transfers_transfercase (
-    created_at, updated_at, inmate_id, caseworker_id, state, version, closed_at, notified_on,
-    notification_language, appeal_deadline, appeal_outcome)
-SELECT opened, touched, b.inmate_id,
+    created_at, updated_at, inmate_id, agreement_id, caseworker_id, state, version, closed_at,
+    notified_on, notification_language, appeal_deadline, appeal_outcome)
+SELECT opened, touched, b.inmate_id, %(agreement)s,
        (%(caseworkers)s::integer[])[1 + c %% cardinality(%(caseworkers)s::integer[])],
        st.state, 2 + c %% 6,
        CASE WHEN closed THEN touched END,
@@ -255,15 +259,19 @@ ORDER BY s
 ACCESS_LOG_SQL = """
 INSERT INTO audit_accesslogentry (
     at, actor_id, actor_username, action, subject_type, subject_id, purpose, request_id, route,
-    criterion)
+    criterion, subject_ids)
 SELECT now() - (j::float8 / %(rows)s) * interval '365 days',
        (%(user_ids)s::integer[])[1 + j %% cardinality(%(user_ids)s::integer[])],
        (%(usernames)s::text[])[1 + j %% cardinality(%(usernames)s::text[])],
        CASE WHEN j %% 20 = 0 THEN 'search' WHEN j %% 20 = 1 THEN 'list' ELSE 'view' END,
-       CASE WHEN j %% 20 < 2 THEN '' WHEN j %% 3 = 0 THEN 'transfercase' ELSE 'inmate' END,
+       CASE WHEN j %% 20 < 2 THEN 'inmate' WHEN j %% 3 = 0 THEN 'transfercase' ELSE 'inmate' END,
        CASE WHEN j %% 20 < 2 THEN '' ELSE b.inmate_id::text END,
        'case work', md5(j::text), 'inmates:detail',
-       CASE WHEN j %% 20 = 0 THEN jsonb_build_object('search', 'name') ELSE '{}'::jsonb END
+       CASE WHEN j %% 20 = 0 THEN jsonb_build_object('search', 'name') ELSE '{}'::jsonb END,
+       -- A list or a search names the people it showed (twenty here).
+       CASE WHEN j %% 20 < 2
+            THEN ARRAY(SELECT (b.inmate_id + k)::text FROM generate_series(0, 19) AS k)
+            ELSE '{}'::varchar[] END
 FROM generate_series(1, %(rows)s) AS j
 JOIN bench_ids b ON b.i = 1 + (j::bigint * 7919) %% %(n)s
 """
@@ -272,7 +280,8 @@ JOIN bench_ids b ON b.i = 1 + (j::bigint * 7919) %% %(n)s
 def _history_triggers(cursor: Any, table: str) -> list[str]:
     cursor.execute(
         "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal "
-        "AND tgname LIKE 'pgtrigger_insert_insert_%%'",
+        "AND (tgname LIKE 'pgtrigger_insert_insert_%%' "
+        "OR tgname LIKE 'pgtrigger_update_update_%%')",
         [table],
     )
     return [row[0] for row in cursor.fetchall()]
@@ -298,6 +307,31 @@ def _caseworkers(cursor: Any) -> list[int]:
         )
         user.groups.add(group)
     return list(user_model.objects.filter(groups=group).order_by("pk").values_list("pk", flat=True))
+
+
+def _agreement() -> int:
+    """The demo's programme (Denmark–Kosovo), which every bulk case belongs to; recorded here
+    with the demo's terms when the demo is not loaded (a tiny seed in the tests)."""
+    from datetime import date
+
+    from program.cells.demo import AGREEMENT_NAME
+    from program.cells.models import Agreement
+
+    agreement, _created = Agreement.objects.get_or_create(
+        name=AGREEMENT_NAME,
+        defaults={
+            "sending_state": "DK",
+            "host_state": "XK",
+            "sending_authority": "Danish Prison and Probation Service (Kriminalforsorgen)",
+            "host_authority": "Kosovo Correctional Service",
+            "signed_on": date(2022, 4, 26),
+            "initial_term_years": 5,
+            "extension_years": 5,
+            "extension_type": Agreement.ExtensionType.AUTOMATIC,
+            "contracted_places": 300,
+        },
+    )
+    return agreement.pk
 
 
 def seed(scale: Scale, *, out: TextIO, load_demo: bool = True) -> dict[str, float]:
@@ -331,6 +365,7 @@ def seed(scale: Scale, *, out: TextIO, load_demo: bool = True) -> dict[str, floa
         # Django's foreign keys are deferred; ALTER TABLE refuses while checks are pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         params["caseworkers"] = _caseworkers(cursor)
+        params["agreement"] = _agreement()
         cursor.execute("SELECT id, username FROM auth_user ORDER BY id")
         users = cursor.fetchall()
         params["user_ids"] = [row[0] for row in users]

@@ -1,4 +1,4 @@
-"""The Denmark–Kosovo pricing terms (programme-facts §2): EUR 15 m a year for the 300 places, a
+"""The Denmark–Kosovo pricing terms (docs/domain-rules.md §2): EUR 15 m a year for the 300 places, a
 EUR 5 m start fee, and EUR 6 m a year of green-energy aid as a stream of its own; then (after the
 demo users exist) the quarterly payment schedule with its first tranches invoiced, approved and
 paid, one disputed and one overdue."""
@@ -51,7 +51,7 @@ def load(out: TextIO) -> None:
 PAID_BEFORE = date(2026, 10, 1)
 # The day the demo runs the daily job for last: the October tranches are then past the grace period.
 ADVANCED_TO = date(2026, 11, 15)
-COMPARISON_PER_INMATE_MONTH = Decimal("8500.00")  # Sweden–Tartu, programme-facts §2
+COMPARISON_PER_INMATE_MONTH = Decimal("8500.00")  # Sweden–Tartu, docs/domain-rules.md §2
 EUR_DKK = Decimal("7.460000")
 SECOND_APPROVER = "finance_approver2"
 
@@ -144,10 +144,63 @@ def load_schedule(out: TextIO) -> None:
         and not first_2027.conditions.exists()
     ):
         services.condition_add(
-            tranche=first_2027, kind=TrancheCondition.Kind.OCCUPANCY_MATCHED, actor=None
+            tranche=first_2027,
+            kind=TrancheCondition.Kind.OCCUPANCY_MATCHED,
+            description="Kosovo's occupancy statement for Q4 2026 matches the daily roll (demo)",
+            actor=officer,
         )
+    # A condition met the way it must be: the officer records the evidence, an approver signs.
+    second_2027 = tranches.filter(stream=Tranche.Stream.RENT, due_on=date(2027, 4, 1)).first()
+    if (
+        second_2027 is not None
+        and second_2027.status == Tranche.Status.PLANNED
+        and not second_2027.conditions.exists()
+    ):
+        ready = services.condition_add(
+            tranche=second_2027,
+            kind=TrancheCondition.Kind.INSPECTION_CLOSED,
+            description="The findings of the 2026 inspection of Gjilan are closed (demo)",
+            actor=officer,
+        )
+        services.condition_record_evidence(
+            condition=ready,
+            reference="KSHK-2026-118 (demo)",
+            note="Closing letter from the Kosovo Correctional Service (demo)",
+            actor=officer,
+        )
+        services.condition_sign_off(condition=ready, actor=approvers[0])
     counts = dict(
         tranches.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     summary = ", ".join(f"{counts[s]} {s}" for s in Tranche.Status.values if s in counts)
     out.write(f"Payment schedule: {summary}\n")
+
+
+@register(order=120)
+def load_finding_condition(out: TextIO) -> None:
+    """The July 2027 rent waits for the Ombudsman's finding on the children's visiting room
+    (program/inspections/demo.py): a condition that is met only once its action is done."""
+    from finance.services_findings import condition_link_finding
+    from program.inspections.demo import CONDITION_FINDING
+    from program.inspections.models import Finding
+
+    agreement = Agreement.objects.get(name=AGREEMENT_NAME)
+    tranche = Tranche.objects.filter(
+        agreement=agreement, stream=Tranche.Stream.RENT, due_on=date(2027, 7, 1)
+    ).first()
+    finding = Finding.objects.filter(title=CONDITION_FINDING).first()
+    if tranche is None or finding is None or tranche.status != Tranche.Status.PLANNED:
+        return
+    if tranche.conditions.filter(finding=finding).exists():
+        return
+    condition_link_finding(
+        tranche=tranche,
+        finding=finding,
+        description="The Ombudsman's finding on children's visits is closed (demo)",
+        actor=get_user_model().objects.get(username=Role.FINANCE_OFFICER.value),
+    )
+    out.write("Payment schedule: the July 2027 rent waits for an inspection finding\n")
+
+
+# The travel-support stream's demo (finance/travel/demo.py) registers itself on import.
+from finance.travel import demo as _travel_demo  # noqa: E402, F401

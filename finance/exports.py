@@ -1,66 +1,17 @@
-"""The schedule and the cost report as CSV or XLSX files.
+"""The schedule and the cost report as tables: their column headers and rows.
 
-A text cell that a spreadsheet would run as a formula (starting with =, +, -, @, or shifted into one
-by a tab or carriage return) is written with a leading apostrophe so that it stays text: invoice
-references and reasons are typed by people and may come from the host's documents. Numbers and
-dates are written as numbers and dates.
+program/core/exports.py writes them as CSV or XLSX (formula guard, language, cell types).
+Numbers and dates are handed over as numbers and dates so that the files keep them typed.
 """
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
-from datetime import date
-from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from finance.models import Tranche
 from finance.selectors import CostReport, CostRow
-
-FORMATS = ("csv", "xlsx")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-Cell = str | int | Decimal | date | None
-
-
-def neutralise(value: Any) -> Cell:
-    if isinstance(value, str):
-        return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-    if value is None or isinstance(value, int | Decimal | date):
-        return value
-    return neutralise(str(value))
-
-
-def table_response(
-    *, fmt: str, stem: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
-    """A file download of one table; `stem` names the file and carries no personal data."""
-    safe_rows = [[neutralise(value) for value in row] for row in rows]
-    header = [neutralise(str(name)) for name in headers]
-    if fmt == "xlsx":
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(title=stem[:31])
-        sheet.append(header)
-        for row in safe_rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(["" if value is None else value for value in row] for row in safe_rows)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
 
 SCHEDULE_HEADERS = [
     gettext_lazy("Id"),
@@ -123,7 +74,7 @@ REPORT_HEADERS = [
     gettext_lazy("Contracted place-days"),
     gettext_lazy("Paid-but-empty place-days"),
     gettext_lazy("Cost of paid-but-empty place-days"),
-    gettext_lazy("Inmate-months (365.25/12 days each)"),
+    gettext_lazy("Inmate-months (calendar months)"),
     gettext_lazy("Price per inmate-month (comparison)"),
     gettext_lazy("Same occupancy at the per-inmate-month price"),
 ]

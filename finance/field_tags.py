@@ -4,6 +4,7 @@ Money, the schedule and its workflow are financial; the staff who prepared, appr
 and the named person who signed a condition off, are personal. Nothing here is about an inmate.
 """
 
+from finance.travel.field_tags import TRAVEL_FIELD_TAGS
 from program.core.field_tags import FINANCIAL, NONE, PERSONAL, TIMESTAMPED, Tag, tagged
 
 FIELD_TAGS: dict[str, Tag] = {
@@ -38,11 +39,27 @@ FIELD_TAGS: dict[str, Tag] = {
         "approval_round",
         "reason",
         "decided_at",
+        "corrects",
+        "occupied_place_days",
     ),
     **tagged("Tranche", PERSONAL, "prepared_by", "decided_by"),
     **tagged("TrancheCondition", NONE, *TIMESTAMPED, "tranche"),
-    **tagged("TrancheCondition", FINANCIAL, "kind", "met_at", "evidence", "note"),
-    **tagged("TrancheCondition", PERSONAL, "met_by", "signed_off_by"),
+    # The finding a condition waits for: its title and status, never its text or its person.
+    **tagged("TrancheCondition", NONE, "finding"),
+    **tagged(
+        "TrancheCondition",
+        FINANCIAL,
+        "kind",
+        "description",
+        "met_at",
+        "evidence",
+        "evidence_reference",
+        "evidence_at",
+        "note",
+    ),
+    **tagged(
+        "TrancheCondition", PERSONAL, "met_by", "signed_off_by", "added_by", "signed_off_by_legacy"
+    ),
     **tagged("TrancheApproval", NONE, "id", "tranche"),
     **tagged("TrancheApproval", FINANCIAL, "round", "level", "decision", "comment", "at"),
     **tagged("TrancheApproval", PERSONAL, "approver", "preparer"),
@@ -61,4 +78,6 @@ FIELD_TAGS: dict[str, Tag] = {
     **tagged("TrancheEvent", NONE, "id", "tranche", "at"),
     **tagged("TrancheEvent", FINANCIAL, "from_status", "to_status", "text"),
     "TrancheEvent.actor": PERSONAL,
+    # The travel-support stream (finance/travel/field_tags.py).
+    **TRAVEL_FIELD_TAGS,
 }

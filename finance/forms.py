@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finance.models import PricingTerms, TrancheCondition
 from finance.services import Frequency
+from program.core.forms import DateField, DecimalField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -22,19 +23,18 @@ _AREA = {"class": "form-input", "rows": "3"}
 
 
 def _date(label: "StrOrPromise") -> forms.DateField:
-    return forms.DateField(
-        label=label, widget=forms.DateInput(attrs={**_INPUT, "type": "date"}, format="%Y-%m-%d")
-    )
+    # 03.12.2026 in Danish or ISO; the widget is the browser's date picker.
+    return DateField(label=label)
 
 
 def _eur(label: "StrOrPromise") -> forms.DecimalField:
-    return forms.DecimalField(
+    # 3.750.000,00 or 3750000.00, read the same (program/core/forms.py).
+    return DecimalField(
         label=label,
         max_digits=14,
         decimal_places=2,
         min_value=0,
-        help_text=_("In euro, to the cent, e.g. 3750000.00."),
-        widget=forms.TextInput(attrs={**_INPUT, "inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("In euro, to the cent, e.g. 3.750.000,00 or 3750000.00."),
     )
 
 
@@ -100,13 +100,12 @@ class PayForm(_TrancheForm):
     paid_on = _date(_("Paid on"))
     bank_reference = _text(_("Bank reference"), required=True)
     amount = _eur(_("Paid amount (EUR)"))
-    eur_dkk_rate = forms.DecimalField(
+    eur_dkk_rate = DecimalField(
         label=_("EUR→DKK rate that day"),
         max_digits=10,
         decimal_places=6,
         min_value=0,
-        help_text=_("Danish kroner per euro, e.g. 7.4600."),
-        widget=forms.TextInput(attrs={**_INPUT, "inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Danish kroner per euro, e.g. 7,4600 or 7.4600."),
     )
 
 
@@ -118,15 +117,40 @@ class WithholdForm(_TrancheForm):
     reason = _text(_("Why it is withheld"), area=True)
 
 
-class ConditionMeetForm(forms.Form):
+class ConditionForm(forms.Form):
+    """Add a release condition to a tranche, or change one (prefixed per condition)."""
+
+    kind = forms.ChoiceField(
+        label=_("Condition"),
+        choices=TrancheCondition.Kind.choices,
+        widget=forms.Select(attrs=_SELECT),
+    )
+    description = _text(_("What the evidence must show"), area=True)
+
+    def __init__(
+        self, *args: Any, condition: TrancheCondition | None = None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", f"edit{condition.pk}" if condition else "add")
+        if condition is not None:
+            kwargs.setdefault(
+                "initial", {"kind": condition.kind, "description": condition.description}
+            )
+        super().__init__(*args, **kwargs)
+        self.condition = condition
+
+
+class ConditionEvidenceForm(forms.Form):
+    """The evidence for a condition: a file, or the reference of a document kept elsewhere."""
+
     evidence = forms.FileField(
-        label=_("Evidence"),
-        help_text=_("PDF, PNG or JPEG, at most 10 MB."),
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, at most 10 MB. Or give a reference below."),
         widget=forms.ClearableFileInput(
             attrs={"class": "form-file-input", "accept": ".pdf,.png,.jpg,.jpeg"}
         ),
     )
-    signed_off_by = _text(_("Signed off by"))
+    reference = _text(_("Document reference"))
     note = _text(_("Note"), area=True)
 
     def __init__(self, *args: Any, condition: TrancheCondition, **kwargs: Any) -> None:
@@ -138,16 +162,8 @@ class ConditionMeetForm(forms.Form):
 class ReportPeriodForm(forms.Form):
     """The cost report's period, both days included; by default this year and the next."""
 
-    start = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={**_INPUT, "type": "date"}, format="%Y-%m-%d"),
-    )
-    to = forms.DateField(
-        label=_("To (included)"),
-        required=False,
-        widget=forms.DateInput(attrs={**_INPUT, "type": "date"}, format="%Y-%m-%d"),
-    )
+    start = DateField(label=_("From"), required=False)
+    to = DateField(label=_("To (included)"), required=False)
 
     def add_prefix(self, field_name: str) -> str:
         # "from" is a Python keyword: the field is `start`, its query parameter `from`.

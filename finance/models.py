@@ -130,6 +130,9 @@ class Tranche(TimeStampedModel):
 
     class Stream(models.TextChoices):
         RENT = "rent", _("Rent")
+        # The difference a late-recorded admission or release makes to a per-inmate-month
+        # period already past planned: a tranche of its own, never an edit of the one invoiced.
+        CORRECTION = "correction", _("Rent correction")
         START_FEE = "start_fee", _("Start fee")
         AID = "aid", _("Aid")
 
@@ -154,6 +157,19 @@ class Tranche(TimeStampedModel):
         blank=True,
         related_name="tranches",
         verbose_name=_("aid stream"),
+    )
+    # The rent tranche a correction adjusts (only on corrections).
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    # Per-inmate-month rent: the occupied place-days the amount was computed from.
+    occupied_place_days = models.PositiveIntegerField(
+        _("occupied place-days"), null=True, blank=True
     )
     # The half-open period [period_start, period_end) the tranche pays for; none for the start fee.
     period_start = models.DateField(_("period starts"), null=True, blank=True)
@@ -199,7 +215,16 @@ class Tranche(TimeStampedModel):
             models.Index(fields=["status", "due_on"], name="tranche_status_due"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
+            # A correction may be a credit (a late-recorded release lowers the month's rent).
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | Q(stream="correction", amount__lt=0),
+                name="tranche_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(stream="correction", corrects__isnull=False)
+                | (~Q(stream="correction") & Q(corrects__isnull=True)),
+                name="tranche_correction_has_its_tranche",
+            ),
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"), name="tranche_currency_iso"
             ),
@@ -222,10 +247,12 @@ class Tranche(TimeStampedModel):
                 | (~Q(reason="") & Q(decided_by__isnull=False)),
                 name="tranche_side_states_have_reason",
             ),
-            # One tranche per stream and period, so regenerating can find what it made before.
+            # One tranche per stream and period, so regenerating can find what it made before;
+            # a period may collect several corrections.
             models.UniqueConstraint(
                 fields=["agreement", "stream", "aid_stream", "period_start"],
                 nulls_distinct=False,
+                condition=~Q(stream="correction"),
                 name="tranche_unique_period",
             ),
         ]
@@ -240,7 +267,12 @@ class Tranche(TimeStampedModel):
 
 
 class TrancheCondition(TimeStampedModel):
-    """A release condition: the tranche cannot fall due until each is met with evidence."""
+    """A release condition: the tranche cannot fall due, nor be approved, until each is met.
+
+    Met means two people: a finance officer records the evidence (a file, or the reference of a
+    document kept elsewhere), and a second user of the system, neither that officer nor the one
+    who added the condition, signs it off in their own session.
+    """
 
     class Kind(models.TextChoices):
         FACILITY_READY = "facility_ready", _("Facility ready")
@@ -251,20 +283,62 @@ class TrancheCondition(TimeStampedModel):
         Tranche, on_delete=models.CASCADE, related_name="conditions", verbose_name=_("tranche")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    description = models.TextField(
+        _("what must be shown"),
+        blank=True,
+        help_text=_("What the evidence must show, e.g. which inspection report must be closed."),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    evidence = models.FileField(_("evidence"), upload_to="finance/evidence/%Y/%m/", blank=True)
+    evidence_reference = models.CharField(
+        _("evidence reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("The journal or document number of evidence kept elsewhere."),
+    )
+    evidence_at = models.DateTimeField(_("evidence recorded at"), null=True, blank=True)
     met_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("recorded by"),
+        verbose_name=_("evidence recorded by"),
     )
-    # The named person who signed the condition off (may be outside the system, e.g. Kosovo's
-    # correctional service); the user who recorded it is met_by.
-    signed_off_by = models.CharField(_("signed off by"), max_length=200, blank=True)
-    evidence = models.FileField(_("evidence"), upload_to="finance/evidence/%Y/%m/", blank=True)
+    # The sign-off: by a second user, who did it in their own session.
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    # Conditions met before sign-off was a user's own action carry the name that was typed then;
+    # nothing writes it any more.
+    signed_off_by_legacy = models.CharField(
+        _("signed off by (recorded as text)"), max_length=200, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
+    # The inspection finding this condition waits for (kind "inspection findings closed"): it
+    # can be signed off only once every action promised on the finding is done
+    # (finance/finding_conditions.py, docs/inspections.md).
+    finding = models.ForeignKey(
+        "inspections.Finding",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tranche_conditions",
+        verbose_name=_("inspection finding"),
+    )
 
     class Meta:
         verbose_name = _("release condition")
@@ -273,14 +347,32 @@ class TrancheCondition(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["tranche", "kind"], name="condition_unique_kind"),
             models.CheckConstraint(
-                condition=Q(met_at__isnull=True, met_by__isnull=True, evidence="")
-                | Q(
-                    ~Q(evidence=""),
-                    ~Q(signed_off_by=""),
-                    met_at__isnull=False,
-                    met_by__isnull=False,
+                condition=Q(evidence_at__isnull=True, met_by__isnull=True)
+                & Q(evidence="", evidence_reference="")
+                | (
+                    Q(evidence_at__isnull=False, met_by__isnull=False)
+                    & (~Q(evidence="") | ~Q(evidence_reference=""))
                 ),
-                name="condition_met_with_evidence",
+                name="condition_evidence_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(met_at__isnull=True, signed_off_by__isnull=True)
+                | Q(
+                    met_at__isnull=False,
+                    evidence_at__isnull=False,
+                    signed_off_by__isnull=True,
+                    signed_off_by_legacy__gt="",
+                )
+                | (
+                    Q(met_at__isnull=False, evidence_at__isnull=False, signed_off_by__isnull=False)
+                    & ~Q(signed_off_by=F("met_by"))
+                    & (Q(added_by__isnull=True) | ~Q(signed_off_by=F("added_by")))
+                ),
+                name="condition_met_with_second_signature",
+            ),
+            models.CheckConstraint(
+                condition=Q(finding__isnull=True) | Q(kind="inspection_closed"),
+                name="condition_finding_is_inspection",
             ),
         ]
 
@@ -290,6 +382,16 @@ class TrancheCondition(TimeStampedModel):
     @property
     def is_met(self) -> bool:
         return self.met_at is not None
+
+    @property
+    def has_evidence(self) -> bool:
+        return self.evidence_at is not None
+
+    @property
+    def signer_name(self) -> str:
+        if self.signed_off_by is not None:
+            return self.signed_off_by.get_full_name() or self.signed_off_by.get_username()
+        return self.signed_off_by_legacy
 
 
 class TrancheApproval(models.Model):
@@ -370,10 +472,12 @@ class Payment(TimeStampedModel):
         verbose_name_plural = _("payments")
         ordering = ["paid_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # A credit correction is settled by a negative payment (deducted or refunded).
             models.CheckConstraint(
-                condition=Q(amount_dkk__gt=0, eur_dkk_rate__gt=0), name="payment_dkk_positive"
+                condition=Q(amount__gt=0, amount_dkk__gt=0) | Q(amount__lt=0, amount_dkk__lt=0),
+                name="payment_amount_not_zero",
             ),
+            models.CheckConstraint(condition=Q(eur_dkk_rate__gt=0), name="payment_rate_positive"),
             models.CheckConstraint(
                 condition=~Q(bank_reference=""), name="payment_bank_reference_given"
             ),
@@ -409,3 +513,19 @@ class TrancheEvent(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def summary(self) -> str:
+        """What happened, in the reader's language (see finance/timeline.py)."""
+        from finance.timeline import event_text
+
+        return event_text(self)
+
+
+# The travel-support stream lives in its own module (finance/travel/); importing it here makes
+# its models part of the finance app.
+from finance.travel.models import (  # noqa: E402, F401
+    TravelBudget,
+    TravelGrant,
+    TravelGrantApproval,
+)

@@ -1,10 +1,12 @@
 """Reads of pricing terms, aid streams and the payment schedule, shaped for pages and the API."""
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
 from finance.models import (
@@ -16,9 +18,22 @@ from finance.models import (
     TrancheEvent,
 )
 from program.cells.models import Agreement
+from program.cells.providers import RentTerms
 from program.cells.selectors import occupied_place_days_by_window
 
 ZERO = Decimal("0.00")
+
+
+def rent_terms_for_occupancy(agreement: Agreement) -> RentTerms | None:
+    """What occupancy needs of the pricing terms: when rent starts and whether empty places
+    are paid for (not with per-inmate-month pricing)."""
+    terms = PricingTerms.objects.filter(agreement=agreement).first()
+    if terms is None:
+        return None
+    return RentTerms(
+        starts_on=terms.rent_starts_on,
+        pays_for_empty_places=terms.pricing_model != PricingTerms.Model.PER_INMATE_MONTH,
+    )
 
 
 def pricing_terms_list() -> QuerySet[PricingTerms]:
@@ -111,7 +126,12 @@ def tranche_detail_queryset() -> QuerySet[Tranche]:
     return Tranche.objects.select_related(
         "agreement", "aid_stream", "prepared_by", "decided_by", "payment__recorded_by"
     ).prefetch_related(
-        Prefetch("conditions", queryset=TrancheCondition.objects.select_related("met_by")),
+        Prefetch(
+            "conditions",
+            queryset=TrancheCondition.objects.select_related(
+                "met_by", "signed_off_by", "finding"
+            ).prefetch_related("finding__actions"),
+        ),
         Prefetch(
             "approvals",
             queryset=TrancheApproval.objects.select_related("approver").order_by("at", "id"),
@@ -168,18 +188,93 @@ def totals_by_stream(*, agreement_id: int | None = None) -> dict[str, Decimal]:
     return totals
 
 
+OPEN_STATUSES = ["planned", "due", "overdue", "invoiced", "approved", "disputed"]
+
+
 def tranches_next(*, limit: int = 8) -> QuerySet[Tranche]:
     """The next tranches not yet settled, soonest first."""
-    open_statuses = ["planned", "due", "overdue", "invoiced", "approved", "disputed"]
-    return tranche_list().filter(status__in=open_statuses)[:limit]
+    return tranche_list().filter(status__in=OPEN_STATUSES)[:limit]
 
 
 # --- What an occupied place-day costs ---------------------------------------------------------
 
-# An inmate-month for the per-inmate-month comparison: an average month, 365.25 / 12 days.
-DAYS_PER_INMATE_MONTH = Decimal("365.25") / Decimal(12)
+# An inmate-month is a calendar month: the place-days of a month divided by the days of that
+# month (28 to 31), never an average month. Billing and the cost report count the same way.
 CENT = Decimal("0.01")
 MAX_REPORT_YEARS = 20
+
+
+def _month_after(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def days_in_month(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+def month_pieces(start: date, end: date, *, cuts: tuple[date, ...] = ()) -> list[tuple[date, date]]:
+    """[start, end) cut at every first of a month and at each of `cuts`: each piece lies in one
+    calendar month."""
+    inner = sorted({c for c in cuts if start < c < end})
+    pieces = []
+    lo = start
+    while lo < end:
+        hi = min(_month_after(lo), end)
+        for cut in inner:
+            if lo < cut < hi:
+                hi = cut
+                break
+        pieces.append((lo, hi))
+        lo = hi
+    return pieces
+
+
+def month_charge(*, fee: Decimal, occupied_place_days: int, month: date) -> Decimal:
+    """A month's per-inmate-month rent: fee × occupied place-days ÷ days in that month, to the
+    cent (half up). A full month in place is the fee; 10 days of a 30-day month a third of it."""
+    amount = fee * occupied_place_days / days_in_month(month)
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class MonthCharge:
+    start: date
+    end: date  # exclusive, within the same calendar month
+    occupied_place_days: int
+    amount: Decimal
+
+    @property
+    def inmate_months(self) -> Decimal:
+        return Decimal(self.occupied_place_days) / days_in_month(self.start)
+
+
+def monthly_charges(
+    *, agreement: Agreement, fee: Decimal, start: date, end: date
+) -> list[MonthCharge]:
+    """Per calendar month (or part of one) in [start, end): the occupied place-days of the
+    agreement's places and their per-inmate-month rent (one query)."""
+    pieces = month_pieces(start, end)
+    occupied = occupied_place_days_by_window(agreement=agreement, windows=pieces)
+    return [
+        MonthCharge(
+            start=lo,
+            end=hi,
+            occupied_place_days=days,
+            amount=month_charge(fee=fee, occupied_place_days=days, month=lo),
+        )
+        for (lo, hi), days in zip(pieces, occupied, strict=True)
+    ]
+
+
+def rent_window(terms: PricingTerms) -> tuple[date, date] | None:
+    """[rent start, end of the full term): the days rent is owed for, if rent has a start."""
+    if terms.rent_starts_on is None:
+        return None
+    years = terms.agreement.total_term_years
+    start = terms.rent_starts_on
+    leap_day = (start.month, start.day) == (2, 29)
+    end = start.replace(year=start.year + years, day=28 if leap_day else start.day)
+    return start, end
 
 
 @dataclass(frozen=True)
@@ -189,12 +284,16 @@ class CostRow:
     label: str
     start: date
     end: date  # exclusive
-    rent_days: int  # days of the period rent is owed for (covered by a rent tranche)
+    rent_days: int  # days of the period rent is owed for
     contracted_places: int
-    rent: Decimal  # owed for the period: rent tranches pro rata by day of their own period
+    rent: Decimal  # owed for the period
     occupied_place_days: int
     per_inmate_month_fee: Decimal | None
     currency: str
+    # Σ over calendar months of the month's occupied place-days ÷ its days.
+    inmate_months_exact: Decimal = ZERO
+    # Σ over calendar months of the month's charge at the per-inmate-month price.
+    per_inmate_month_total: Decimal | None = None
 
     @property
     def last_day(self) -> date:
@@ -231,15 +330,12 @@ class CostRow:
 
     @property
     def inmate_months(self) -> Decimal:
-        return (Decimal(self.occupied_place_days) / DAYS_PER_INMATE_MONTH).quantize(CENT)
+        return self.inmate_months_exact.quantize(CENT, rounding=ROUND_HALF_UP)
 
     @property
     def per_inmate_month_cost(self) -> Decimal | None:
-        """What the same occupancy would have cost at the per-inmate-month price."""
-        if self.per_inmate_month_fee is None:
-            return None
-        cost = Decimal(self.occupied_place_days) / DAYS_PER_INMATE_MONTH * self.per_inmate_month_fee
-        return cost.quantize(CENT, rounding=ROUND_HALF_UP)
+        """What the same occupancy costs at the per-inmate-month price, month by month."""
+        return self.per_inmate_month_total
 
     @property
     def rent_rounded(self) -> Decimal:
@@ -260,51 +356,79 @@ class CostReport:
         return self.end - timedelta(days=1)
 
 
-def _quarter_bounds(start: date, end: date) -> list[tuple[date, date]]:
-    bounds = []
-    first = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
-    while first < end:
-        following = (
-            date(first.year + 1, 1, 1)
-            if first.month == 10
-            else date(first.year, first.month + 3, 1)
-        )
-        bounds.append((max(first, start), min(following, end)))
-        first = following
-    return bounds
-
-
 def _overlap_days(a_start: date, a_end: date, b_start: date, b_end: date) -> int:
     return max((min(a_end, b_end) - max(a_start, b_start)).days, 0)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    start: date
+    end: date
+    occupied: int
+    in_rent: bool
 
 
 def cost_report(*, agreement: Agreement, start: date, end: date) -> CostReport:
     """Cost per occupied place-day by quarter and by year over [start, end).
 
-    Rent owed comes from the schedule's rent tranches, each spread evenly over the days of its
-    own period; occupancy from program.cells (placements that exist, no forecast), one query for
-    all quarters; a year is the sum of its quarters. Three queries in all.
+    Occupancy comes from program.cells (placements that exist, no forecast), counted per
+    calendar month in one query; quarters, years and the total are sums of months. Rent owed:
+    with a fixed annual fee, the schedule's rent tranches (and corrections), each spread evenly
+    over the days of its own period; priced per inmate-month, each month's occupied place-days
+    at the monthly fee ÷ the days of that month, from the day rent starts (as it is billed).
     """
-    terms = PricingTerms.objects.filter(agreement=agreement).first()
-    rent_tranches: list[tuple[date, date, Decimal, str]] = list(
-        Tranche.objects.filter(
-            agreement=agreement,
-            stream=Tranche.Stream.RENT,
-            period_start__lt=end,
-            period_end__gt=start,
-        ).values_list("period_start", "period_end", "amount", "currency")  # type: ignore[arg-type]
-    )
+    terms = PricingTerms.objects.select_related("agreement").filter(agreement=agreement).first()
     fee = terms.per_inmate_month_fee if terms is not None else None
     currency = terms.currency if terms is not None else "EUR"
+    per_month = terms is not None and terms.pricing_model == PricingTerms.Model.PER_INMATE_MONTH
+    window = rent_window(terms) if terms is not None else None
+    cuts = window if window is not None else ()
+    bounds = month_pieces(start, end, cuts=cuts)
+    occupancy = occupied_place_days_by_window(agreement=agreement, windows=bounds)
+    pieces = [
+        _Piece(
+            lo,
+            hi,
+            occupied,
+            in_rent=window is not None and window[0] <= lo and hi <= window[1],
+        )
+        for (lo, hi), occupied in zip(bounds, occupancy, strict=True)
+    ]
+    rent_tranches: list[tuple[date, date, Decimal, str]] = []
+    if not per_month:
+        rent_tranches = list(
+            Tranche.objects.filter(
+                agreement=agreement,
+                stream__in=[Tranche.Stream.RENT, Tranche.Stream.CORRECTION],
+                period_start__lt=end,
+                period_end__gt=start,
+            ).values_list("period_start", "period_end", "amount", "currency")  # type: ignore[arg-type]
+        )
 
-    def row(label: str, lo: date, hi: date, occupied: int) -> CostRow:
+    def row(label: str, mine: list[_Piece]) -> CostRow:
+        lo, hi = mine[0].start, mine[-1].end
         rent = ZERO
-        days = 0
-        for t_start, t_end, amount, _currency in rent_tranches:
-            shared = _overlap_days(lo, hi, t_start, t_end)
-            if shared:
-                days += shared
-                rent += amount * shared / (t_end - t_start).days
+        if per_month:
+            assert fee is not None  # noqa: S101 (the pricing model requires it)
+            rent = sum(
+                (
+                    month_charge(fee=fee, occupied_place_days=p.occupied, month=p.start)
+                    for p in mine
+                    if p.in_rent
+                ),
+                start=ZERO,
+            )
+            days = sum((p.end - p.start).days for p in mine if p.in_rent)
+        else:
+            tranche_days: dict[tuple[date, date], int] = {}
+            for t_start, t_end, amount, _currency in rent_tranches:
+                shared = _overlap_days(lo, hi, t_start, t_end)
+                if shared:
+                    tranche_days[(t_start, t_end)] = shared
+                    rent += amount * shared / (t_end - t_start).days
+            # Days covered by rent, counted once however many corrections share a period.
+            days = sum(tranche_days.values())
+        occupied = sum(p.occupied for p in mine)
         return CostRow(
             label=label,
             start=lo,
@@ -315,25 +439,33 @@ def cost_report(*, agreement: Agreement, start: date, end: date) -> CostReport:
             occupied_place_days=occupied,
             per_inmate_month_fee=fee,
             currency=currency,
+            inmate_months_exact=sum(
+                (Decimal(p.occupied) / days_in_month(p.start) for p in mine), start=ZERO
+            ),
+            per_inmate_month_total=(
+                None
+                if fee is None
+                else sum(
+                    (
+                        month_charge(fee=fee, occupied_place_days=p.occupied, month=p.start)
+                        for p in mine
+                    ),
+                    start=ZERO,
+                )
+            ),
         )
 
-    bounds = _quarter_bounds(start, end)
-    occupancy = occupied_place_days_by_window(agreement=agreement, windows=bounds)
-    quarters = [
-        row(f"{lo.year} Q{(lo.month - 1) // 3 + 1}", lo, hi, occupied)
-        for (lo, hi), occupied in zip(bounds, occupancy, strict=True)
-    ]
+    quarters: list[CostRow] = []
+    by_quarter: dict[tuple[int, int], list[_Piece]] = {}
+    for piece in pieces:
+        quarter = (piece.start.month - 1) // 3 + 1
+        by_quarter.setdefault((piece.start.year, quarter), []).append(piece)
+    for (year, number), mine in by_quarter.items():
+        quarters.append(row(f"{year} Q{number}", mine))
     years = []
-    for year in sorted({q.start.year for q in quarters}):
-        mine = [q for q in quarters if q.start.year == year]
-        occupied = sum(q.occupied_place_days for q in mine)
-        years.append(row(str(year), mine[0].start, mine[-1].end, occupied))
-    total = row(
-        f"{start.isoformat()} – {(end - timedelta(days=1)).isoformat()}",
-        start,
-        end,
-        sum(q.occupied_place_days for q in quarters),
-    )
+    for year in sorted({p.start.year for p in pieces}):
+        years.append(row(str(year), [p for p in pieces if p.start.year == year]))
+    total = row(f"{start.isoformat()} – {(end - timedelta(days=1)).isoformat()}", pieces)
     return CostReport(
         agreement=agreement, start=start, end=end, quarters=quarters, years=years, total=total
     )
@@ -345,3 +477,22 @@ def report_agreement(agreement_id: int | None = None) -> Agreement | None:
     if agreement_id is not None:
         return agreements.filter(pk=agreement_id).first()
     return agreements.first()
+
+
+def tranches_awaiting_approval_by(user: Any) -> QuerySet[Tranche]:
+    """Invoiced tranches this approver may approve now: not prepared by them and not yet
+    approved by them in the current round (the four-eyes rules the service enforces), oldest
+    due first."""
+    mine = TrancheApproval.objects.filter(
+        tranche_id=OuterRef("pk"),
+        round=OuterRef("approval_round"),
+        approver_id=user.pk,
+        decision=TrancheApproval.Decision.APPROVE,
+    )
+    return (
+        Tranche.objects.filter(status=Tranche.Status.INVOICED)
+        .exclude(prepared_by_id=user.pk)
+        .exclude(Exists(mine))
+        .select_related("agreement", "aid_stream")
+        .order_by("due_on", "stream", "id")
+    )

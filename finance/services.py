@@ -23,10 +23,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from finance import conf
+from finance import conf, finding_conditions
 from finance.models import (
     AidStream,
     Payment,
@@ -39,6 +40,7 @@ from finance.models import (
 from program.cells.models import Agreement
 from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
 from program.core.roles import Role
+from program.core.selectors import user_languages
 from program.core.templatetags.humanize_money import money
 from program.notifications import services as notifications
 from program.notifications.models import Notification
@@ -60,9 +62,9 @@ Status = Tranche.Status
 
 
 class Frequency(models.TextChoices):
-    ANNUAL = "annual", _("Annual")
-    QUARTERLY = "quarterly", _("Quarterly")
-    MONTHLY = "monthly", _("Monthly")
+    ANNUAL = "annual", gettext_lazy("Annual")
+    QUARTERLY = "quarterly", gettext_lazy("Quarterly")
+    MONTHLY = "monthly", gettext_lazy("Monthly")
 
 
 MONTHS_PER_TRANCHE = {Frequency.ANNUAL: 12, Frequency.QUARTERLY: 3, Frequency.MONTHLY: 1}
@@ -280,8 +282,13 @@ def schedule_generate(
     frequency: Frequency | str,
     include_extension: bool,
     actor: AbstractBaseUser | None,
+    today: date | None = None,
 ) -> ScheduleResult:
     """Bring the agreement's planned tranches in line with its terms.
+
+    Priced per inmate-month, rent is billed in arrears for each period that has ended by `today`
+    (see `_bill_per_inmate_month`), and a change of occupancy in a period already invoiced adds a
+    correction tranche.
 
     Only tranches still planned are created, changed or deleted; anything invoiced, paid, disputed
     and so on stays exactly as it is. Running it twice changes nothing the second time. A frequency
@@ -297,8 +304,24 @@ def schedule_generate(
         frequency=frequency,
         include_extension=include_extension,
     )
+    per_month = terms.pricing_model == PricingTerms.Model.PER_INMATE_MONTH
+    billed = (
+        _bill_per_inmate_month(
+            terms=terms,
+            frequency=Frequency(frequency),
+            include_extension=include_extension,
+            today=today or timezone.localdate(),
+            actor=actor,
+        )
+        if per_month
+        else ScheduleResult(0, 0, 0, 0, 0)
+    )
+    rent_streams = [Tranche.Stream.RENT, Tranche.Stream.CORRECTION] if per_month else []
     existing = list(
-        Tranche.objects.select_for_update().filter(agreement_id=terms.agreement_id).order_by("pk")
+        Tranche.objects.select_for_update()
+        .filter(agreement_id=terms.agreement_id)
+        .exclude(stream__in=rent_streams)
+        .order_by("pk")
     )
     by_key = {_key(t): t for t in existing}
     locked = [t for t in existing if t.status != Status.PLANNED]
@@ -376,12 +399,267 @@ def schedule_generate(
     ]
     TrancheEvent.objects.bulk_create(events)
     return ScheduleResult(
-        created=len(created),
-        updated=len(to_update),
-        deleted=deleted,
-        unchanged=unchanged,
-        kept=kept,
+        created=len(created) + billed.created,
+        updated=len(to_update) + billed.updated,
+        deleted=deleted + billed.deleted,
+        unchanged=unchanged + billed.unchanged,
+        kept=kept + billed.kept,
     )
+
+
+def billing_periods(
+    *, rent_start: date, term_end: date, frequency: Frequency, until: date
+) -> list[tuple[date, date]]:
+    """The per-inmate-month billing periods that have ended by `until`: calendar months (or
+    three or twelve of them) counted from the first of the month rent starts, the first one from
+    the rent start itself, the last one ending with the term."""
+    months = MONTHS_PER_TRANCHE[frequency]
+    first = rent_start.replace(day=1)
+    periods = []
+    index = 0
+    while True:
+        lo = max(add_months(first, index * months), rent_start)
+        if lo >= term_end:
+            break
+        hi = min(add_months(first, (index + 1) * months), term_end)
+        if hi > until:
+            break
+        periods.append((lo, hi))
+        index += 1
+    return periods
+
+
+def _bill_per_inmate_month(
+    *,
+    terms: PricingTerms,
+    frequency: Frequency,
+    include_extension: bool,
+    today: date,
+    actor: AbstractBaseUser | None,
+) -> ScheduleResult:
+    """Rent of a per-inmate-month agreement, billed in arrears.
+
+    Each period that has ended by `today` (see `billing_periods`) is billed for the occupied
+    place-days of each calendar month in it: fee × place-days ÷ days in that month, to the cent
+    month by month (finance.selectors.month_charge). The tranche falls due the day after its
+    period. While a period's tranche is still planned, a later count simply updates it. Once it
+    has moved on (due, invoiced, approved, paid …), it is never changed: a difference in the
+    count (a late-recorded admission or release) becomes a correction tranche for that period,
+    positive or a credit, itself updated while it is planned. A period with no one in it has
+    no tranche.
+    """
+    from finance.selectors import monthly_charges, rent_window
+
+    window = rent_window(terms)
+    if window is None:
+        raise ApplicationError(
+            _("Set the date rent starts on the pricing terms before generating the schedule."),
+            details={"rent_starts_on": None},
+        )
+    assert terms.per_inmate_month_fee is not None  # noqa: S101 (a CHECK requires it)
+    rent_start, term_end = window
+    if not include_extension and terms.agreement.extension_years:
+        term_end = add_months(rent_start, 12 * terms.agreement.initial_term_years)
+    periods = billing_periods(
+        rent_start=rent_start, term_end=term_end, frequency=frequency, until=today
+    )
+    charges = (
+        monthly_charges(
+            agreement=terms.agreement,
+            fee=terms.per_inmate_month_fee,
+            start=periods[0][0],
+            end=periods[-1][1],
+        )
+        if periods
+        else []
+    )
+    tranches = list(
+        Tranche.objects.select_for_update()
+        .filter(
+            agreement_id=terms.agreement_id,
+            stream__in=[Tranche.Stream.RENT, Tranche.Stream.CORRECTION],
+        )
+        .order_by("pk")
+    )
+    rents = {t.period_start: t for t in tranches if t.stream == Tranche.Stream.RENT}
+    corrections: dict[int, list[Tranche]] = {}
+    for t in tranches:
+        if t.corrects_id is not None:
+            corrections.setdefault(t.corrects_id, []).append(t)
+    created = updated = deleted = unchanged = kept = 0
+    wanted: set[date] = set()
+    events: list[TrancheEvent] = []
+    for lo, hi in periods:
+        mine = [c for c in charges if lo <= c.start < hi]
+        amount = sum((c.amount for c in mine), start=ZERO)
+        days = sum(c.occupied_place_days for c in mine)
+        wanted.add(lo)
+        base = rents.get(lo)
+        if base is not None and base.status != Status.PLANNED and base.period_end != hi:
+            raise ConflictError(_blocked_by_text(base))
+        if base is None or base.status == Status.PLANNED:
+            if base is None:
+                if amount > ZERO:
+                    base = Tranche.objects.create(
+                        agreement_id=terms.agreement_id,
+                        stream=Tranche.Stream.RENT,
+                        period_start=lo,
+                        period_end=hi,
+                        due_on=hi,
+                        amount=amount,
+                        currency=terms.currency,
+                        occupied_place_days=days,
+                    )
+                    created += 1
+                    events.append(
+                        TrancheEvent(
+                            tranche=base,
+                            actor_id=_uid(actor),
+                            to_status=Status.PLANNED,
+                            text=_("Billed: %(days)d occupied place-days, %(amount)s")
+                            % {"days": days, "amount": money(amount, terms.currency)},
+                        )
+                    )
+                continue
+            if amount <= ZERO:
+                base.delete()
+                deleted += 1
+                continue
+            if (base.amount, base.period_end, base.occupied_place_days) == (amount, hi, days):
+                unchanged += 1
+                continue
+            events.append(
+                TrancheEvent(
+                    tranche=base,
+                    actor_id=_uid(actor),
+                    text=_("Recounted: %(before)s → %(after)s (%(days)d occupied place-days)")
+                    % {
+                        "before": money(base.amount, base.currency),
+                        "after": money(amount, terms.currency),
+                        "days": days,
+                    },
+                )
+            )
+            Tranche.objects.filter(pk=base.pk).update(
+                amount=amount,
+                period_end=hi,
+                due_on=hi,
+                occupied_place_days=days,
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
+            updated += 1
+            continue
+        # The period's tranche has moved on: only a correction may change what it comes to.
+        kept += 1
+        mine_corrections = corrections.get(base.pk, [])
+        settled = [c for c in mine_corrections if c.status != Status.PLANNED]
+        pending = [c for c in mine_corrections if c.status == Status.PLANNED]
+        settled_amount = base.amount + sum((c.amount for c in settled), start=ZERO)
+        settled_days = (base.occupied_place_days or 0) + sum(
+            c.occupied_place_days or 0 for c in settled
+        )
+        difference = amount - settled_amount
+        for extra in pending[1:]:
+            extra.delete()
+            deleted += 1
+        current = pending[0] if pending else None
+        if difference == ZERO:
+            if current is not None:
+                current.delete()
+                deleted += 1
+            continue
+        # A credit is recorded as its negative place-days' worth; the count itself is the delta.
+        delta_days = days - settled_days
+        text = _(
+            "Correction for %(start)s–%(end)s: %(before)d → %(after)d occupied place-days, "
+            "%(amount)s"
+        ) % {
+            "start": lo.isoformat(),
+            "end": (hi - timedelta(days=1)).isoformat(),
+            "before": settled_days,
+            "after": days,
+            "amount": money(difference, terms.currency),
+        }
+        if current is None:
+            current = Tranche.objects.create(
+                agreement_id=terms.agreement_id,
+                stream=Tranche.Stream.CORRECTION,
+                corrects=base,
+                period_start=lo,
+                period_end=hi,
+                due_on=max(today, hi),
+                amount=difference,
+                currency=terms.currency,
+                occupied_place_days=abs(delta_days),
+            )
+            created += 1
+            events.append(
+                TrancheEvent(
+                    tranche=current, actor_id=_uid(actor), to_status=Status.PLANNED, text=text
+                )
+            )
+        elif current.amount != difference:
+            Tranche.objects.filter(pk=current.pk).update(
+                amount=difference,
+                occupied_place_days=abs(delta_days),
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
+            events.append(TrancheEvent(tranche=current, actor_id=_uid(actor), text=text))
+            updated += 1
+        else:
+            unchanged += 1
+    # Planned rent of periods no longer billed this way (another frequency): made again above.
+    for start, tranche in rents.items():
+        if start not in wanted and tranche.status == Status.PLANNED:
+            tranche.delete()
+            deleted += 1
+    TrancheEvent.objects.bulk_create(events)
+    return ScheduleResult(
+        created=created, updated=updated, deleted=deleted, unchanged=unchanged, kept=kept
+    )
+
+
+def _billing_frequency(agreement_id: int) -> Frequency:
+    """The frequency a per-inmate-month schedule was generated with: read from its latest rent
+    tranche (a period of one, three or twelve months), monthly if it has none yet."""
+    latest = (
+        Tranche.objects.filter(agreement_id=agreement_id, stream=Tranche.Stream.RENT)
+        .order_by("-period_start")
+        .first()
+    )
+    if latest is None or latest.period_start is None or latest.period_end is None:
+        return Frequency.MONTHLY
+    start, end = latest.period_start, latest.period_end
+    months = (end.year - start.year) * 12 + end.month - start.month
+    for frequency, length in MONTHS_PER_TRANCHE.items():
+        if months == length:
+            return Frequency(frequency)
+    return Frequency.MONTHLY
+
+
+def per_inmate_month_bill_all(*, today: date) -> int:
+    """The daily billing run: every per-inmate-month agreement with rent starting is billed for
+    the periods ended by `today`, and corrected where occupancy was recorded late. Returns how
+    many tranches were created or changed."""
+    changed = 0
+    for terms in PricingTerms.objects.filter(
+        pricing_model=PricingTerms.Model.PER_INMATE_MONTH, rent_starts_on__lte=today
+    ).select_related("agreement"):
+        agreement = terms.agreement
+        extension = agreement.extension_confirmed or (
+            agreement.extension_type == Agreement.ExtensionType.AUTOMATIC
+        )
+        result = schedule_generate(
+            terms=terms,
+            frequency=_billing_frequency(agreement.pk),
+            include_extension=extension,
+            actor=None,
+            today=today,
+        )
+        changed += result.created + result.updated + result.deleted
+    return changed
 
 
 def _blocked_by_text(tranche: Tranche) -> str:
@@ -504,7 +782,7 @@ def tranche_invoice(
         raise ApplicationError(
             _("Give the invoice's reference."), details={"invoice_reference": ""}
         )
-    return _set_status(
+    invoiced = _set_status(
         locked,
         Status.INVOICED,
         actor=actor,
@@ -514,6 +792,42 @@ def tranche_invoice(
         invoice_reference=invoice_reference.strip(),
         invoiced_on=invoiced_on,
         approval_round=F("approval_round") + 1,
+    )
+    _tell_approvers(invoiced, level=1, exclude={actor.pk})
+    return invoiced
+
+
+def _tell_approvers(tranche: Tranche, *, level: int, exclude: set[Any]) -> None:
+    """Tell every active approver who may approve the tranche at `level` that it waits for
+    them (the home page's "waiting for my approval"): never its preparer or a past approver."""
+    recipients = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.FINANCE_APPROVER)
+        .exclude(pk__in=exclude | {tranche.prepared_by_id})
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+
+    def text() -> str:
+        what = {
+            "label": tranche_label(tranche),
+            "amount": money(tranche.amount, tranche.currency),
+            "level": level,
+            "levels": conf.approval_levels(),
+        }
+        return (
+            _("Tranche %(label)s (%(amount)s) waits for approval (level %(level)d of %(levels)d).")
+            % what
+        )
+
+    notifications.notify_users(
+        user_ids=list(recipients),
+        kind=Notification.Kind.WAITING,
+        text=text,
+        subject_type=TRANCHE_SUBJECT,
+        subject_id=tranche.pk,
+        link=tranche.get_absolute_url(),
+        dedupe_key=f"approval:r{tranche.approval_round}:l{level}",
     )
 
 
@@ -530,6 +844,15 @@ def _decide(
     action = _("approved") if approving else _("rejected")
     decision_move = "approve" if approving else "reject"
     _require(locked, MOVES_FROM[decision_move], action)
+    if approving:
+        # A finding's condition is named with the finding and its actions not yet done.
+        unmet = finding_conditions.unmet_labels(locked.pk)
+        if unmet:
+            raise ConflictError(
+                _("The tranche cannot be approved before its conditions are met: %(list)s.")
+                % {"list": ", ".join(unmet)},
+                details={"conditions": unmet},
+            )
     if locked.prepared_by_id == actor.pk:
         raise ApplicationError(
             _("You prepared this tranche; a different person must approve or reject it."),
@@ -579,12 +902,16 @@ def _decide(
             text=_("Approved at level %(level)d of %(levels)d")
             % {"level": level, "levels": levels},
         )
-    return _set_status(
+    waiting = _set_status(
         locked,
         Status.INVOICED,
         actor=actor,
         text=_("Approved at level %(level)d of %(levels)d") % {"level": level, "levels": levels},
     )
+    _tell_approvers(
+        waiting, level=level + 1, exclude={a.approver_id for a in approved} | {actor.pk}
+    )
+    return waiting
 
 
 @transaction.atomic
@@ -759,26 +1086,148 @@ def tranche_withhold(
 # --- Release conditions -----------------------------------------------------------------------
 
 
+# A condition may be added, changed or removed until the tranche is approved; after that the
+# approval stands on the conditions as they were.
+CONDITIONS_OPEN = (
+    Status.PLANNED,
+    Status.DUE,
+    Status.OVERDUE,
+    Status.INVOICED,
+    Status.DISPUTED,
+)
+# Who may sign a condition off: a finance officer or approver (never an auditor).
+SIGN_OFF_ROLES = (Role.FINANCE_OFFICER, Role.FINANCE_APPROVER)
+
+
+def _kind(kind: str) -> str:
+    if kind not in TrancheCondition.Kind.values:
+        raise ApplicationError(
+            _("Choose one of: %(kinds)s.")
+            % {"kinds": ", ".join(str(label) for label in TrancheCondition.Kind.labels)},
+            details={"kind": kind},
+        )
+    return kind
+
+
+def _lock_condition(condition: TrancheCondition | int) -> TrancheCondition:
+    """Lock the condition and its tranche (tranche first, as every tranche move does)."""
+    pk = condition if isinstance(condition, int) else condition.pk
+    tranche_id = TrancheCondition.objects.filter(pk=pk).values_list("tranche_id", flat=True).first()
+    if tranche_id is None:
+        raise ConflictError(_("The condition no longer exists."))
+    _lock(tranche_id, None)
+    locked = (
+        TrancheCondition.objects.select_for_update().select_related("tranche").filter(pk=pk).first()
+    )
+    if locked is None:
+        raise ConflictError(_("The condition no longer exists."))
+    return locked
+
+
+def _require_open(tranche: Tranche, action: str) -> None:
+    _require(tranche, CONDITIONS_OPEN, action)
+
+
+def _require_not_met(condition: TrancheCondition) -> None:
+    if condition.met_at is not None:
+        raise ConflictError(
+            _("This condition was already met on %(day)s; it can no longer change.")
+            % {"day": timezone.localtime(condition.met_at).date().isoformat()}
+        )
+
+
 @transaction.atomic
 def condition_add(
-    *, tranche: Tranche | int, kind: str, actor: AbstractBaseUser | None
+    *,
+    tranche: Tranche | int,
+    kind: str,
+    actor: AbstractBaseUser | None,
+    description: str = "",
 ) -> TrancheCondition:
-    """Attach a release condition to a planned tranche (it then cannot fall due until met)."""
+    """Attach a release condition to a tranche not yet approved: a planned one cannot fall due,
+    and no tranche can be approved, until it is met."""
     locked = _lock(tranche, None)
-    _require(locked, [Status.PLANNED], _("given a condition"))
-    if kind not in TrancheCondition.Kind.values:
-        raise ApplicationError(_("Unknown condition."), details={"kind": kind})
-    condition, created = TrancheCondition.objects.get_or_create(tranche=locked, kind=kind)
-    if created:
-        TrancheEvent.objects.create(
-            tranche=locked,
-            actor_id=_uid(actor),
-            text=_("Condition added: %(kind)s") % {"kind": condition.get_kind_display()},
+    _require_open(locked, _("given a condition"))
+    _kind(kind)
+    if TrancheCondition.objects.filter(tranche=locked, kind=kind).exists():
+        raise ConflictError(
+            _("The tranche already has the condition “%(kind)s”; change that one instead.")
+            % {"kind": TrancheCondition.Kind(kind).label},
+            details={"kind": kind},
         )
+    condition = TrancheCondition.objects.create(
+        tranche=locked, kind=kind, description=description.strip(), added_by_id=_uid(actor)
+    )
+    TrancheEvent.objects.create(
+        tranche=locked,
+        actor_id=_uid(actor),
+        text=_("Condition added: %(kind)s") % {"kind": condition.get_kind_display()},
+    )
     return condition
 
 
-def evidence_check(evidence: UploadedFile) -> None:
+@transaction.atomic
+def condition_edit(
+    *,
+    condition: TrancheCondition | int,
+    kind: str,
+    description: str,
+    actor: AbstractBaseUser,
+) -> TrancheCondition:
+    """Change what a condition asks for, until it is met and while the tranche is not approved.
+    Evidence already recorded no longer fits a changed kind, so it is cleared with it."""
+    locked = _lock_condition(condition)
+    _require_open(locked.tranche, _("given a changed condition"))
+    _require_not_met(locked)
+    _kind(kind)
+    finding_conditions.refuse_kind_change(locked, kind)
+    if (
+        kind != locked.kind
+        and TrancheCondition.objects.filter(tranche=locked.tranche, kind=kind).exists()
+    ):
+        raise ConflictError(
+            _("The tranche already has the condition “%(kind)s”.")
+            % {"kind": TrancheCondition.Kind(kind).label},
+            details={"kind": kind},
+        )
+    before = locked.get_kind_display()
+    fields = ["kind", "description", "updated_at"]
+    if kind != locked.kind and locked.evidence_at is not None:
+        locked.evidence = ""
+        locked.evidence_reference = ""
+        locked.evidence_at = None
+        locked.met_by = None
+        fields += ["evidence", "evidence_reference", "evidence_at", "met_by"]
+    locked.kind = kind
+    locked.description = description.strip()
+    locked.save(update_fields=fields)
+    TrancheEvent.objects.create(
+        tranche=locked.tranche,
+        actor_id=_uid(actor),
+        text=_("Condition changed: %(before)s → %(after)s")
+        % {"before": before, "after": locked.get_kind_display()},
+    )
+    return locked
+
+
+@transaction.atomic
+def condition_remove(*, condition: TrancheCondition | int, actor: AbstractBaseUser) -> Tranche:
+    """Remove a condition not yet met from a tranche not yet approved (the history keeps it)."""
+    locked = _lock_condition(condition)
+    _require_open(locked.tranche, _("relieved of a condition"))
+    _require_not_met(locked)
+    tranche = locked.tranche
+    label = locked.get_kind_display()
+    locked.delete()
+    TrancheEvent.objects.create(
+        tranche=tranche,
+        actor_id=_uid(actor),
+        text=_("Condition removed: %(kind)s") % {"kind": label},
+    )
+    return tranche
+
+
+def evidence_check(evidence: UploadedFile[bytes]) -> None:
     """PDF, PNG or JPEG, at most 10 MB, and the content must start like its extension says."""
     name = evidence.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -803,50 +1252,90 @@ def evidence_check(evidence: UploadedFile) -> None:
 
 
 @transaction.atomic
-def condition_meet(
+def condition_record_evidence(
     *,
     condition: TrancheCondition | int,
-    evidence: UploadedFile,
-    signed_off_by: str,
     actor: AbstractBaseUser,
+    evidence: UploadedFile[bytes] | None = None,
+    reference: str = "",
     note: str = "",
 ) -> TrancheCondition:
-    """Record a release condition as met, with its evidence and the named person who signed it
-    off. A met condition stays met; the daily job then lets its tranche fall due."""
-    pk = condition if isinstance(condition, int) else condition.pk
-    locked = (
-        TrancheCondition.objects.select_for_update().select_related("tranche").filter(pk=pk).first()
-    )
-    if locked is None:
-        raise ConflictError(_("The condition no longer exists."))
-    if locked.met_at is not None:
-        raise ConflictError(
-            _("This condition was already met on %(day)s.")
-            % {"day": timezone.localtime(locked.met_at).date().isoformat()}
-        )
-    if locked.tranche.status in (Status.PAID, Status.WITHHELD):
-        raise ConflictError(
-            _("The tranche is %(status)s; its conditions can no longer change.")
-            % {"status": locked.tranche.get_status_display().lower()}
-        )
-    if not signed_off_by.strip():
+    """Record the evidence for a condition: a file, or the reference of a document kept
+    elsewhere (or both). The condition is met only once a second user signs it off; evidence
+    recorded again before that replaces the earlier one."""
+    locked = _lock_condition(condition)
+    _require_open(locked.tranche, _("given evidence for a condition"))
+    _require_not_met(locked)
+    finding_conditions.refuse_manual_evidence(locked)
+    reference = reference.strip()
+    if evidence is None and not reference:
         raise ApplicationError(
-            _("Name the person who signed the condition off."), details={"signed_off_by": ""}
+            _("Attach the evidence as a file or give the reference of the document."),
+            details={"evidence": "", "reference": ""},
         )
-    evidence_check(evidence)
-    locked.evidence.save(evidence.name or "evidence", evidence, save=False)
-    locked.met_at = timezone.now()
+    fields = ["evidence_reference", "evidence_at", "met_by", "note", "updated_at"]
+    if evidence is not None:
+        evidence_check(evidence)
+        locked.evidence.save(evidence.name or "evidence", evidence, save=False)
+        fields.append("evidence")
+    locked.evidence_reference = reference
+    locked.evidence_at = timezone.now()
     locked.met_by_id = actor.pk
-    locked.signed_off_by = signed_off_by.strip()
     locked.note = note.strip()
-    locked.save(
-        update_fields=["evidence", "met_at", "met_by", "signed_off_by", "note", "updated_at"]
+    locked.save(update_fields=fields)
+    TrancheEvent.objects.create(
+        tranche=locked.tranche,
+        actor_id=_uid(actor),
+        text=_("Evidence recorded for %(kind)s; waiting for a second person's sign-off")
+        % {"kind": locked.get_kind_display()},
     )
+    return locked
+
+
+@transaction.atomic
+def condition_sign_off(
+    *, condition: TrancheCondition | int, actor: AbstractBaseUser
+) -> TrancheCondition:
+    """Sign a condition off: the condition is met. Only a finance officer or approver who
+    neither recorded its evidence nor added it may sign (the database checks the same), so two
+    people stand behind every condition met."""
+    locked = _lock_condition(condition)
+    _require_open(locked.tranche, _("given a signed-off condition"))
+    _require_not_met(locked)
+    # A finding's condition: its actions must all be done, and they are its evidence.
+    finding_conditions.require_finding_closed(locked)
+    taken = finding_conditions.take_evidence_from_finding(locked)
+    if locked.evidence_at is None:
+        raise ConflictError(
+            _("No evidence is recorded for this condition yet; record it first."),
+            details={"evidence": ""},
+        )
+    if actor.pk in (locked.met_by_id, locked.added_by_id):
+        raise ApplicationError(
+            _(
+                "You added this condition or recorded its evidence; a second person must "
+                "sign it off."
+            ),
+            details={"signed_off_by": actor.pk},
+        )
+    may_sign = (
+        get_user_model()
+        .objects.filter(pk=actor.pk, is_active=True, groups__name__in=SIGN_OFF_ROLES)
+        .exists()
+    )
+    if not may_sign:
+        raise ApplicationError(
+            _("Only a finance officer or a finance approver can sign a condition off."),
+            details={"signed_off_by": actor.pk},
+        )
+    locked.signed_off_by_id = actor.pk
+    locked.met_at = timezone.now()
+    locked.save(update_fields=["signed_off_by", "met_at", "updated_at", *taken])
     TrancheEvent.objects.create(
         tranche=locked.tranche,
         actor_id=_uid(actor),
         text=_("Condition met: %(kind)s, signed off by %(who)s")
-        % {"kind": locked.get_kind_display(), "who": locked.signed_off_by},
+        % {"kind": locked.get_kind_display(), "who": actor.get_username()},
     )
     return locked
 
@@ -933,6 +1422,28 @@ TRANCHE_SUBJECT = "tranche"
 NOTIFIED_ROLES = (Role.FINANCE_OFFICER, Role.FINANCE_APPROVER)
 
 
+def _tranche_notice(tranche: Tranche, *, grace_days: int) -> str:
+    """What a finance officer is told about a tranche that fell due or became overdue, in the
+    active language (its dates and amount written the way that language writes them)."""
+    what = {
+        "label": tranche_label(tranche),
+        "amount": money(tranche.amount, tranche.currency),
+        "due": formats.date_format(tranche.due_on, "SHORT_DATE_FORMAT"),
+    }
+    if tranche.status == Status.OVERDUE:
+        since = tranche.due_on + timedelta(days=grace_days + 1)
+        what["since"] = formats.date_format(since, "SHORT_DATE_FORMAT")
+        what["days"] = str(grace_days)
+        return (
+            _(
+                "Tranche %(label)s (%(amount)s) is overdue since %(since)s: due on %(due)s "
+                "and not invoiced within %(days)s days."
+            )
+            % what
+        )
+    return _("Tranche %(label)s (%(amount)s) fell due on %(due)s.") % what
+
+
 def tranches_notify(*, tranche_ids: list[int], grace_days: int) -> None:
     """Tell every active finance officer and approver, in the app and by e-mail, about tranches
     that fell due or became overdue. One notification per person, tranche and move (the key
@@ -946,34 +1457,25 @@ def tranches_notify(*, tranche_ids: list[int], grace_days: int) -> None:
         .distinct()
         .values_list("pk", flat=True)
     )
+    # Each person is told in the language they read (one query).
+    languages = user_languages(user_ids=recipients)
     rows = []
     for tranche in Tranche.objects.filter(pk__in=tranche_ids).order_by("due_on", "pk"):
-        what = {
-            "label": tranche_label(tranche),
-            "amount": money(tranche.amount, tranche.currency),
-            "due": tranche.due_on.isoformat(),
-        }
         if tranche.status == Status.OVERDUE:
             kind = Notification.Kind.TRANCHE_OVERDUE
-            what["since"] = (tranche.due_on + timedelta(days=grace_days + 1)).isoformat()
-            what["days"] = str(grace_days)
-            text = (
-                _(
-                    "Tranche %(label)s (%(amount)s) is overdue since %(since)s: due on %(due)s "
-                    "and not invoiced within %(days)s days."
-                )
-                % what
-            )
         elif tranche.status == Status.DUE:
             kind = Notification.Kind.TRANCHE_DUE
-            text = _("Tranche %(label)s (%(amount)s) fell due on %(due)s.") % what
         else:  # moved on since (someone invoiced it meanwhile): nothing to tell
             continue
+        texts = {}
+        for language in set(languages.values()):
+            with translation.override(language):
+                texts[language] = _tranche_notice(tranche, grace_days=grace_days)
         rows += [
             Notification(
                 recipient_id=pk,
                 kind=kind,
-                text=text,
+                text=texts[languages[pk]],
                 subject_type=TRANCHE_SUBJECT,
                 subject_id=str(tranche.pk),
                 link=tranche.get_absolute_url(),

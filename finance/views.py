@@ -20,14 +20,16 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from finance import exports, selectors, services
+from finance import exports, finding_conditions, selectors, services, views_findings
 from finance.api.views import report_window
 from finance.forms import (
     ApproveForm,
-    ConditionMeetForm,
+    ConditionEvidenceForm,
+    ConditionForm,
     DisputeForm,
     GenerateForm,
     InvoiceForm,
@@ -36,18 +38,36 @@ from finance.forms import (
     ReportPeriodForm,
     WithholdForm,
 )
-from finance.models import Tranche, TrancheCondition
+from finance.models import Tranche, TrancheApproval, TrancheCondition
 from program.audit.selectors import HistoryPart, history_of
 from program.audit.views import history_tab
+from program.cells import programmes
 from program.core import charts
+from program.core import exports as table_export
+from program.core.acting import acting_user
 from program.core.errors import ApplicationError, PreconditionFailedError
 from program.core.policy import access_for
 from program.core.roles import user_roles
 from program.core.templatetags.humanize_money import money
+from program.inspections.selectors import FindingSummary
 
 
 def _money_text(value: charts.Number) -> str:
     return money(Decimal(str(value)), "EUR")
+
+
+def _axis_money(value: Decimal) -> str:
+    """An axis label: a round amount, short ("EUR 15 m", "EUR 250 k", "EUR 40")."""
+
+    def plain(amount: Decimal) -> str:
+        whole = amount.to_integral_value()
+        return number_format(whole if amount == whole else amount.normalize(), use_l10n=True)
+
+    if value >= 1_000_000:
+        return _("EUR %(n)s m") % {"n": plain(value / 1_000_000)}
+    if value >= 1_000:
+        return _("EUR %(n)s k") % {"n": plain(value / 1_000)}
+    return f"EUR {plain(value)}"
 
 
 def _year_chart(years: list[selectors.YearTotals]) -> charts.BarChart:
@@ -63,6 +83,7 @@ def _year_chart(years: list[selectors.YearTotals]) -> charts.BarChart:
             charts.Series(_("Paid"), [row.paid for row in years]),
         ],
         value_text=_money_text,
+        axis_text=_axis_money,
     )
 
 
@@ -81,25 +102,41 @@ def _cost_chart(rows: list[selectors.CostRow], *, chart_id: str, title: str) -> 
             )
         ],
         value_text=_money_text,
+        axis_text=_axis_money,
     )
 
 
 def terms(request: HttpRequest) -> HttpResponse:
-    return render(request, "finance/terms.html", {"rows": selectors.terms_overview()})
+    return render(
+        request,
+        "finance/terms.html",
+        {
+            "rows": selectors.terms_overview(),
+            "without_terms": programmes.programme_list().filter(pricing_terms__isnull=True),
+            "can_edit": may_post(request, "finance:terms-edit"),
+        },
+    )
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    years = selectors.totals_by_year()
-    streams = selectors.totals_by_stream()
+    """The programme's money: the user's programme unless another (or all) is asked."""
+    programme_form = programmes.ProgrammeFilterForm(request)
+    programme_id = programme_form.programme_id
+    years = selectors.totals_by_year(agreement_id=programme_id)
+    streams = selectors.totals_by_stream(agreement_id=programme_id)
+    next_tranches = selectors.tranche_list(agreement_id=programme_id).filter(
+        status__in=selectors.OPEN_STATUSES
+    )[:8]
     return render(
         request,
         "finance/dashboard.html",
         {
+            "programme_form": programme_form,
             "years": years,
             "chart": _year_chart(years) if years else None,
             "streams": streams,
             "everything": sum(streams.values(), start=Decimal("0.00")),
-            "next_tranches": selectors.tranches_next(),
+            "next_tranches": next_tranches,
             "today": timezone.localdate(),
         },
     )
@@ -117,11 +154,6 @@ def may_post(request: HttpRequest, route: str) -> bool:
     )
 
 
-def _actor(request: HttpRequest) -> AbstractBaseUser:
-    assert isinstance(request.user, AbstractBaseUser)  # noqa: S101 (the policy signed them in)
-    return request.user
-
-
 def _attach_field_errors(form: forms.Form, error: ApplicationError) -> None:
     for name in error.details:
         if name in form.fields and name not in form.errors:
@@ -131,10 +163,14 @@ def _attach_field_errors(form: forms.Form, error: ApplicationError) -> None:
 # --- The schedule -----------------------------------------------------------------------------
 
 
-def _schedule_filters(request: HttpRequest) -> dict[str, Any]:
+def _schedule_filters(
+    request: HttpRequest, programme_form: programmes.ProgrammeFilterForm | None = None
+) -> dict[str, Any]:
     stream = request.GET.get("stream", "")
     status = request.GET.get("status", "")
+    programme_form = programme_form or programmes.ProgrammeFilterForm(request)
     return {
+        "agreement_id": programme_form.programme_id,
         "stream": stream if stream in Tranche.Stream.values else "",
         "status": status if status in Tranche.Status.values else "",
         "year": _year(request.GET.get("year", "")),
@@ -143,13 +179,13 @@ def _schedule_filters(request: HttpRequest) -> dict[str, Any]:
 
 def _export_format(request: HttpRequest) -> str:
     fmt = request.GET.get("format", "csv")
-    return fmt if fmt in exports.FORMATS else "csv"
+    return fmt if fmt in table_export.FORMATS else "csv"
 
 
 def schedule_export(request: HttpRequest) -> HttpResponse:
     """The schedule as filtered on its page, as CSV or XLSX (?format=)."""
     tranches = selectors.tranche_list(**_schedule_filters(request)).select_related("payment")
-    return exports.table_response(
+    return table_export.table_response(
         fmt=_export_format(request),
         stem=f"payment-schedule-{timezone.localdate().isoformat()}",
         headers=exports.SCHEDULE_HEADERS,
@@ -167,15 +203,22 @@ def schedule(
     stream = request.GET.get("stream", "")
     chosen_status = request.GET.get("status", "")
     year = _year(request.GET.get("year", ""))
-    tranches = selectors.tranche_list(**_schedule_filters(request))
+    programme_form = programmes.ProgrammeFilterForm(request)
+    tranches = selectors.tranche_list(**_schedule_filters(request, programme_form))
+    waiting_mine = request.GET.get("waiting") == "mine"
+    if waiting_mine:
+        # The approver's own queue (the home page's "waiting for my approval").
+        tranches = tranches & selectors.tranches_awaiting_approval_by(request.user)
     return render(
         request,
         "finance/schedule.html",
         {
+            "programme_form": programme_form,
             "tranches": tranches,
             "streams": Tranche.Stream.choices,
             "statuses": Tranche.Status.choices,
             "chosen": {"stream": stream, "status": chosen_status, "year": year or ""},
+            "waiting_mine": waiting_mine,
             "export_query": request.GET.urlencode(),
             "generate_form": (
                 (generate_form or GenerateForm())
@@ -199,7 +242,7 @@ def schedule_generate(request: HttpRequest) -> HttpResponse:
             terms=form.cleaned_data["terms"],
             frequency=form.cleaned_data["frequency"],
             include_extension=form.cleaned_data["include_extension"],
-            actor=_actor(request),
+            actor=acting_user(request),
         )
     except ApplicationError as error:
         _attach_field_errors(form, error)
@@ -233,8 +276,8 @@ TRANCHE_ACTIONS = [
         "invoice",
         "finance:tranche-invoice",
         InvoiceForm,
-        gettext_lazy("Record the invoice"),
-        gettext_lazy("Record invoice"),
+        gettext_lazy("Record the invoice and put the tranche forward for approval"),
+        gettext_lazy("Put forward for approval"),
         "button-primary",
     ),
     TrancheAction(
@@ -298,14 +341,42 @@ def _initial(tranche: Tranche, key: str) -> dict[str, Any]:
     return initial
 
 
+def approval_barred(request: HttpRequest, tranche: Tranche) -> str:
+    """Why this user may not approve the invoiced tranche ("" when they may, or it is not
+    waiting for approval): they prepared it, or already approved it in this round."""
+    if tranche.status != Tranche.Status.INVOICED:
+        return ""
+    if tranche.prepared_by_id == request.user.pk:
+        return str(_("You prepared this tranche, so a different person must approve it."))
+    # tranche.approvals is prefetched by tranche_detail_queryset: no query.
+    for approval in tranche.approvals.all():
+        if (
+            approval.round == tranche.approval_round
+            and approval.approver_id == request.user.pk
+            and approval.decision == TrancheApproval.Decision.APPROVE
+        ):
+            return str(
+                _(
+                    "You approved this tranche at level %(level)d; the next level needs a "
+                    "different approver."
+                )
+                % {"level": approval.level}
+            )
+    return ""
+
+
 def tranche_actions(
     request: HttpRequest, tranche: Tranche, bound: dict[str, forms.Form] | None = None
 ) -> list[ShownAction]:
     """The actions this user's role may take on the tranche in its present status."""
     bound = bound or {}
     shown = []
+    barred = approval_barred(request, tranche)
     for action in TRANCHE_ACTIONS:
         if tranche.status not in services.MOVES_FROM[action.key]:
+            continue
+        # The four-eyes rules: no Approve or Reject for its preparer or a past approver.
+        if barred and action.key in ("approve", "reject"):
             continue
         if not may_post(request, action.route):
             continue
@@ -316,23 +387,54 @@ def tranche_actions(
     return shown
 
 
-def condition_forms(
-    request: HttpRequest, tranche: Tranche, bound: ConditionMeetForm | None = None
-) -> dict[int, ConditionMeetForm]:
-    """A form for each condition not yet met, if the user may record it and it can still change."""
-    if tranche.status in (Tranche.Status.PAID, Tranche.Status.WITHHELD):
-        return {}
-    if not may_post(request, "finance:condition-meet"):
-        return {}
-    forms_by_pk = {}
+@dataclass
+class ConditionRow:
+    """A condition on the tranche page with the forms this user may use on it now."""
+
+    condition: TrancheCondition
+    edit_form: ConditionForm | None = None
+    evidence_form: ConditionEvidenceForm | None = None
+    may_remove: bool = False
+    may_sign_off: bool = False
+    # The inspection finding the condition waits for (title, status, actions not done).
+    finding: FindingSummary | None = None
+
+
+def condition_rows(
+    request: HttpRequest, tranche: Tranche, bound: forms.Form | None = None
+) -> list[ConditionRow]:
+    """Each condition with what the user may do to it: change or remove it and record its
+    evidence (finance officers, while the tranche is not approved and the condition not met),
+    and sign it off (a finance officer or approver other than whoever added it or recorded its
+    evidence)."""
+    open_tranche = tranche.status in services.CONDITIONS_OPEN
+    user_pk = getattr(request.user, "pk", None)
+    rows = []
     for condition in tranche.conditions.all():
-        if condition.is_met:
-            continue
-        if bound is not None and bound.condition.pk == condition.pk:
-            forms_by_pk[condition.pk] = bound
-        else:
-            forms_by_pk[condition.pk] = ConditionMeetForm(condition=condition)
-    return forms_by_pk
+        row = ConditionRow(condition, finding=finding_conditions.summary(condition))
+        if open_tranche and not condition.is_met:
+            mine = bound is not None and getattr(bound, "condition", None) == condition
+            if may_post(request, "finance:condition-edit"):
+                row.edit_form = (
+                    bound
+                    if mine and isinstance(bound, ConditionForm)
+                    else ConditionForm(condition=condition)
+                )
+            # A finding's condition takes its evidence from the finding's actions.
+            if may_post(request, "finance:condition-evidence") and row.finding is None:
+                row.evidence_form = (
+                    bound
+                    if mine and isinstance(bound, ConditionEvidenceForm)
+                    else ConditionEvidenceForm(condition=condition)
+                )
+            row.may_remove = may_post(request, "finance:condition-remove")
+            row.may_sign_off = (
+                (condition.has_evidence or bool(row.finding and row.finding.closed))
+                and may_post(request, "finance:condition-sign-off")
+                and user_pk not in (condition.met_by_id, condition.added_by_id)
+            )
+        rows.append(row)
+    return rows
 
 
 def _tranche_file() -> tuple[HistoryPart, ...]:
@@ -358,21 +460,34 @@ def _render_tranche(
     pk: int,
     *,
     bound: dict[str, forms.Form] | None = None,
-    condition_form: ConditionMeetForm | None = None,
+    condition_form: forms.Form | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     tranche = get_object_or_404(selectors.tranche_detail_queryset(), pk=pk)
-    meet_forms = condition_forms(request, tranche, condition_form)
-    conditions = [(c, meet_forms.get(c.pk)) for c in tranche.conditions.all()]
+    conditions = condition_rows(request, tranche, condition_form)
     failed = [*(bound or {}).values(), *([condition_form] if condition_form else [])]
+    add_form = None
+    if tranche.status in services.CONDITIONS_OPEN and may_post(request, "finance:condition-add"):
+        add_form = (
+            condition_form
+            if isinstance(condition_form, ConditionForm) and condition_form.condition is None
+            else ConditionForm()
+        )
     return render(
         request,
         "finance/tranche_detail.html",
         {
             "tranche": tranche,
             "actions": tranche_actions(request, tranche, bound),
+            "approval_barred": approval_barred(request, tranche)
+            if may_post(request, "finance:tranche-approve")
+            else "",
             "conditions": conditions,
+            "condition_add_form": add_form,
+            "finding_condition_form": views_findings.finding_form(
+                request, tranche, may_post(request, "finance:condition-finding"), condition_form
+            ),
             "error": error,
             "failed_forms": failed,
         },
@@ -458,7 +573,7 @@ def _tranche_action(key: str) -> Callable[[HttpRequest, int], HttpResponse]:
                 status=400,
             )
         try:
-            message = _perform(key, pk, form.cleaned_data, _actor(request))
+            message = _perform(key, pk, form.cleaned_data, acting_user(request))
         except ApplicationError as error:  # ConflictError included; the service wrote nothing
             _attach_field_errors(form, error)
             # A page sends no If-Match, so a stale form is a plain conflict (409), not a 412; the
@@ -482,39 +597,127 @@ tranche_dispute = _tranche_action("dispute")
 tranche_withhold = _tranche_action("withhold")
 
 
-def condition_meet(request: HttpRequest, pk: int) -> HttpResponse:
-    condition = get_object_or_404(TrancheCondition.objects.select_related("tranche"), pk=pk)
+def _condition_refused(
+    request: HttpRequest, tranche_id: int, form: forms.Form, error: ApplicationError
+) -> HttpResponse:
+    _attach_field_errors(form, error)
+    return _render_tranche(
+        request, tranche_id, condition_form=form, error=error.message, status=error.http_status
+    )
+
+
+def _condition_invalid(request: HttpRequest, tranche_id: int, form: forms.Form) -> HttpResponse:
+    return _render_tranche(
+        request,
+        tranche_id,
+        condition_form=form,
+        error=_("Check the fields marked below."),
+        status=400,
+    )
+
+
+def condition_add(request: HttpRequest, pk: int) -> HttpResponse:
+    tranche = get_object_or_404(Tranche.objects.only("pk"), pk=pk)
     if request.method != "POST":
-        return _render_tranche(request, condition.tranche_id)
-    form = ConditionMeetForm(request.POST, request.FILES, condition=condition)
+        return _render_tranche(request, tranche.pk)
+    form = ConditionForm(request.POST)
     if not form.is_valid():
-        return _render_tranche(
-            request,
-            condition.tranche_id,
-            condition_form=form,
-            error=_("Check the fields marked below."),
-            status=400,
-        )
+        return _condition_invalid(request, tranche.pk, form)
     try:
-        services.condition_meet(
-            condition=condition.pk,
-            evidence=form.cleaned_data["evidence"],
-            signed_off_by=form.cleaned_data["signed_off_by"],
-            note=form.cleaned_data["note"],
-            actor=_actor(request),
+        condition = services.condition_add(
+            tranche=tranche.pk,
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+            actor=acting_user(request),
         )
     except ApplicationError as error:
-        _attach_field_errors(form, error)
+        return _condition_refused(request, tranche.pk, form, error)
+    messages.success(
+        request, _("Condition added: %(kind)s.") % {"kind": condition.get_kind_display()}
+    )
+    return redirect("finance:tranche-detail", pk=tranche.pk)
+
+
+def _condition(pk: int) -> TrancheCondition:
+    return get_object_or_404(TrancheCondition.objects.select_related("tranche"), pk=pk)
+
+
+def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    condition = _condition(pk)
+    if request.method != "POST":
+        return _render_tranche(request, condition.tranche_id)
+    form = ConditionForm(request.POST, condition=condition)
+    if not form.is_valid():
+        return _condition_invalid(request, condition.tranche_id, form)
+    try:
+        changed = services.condition_edit(
+            condition=condition.pk,
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+            actor=acting_user(request),
+        )
+    except ApplicationError as error:
+        return _condition_refused(request, condition.tranche_id, form, error)
+    messages.success(
+        request, _("Condition changed: %(kind)s.") % {"kind": changed.get_kind_display()}
+    )
+    return redirect("finance:tranche-detail", pk=condition.tranche_id)
+
+
+def condition_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    condition = _condition(pk)
+    if request.method != "POST":
+        return _render_tranche(request, condition.tranche_id)
+    try:
+        services.condition_remove(condition=condition.pk, actor=acting_user(request))
+    except ApplicationError as error:
         return _render_tranche(
-            request,
-            condition.tranche_id,
-            condition_form=form,
-            error=error.message,
-            status=error.http_status,
+            request, condition.tranche_id, error=error.message, status=error.http_status
+        )
+    messages.success(
+        request, _("Condition removed: %(kind)s.") % {"kind": condition.get_kind_display()}
+    )
+    return redirect("finance:tranche-detail", pk=condition.tranche_id)
+
+
+def condition_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    condition = _condition(pk)
+    if request.method != "POST":
+        return _render_tranche(request, condition.tranche_id)
+    form = ConditionEvidenceForm(request.POST, request.FILES, condition=condition)
+    if not form.is_valid():
+        return _condition_invalid(request, condition.tranche_id, form)
+    try:
+        services.condition_record_evidence(
+            condition=condition.pk,
+            evidence=form.cleaned_data["evidence"] or None,
+            reference=form.cleaned_data["reference"],
+            note=form.cleaned_data["note"],
+            actor=acting_user(request),
+        )
+    except ApplicationError as error:
+        return _condition_refused(request, condition.tranche_id, form, error)
+    messages.success(
+        request,
+        _("Evidence recorded for %(kind)s; a second person must now sign it off.")
+        % {"kind": condition.get_kind_display()},
+    )
+    return redirect("finance:tranche-detail", pk=condition.tranche_id)
+
+
+def condition_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    condition = _condition(pk)
+    if request.method != "POST":
+        return _render_tranche(request, condition.tranche_id)
+    try:
+        services.condition_sign_off(condition=condition.pk, actor=acting_user(request))
+    except ApplicationError as error:
+        return _render_tranche(
+            request, condition.tranche_id, error=error.message, status=error.http_status
         )
     messages.success(
         request,
-        _("%(kind)s is recorded as met.") % {"kind": condition.get_kind_display()},
+        _("%(kind)s is signed off and met.") % {"kind": condition.get_kind_display()},
     )
     return redirect("finance:tranche-detail", pk=condition.tranche_id)
 
@@ -539,7 +742,9 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 # --- What an occupied place-day costs ---------------------------------------------------------
 
 
-def _report(request: HttpRequest) -> tuple[ReportPeriodForm, selectors.CostReport | None, str]:
+def _report(
+    request: HttpRequest, programme_form: programmes.ProgrammeFilterForm | None = None
+) -> tuple[ReportPeriodForm, selectors.CostReport | None, str]:
     form = ReportPeriodForm(request.GET)
     if not form.is_valid():
         return form, None, _("Give the days as YYYY-MM-DD.")
@@ -550,19 +755,23 @@ def _report(request: HttpRequest) -> tuple[ReportPeriodForm, selectors.CostRepor
         start, end = report_window(start, last)
     except ApplicationError as error:
         return form, None, error.message
-    agreement = selectors.report_agreement()
+    if programme_form is None:
+        programme_form = programmes.ProgrammeFilterForm(request, allow_all=False)
+    agreement = programme_form.chosen
     if agreement is None:
         return form, None, _("No agreement has been recorded yet.")
     return form, selectors.cost_report(agreement=agreement, start=start, end=end), ""
 
 
 def cost_report(request: HttpRequest) -> HttpResponse:
-    form, report, error = _report(request)
+    programme_form = programmes.ProgrammeFilterForm(request, allow_all=False)
+    form, report, error = _report(request, programme_form)
     return render(
         request,
         "finance/cost_report.html",
         {
             "form": form,
+            "programme_form": programme_form,
             "report": report,
             "total_rows": [report.total] if report else [],
             "year_chart": (
@@ -579,7 +788,6 @@ def cost_report(request: HttpRequest) -> HttpResponse:
             ),
             "error": error,
             "failed_forms": [form] if error else [],
-            "days_per_inmate_month": selectors.DAYS_PER_INMATE_MONTH,
             "export_query": request.GET.urlencode(),
         },
         status=400 if error else 200,
@@ -590,7 +798,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
     _form, report, error = _report(request)
     if report is None:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    return exports.table_response(
+    return table_export.table_response(
         fmt=_export_format(request),
         stem=f"cost-per-place-day-{report.start.isoformat()}-{report.last_day.isoformat()}",
         headers=exports.REPORT_HEADERS,

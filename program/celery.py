@@ -59,10 +59,32 @@ app.conf.beat_schedule = {
         "task": "transfers.eligibility_sweep",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Import previews not confirmed within their hour, and finished import jobs, are deleted:
+    # their rows are whole records of people, kept only while an import needs them.
+    "inmates-import-jobs-purge": {"task": "inmates.import_jobs_purge", "schedule": 900.0},
     # Transfers: daily deadline reminders (appeal windows, reviews, release preparation,
     # transports) before the working day starts.
+    # Cells: a reservation lands in the occupancy administrators' work queues by the passing of
+    # time (its arrival day comes, or passes with nobody admitted); they are told once per fact.
+    # Just after midnight, so the day's first look at the home page finds the notice.
+    "cells-reservation-notices": {
+        "task": "cells.reservation_notices",
+        "schedule": crontab(hour=0, minute=15),
+    },
     "transfers-deadline-reminders": {
         "task": "transfers.deadline_reminders",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Incidents: the governors are reminded of reviews past their deadline (24 h for use of
+    # force and deaths). Hourly, since the shortest deadline is a day; each reminder once.
+    "incidents-review-reminders": {
+        "task": "incidents.review_reminders",
+        "schedule": crontab(minute=15),
+    },
+    # Complaints: the handler (or the governors) hear of an answer due soon, and once more when
+    # it is overdue; before the working day, after the transfers' reminders.
+    "complaints-deadline-reminders": {
+        "task": "complaints.deadline_reminders",
+        "schedule": crontab(hour=6, minute=5),
     },
 }

@@ -78,8 +78,8 @@ class Supervisor:
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.stopping = False
 
-    def start(self, name: str, argv: list[str]) -> None:
-        self.children[name] = subprocess.Popen(argv, cwd=BASE_DIR, start_new_session=True)
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
+        self.children[name] = subprocess.Popen(argv, cwd=BASE_DIR, env=env, start_new_session=True)
 
     def stop(self, *_: object) -> None:
         if self.stopping:
@@ -113,6 +113,31 @@ class Supervisor:
             time.sleep(0.5)
 
 
+def web_process(host: str, port: int) -> tuple[list[str], dict[str, str]]:
+    """The development web server's command and environment.
+
+    Django's development server handles each request in a thread of its own that then ends. A
+    persistent connection (DB_CONN_MAX_AGE above 0) belongs to its thread, so each request would
+    leave one idle connection behind until the server stops, and PostgreSQL runs out of
+    connections. So the development server always opens one per request and closes it after
+    (CONN_MAX_AGE 0); the worker and beat, whose threads live long, keep theirs.
+    """
+    argv = [PYTHON, "manage.py", "runserver", "--noreload", f"{host}:{port}"]
+    return argv, {**os.environ, "DB_CONN_MAX_AGE": "0"}
+
+
+def mail_note(var_dir: Path) -> str:
+    """Where the e-mails the app sends can be read (settings: EMAIL_BACKEND, EMAIL_FILE_PATH)."""
+    backend = os.environ.get("EMAIL_BACKEND", "")
+    if backend and backend != "program.core.mail.MailboxBackend":
+        return f"E-mail: sent by {backend} (EMAIL_BACKEND)."
+    folder = Path(os.environ.get("EMAIL_FILE_PATH", var_dir / "mail")).resolve()
+    return (
+        f"E-mail: nothing leaves this machine; each message is a file in {folder}/ "
+        "(list them: .venv/bin/python manage.py mailbox; the newest: ... mailbox --show last)"
+    )
+
+
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
@@ -136,10 +161,11 @@ def main() -> int:
     signal.signal(signal.SIGINT, supervisor.stop)
     signal.signal(signal.SIGTERM, supervisor.stop)
     celery = [PYTHON, "-m", "celery", "-A", "program"]
-    supervisor.start("web", [PYTHON, "manage.py", "runserver", "--noreload", f"{host}:{port}"])
+    supervisor.start("web", *web_process(host, port))
     supervisor.start("worker", [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"])
     supervisor.start("beat", [*celery, "beat", "--loglevel", "INFO"])
-    _say(f"\nThe app is running at http://{host}:{port}/  (Ctrl-C stops web, worker and beat)\n")
+    _say(f"\nThe app is running at http://{host}:{port}/  (Ctrl-C stops web, worker and beat)")
+    _say(mail_note(var_dir) + "\n")
     return supervisor.watch()
 
 

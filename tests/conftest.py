@@ -1,10 +1,12 @@
 """Personas: one signed-in client per role, named for who they are, plus a stranger with no role."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -12,6 +14,16 @@ from program.core.roles import Role
 
 # The real-worker fixture `worker_queue`, shared by core, transfers and finance tests.
 pytest_plugins = ["tests.celery_worker"]
+
+
+@pytest.fixture(autouse=True)
+def _suite_language() -> Iterator[None]:
+    """Every test starts in the suite's language: a request in Danish leaves Danish active in
+    its thread, and a later test on the same worker would otherwise read its messages in it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -62,6 +74,26 @@ def finance_approver(make_user) -> Client:
 @pytest.fixture
 def auditor(make_user) -> Client:
     return _client_for(make_user("aud", Role.AUDITOR))
+
+
+@pytest.fixture
+def host_officer(make_user) -> Client:
+    return _client_for(make_user("arben", Role.HOST_OFFICER))
+
+
+@pytest.fixture
+def host_manager(make_user) -> Client:
+    return _client_for(make_user("drita", Role.HOST_MANAGER))
+
+
+@pytest.fixture
+def governor(make_user) -> Client:
+    return _client_for(make_user("gunnar", Role.GOVERNOR))
+
+
+@pytest.fixture
+def health_staff(make_user) -> Client:
+    return _client_for(make_user("helle", Role.HEALTH_STAFF))
 
 
 @pytest.fixture

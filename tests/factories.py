@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
 import factory
 
@@ -33,11 +34,19 @@ class RampUpCapFactory(factory.django.DjangoModelFactory[RampUpCap]):
     places = 100
 
 
+def the_programme() -> Agreement:
+    """The programme a test works in unless it names another: the oldest agreement, made when
+    there is none (a test with two programmes passes the second one explicitly)."""
+    return Agreement.objects.order_by("signed_on", "id").first() or cast(
+        Agreement, AgreementFactory()
+    )
+
+
 class FacilityFactory(factory.django.DjangoModelFactory[Facility]):
     class Meta:
         model = Facility
 
-    agreement = factory.SubFactory(AgreementFactory)
+    agreement = factory.LazyFunction(the_programme)
     name = factory.Sequence(lambda n: f"Facility {n}")
     location = "Pasjak"
     country = "XK"
@@ -92,3 +101,31 @@ class AidStreamFactory(factory.django.DjangoModelFactory[AidStream]):
     budget_owner = "Ministry of Foreign Affairs"
     annual_amount = Decimal("6000000.00")
     years = 10
+
+
+def handover_ready(case: Any, caseworker: Any, *, health: Any = None) -> Any:
+    """A complete handover the escort has acknowledged, for the case's seat on its transport
+    out (what a departure needs): started and filled by the caseworker, the health part saved
+    by a health-staff user (made when not given)."""
+    from django.contrib.auth.models import Group, User
+
+    from program.core.roles import Role
+    from program.handover import services as handover
+
+    if health is None:
+        health, _made = User.objects.get_or_create(username="handover-health")
+        health.groups.add(Group.objects.get(name=Role.HEALTH_STAFF))
+    record = handover.handover_start(case=case, actor=caseworker)
+    if record.ready_to_travel:
+        return record
+    record = handover.handover_update(
+        handover=record,
+        actor=health,
+        values={"health_details": ""},
+    )
+    record = handover.handover_complete(handover=record, actor=caseworker)
+    return handover.handover_acknowledge_escort(
+        handover=record,
+        actor=caseworker,
+        escort_officer="Officer Jensen",
+    )

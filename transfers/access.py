@@ -21,3 +21,8 @@ def caseworker_has_open_case(user: Any, inmate_id: int) -> bool:
         .exclude(state__in=CLOSED_STATES)
         .exists()
     )
+
+
+def caseworker_inmate_ids(user: Any) -> Any:
+    """The ids of the people whose transfer cases this user is the caseworker of (a subquery)."""
+    return TransferCase.objects.filter(caseworker_id=user.pk).values("inmate_id")

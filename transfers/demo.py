@@ -19,18 +19,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from program.cells import demo as cells_demo
 from program.cells import services as cells_services
-from program.cells.models import Placement
+from program.cells.models import Agreement, Placement
 from program.core.demo import register
 from program.core.demo_users import demo_password
 from program.core.roles import Role, roles_sync
 from program.inmates.models import Inmate
-from transfers import selectors, services
+from transfers import eligibility, selectors, services
 from transfers.demo_documents import DemoDocuments
 from transfers.models import (
     CaseEvent,
     Decision,
     Document,
+    EligibilityRuleParameter,
     InmateOpinion,
     ManifestEntry,
     ReasonCode,
@@ -59,6 +61,12 @@ MAIN_LINE: list[str] = [
     S.ADMITTED,
     S.SERVING,
 ]
+# The moves that end a stay at the host facility.
+LEAVING_STATES = frozenset({S.DEPORTED, S.RETURNED, S.RELEASED_NOT_REMOVABLE})
+# Two demo paths that are not states: an appeal decided (rejected; the case waits for a seat)
+# and a refusal at the gate on arrival, so the programme report has them to count.
+APPEAL_DECIDED = "appeal_decided"
+GATE_REFUSED = "gate_refused"
 # The coded reason a demo path gives for the moves that need one.
 PATH_REASONS: dict[str, str] = {
     S.RETURN_PENDING: "return_medical",
@@ -100,22 +108,47 @@ class _Writer:
         """The documents the checklist asks for before `state`, uploaded the day before."""
         for kind in services.REQUIRED_DOCUMENTS.get(state, ()):
             self.documents.add(case, kind, on - timedelta(days=1))
-            label = Document.Kind(kind).label
-            self._event(case, K.DOCUMENT, on=on - timedelta(days=1), text=f"{label} v1")
+            self._event(
+                case,
+                K.DOCUMENT,
+                on=on - timedelta(days=1),
+                text=f"{Document.Kind(kind).label} v1",
+                payload={"kind": kind, "version": 1},
+            )
 
     def path_events(
-        self, case: TransferCase, path: Sequence[str], *, start: date, step_days: int = 7
+        self,
+        case: TransferCase,
+        path: Sequence[str],
+        *,
+        start: date,
+        step_days: int = 7,
+        ends_on: date | None = None,
     ) -> None:
-        """Events for each step of `path` (from its first state), a week apart from `start`."""
+        """Events for each step of `path` (from its first state), `step_days` apart from
+        `start`. A stay that ended (`ends_on`, the placement's last day + 1) has its leaving move
+        on that day and the step before it (release preparation, a pending return) a month
+        earlier, so the programme report's removals, returns and occupancy agree."""
         on = start
         if path[0] == S.IDENTIFIED:
             self._event(case, K.OPENED, to_state=S.IDENTIFIED, on=on)
         for before, after in itertools.pairwise(path):
             on += timedelta(days=step_days)
+            if ends_on is not None and after in LEAVING_STATES:
+                on = ends_on
+            elif ends_on is not None and after in (S.RELEASE_PREP, S.RETURN_PENDING):
+                on = max(on, ends_on - timedelta(days=30))
             # Arrival and the end of a stay are the administrator's moves: shown as the system.
             system = after in (S.ADMITTED, S.SERVING, S.RETURNED)
             if before == S.IDENTIFIED and after in (S.ELIGIBLE, S.INELIGIBLE, S.NEEDS_REVIEW):
-                self._event(case, K.SCREENING, from_state=before, to_state=after, on=on)
+                self._event(
+                    case,
+                    K.SCREENING,
+                    from_state=before,
+                    to_state=after,
+                    on=on,
+                    payload={"outcome": after, "rule_set_version": eligibility.RULESET_VERSION},
+                )
                 continue
             if after == S.DECIDED_TRANSFER:
                 self.opinions.append(
@@ -128,7 +161,13 @@ class _Writer:
                         recorded_by=self.caseworker,
                     )
                 )
-                self._event(case, K.OPINION, on=on - timedelta(days=2), text="Objects")
+                self._event(
+                    case,
+                    K.OPINION,
+                    on=on - timedelta(days=2),
+                    text="Objects",
+                    payload={"stance": InmateOpinion.Stance.OBJECTS},
+                )
                 self.decisions.append(
                     Decision(
                         case=case,
@@ -139,7 +178,13 @@ class _Writer:
                         recorded_by=self.caseworker,
                     )
                 )
-                self._event(case, K.DECISION, on=on, text=f"Transfer: {AUTHORITY}")
+                self._event(
+                    case,
+                    K.DECISION,
+                    on=on,
+                    text=f"Transfer: {AUTHORITY}, {LEGAL_BASIS}",
+                    payload={"outcome": Decision.Outcome.TRANSFER},
+                )
             self.documents_for(case, after, on=on)
             self._event(
                 case,
@@ -184,6 +229,7 @@ class _Writer:
         text: str = "",
         system: bool = False,
         reason: ReasonCode | None = None,
+        payload: dict[str, Any] | None = None,
     ) -> None:
         self.events.append(
             CaseEvent(
@@ -193,8 +239,8 @@ class _Writer:
                 to_state=to_state,
                 actor=None if system else self.caseworker,
                 reason_code=reason,
-                text=text or ("Demo history" if kind == K.TRANSITION else ""),
-                payload={"on": on.isoformat(), "demo": True},
+                text=text,
+                payload={**(payload or {}), "on": on.isoformat(), "demo": True},
             )
         )
 
@@ -203,6 +249,11 @@ class _Writer:
         Decision.objects.bulk_create(self.decisions)
         InmateOpinion.objects.bulk_create(self.opinions)
         self.documents.save()
+
+
+def _programme() -> Agreement:
+    """The Gjilan programme the cells demo loaded: every case file here is one of its."""
+    return Agreement.objects.get(name=cells_demo.AGREEMENT_NAME)
 
 
 def _stay_cases(writer: _Writer, caseworker: User) -> dict[str, int]:
@@ -221,6 +272,7 @@ def _stay_cases(writer: _Writer, caseworker: User) -> dict[str, int]:
     latest_arrivals = {p.pk for p in sorted(current, key=lambda p: (p.period.lower, p.pk))[-2:]}
     return_pending = {current[i].pk for i in (10, 90)}
     cases: list[tuple[TransferCase, Placement, list[str]]] = []
+    programme = _programme()
     for placement in placements:
         arrived: date = placement.period.lower
         path = list(MAIN_LINE)
@@ -251,6 +303,7 @@ def _stay_cases(writer: _Writer, caseworker: User) -> dict[str, int]:
         notified_on = arrived - timedelta(days=75)
         case = TransferCase(
             inmate=placement.inmate,
+            agreement=programme,
             caseworker=caseworker,
             state=path[-1],
             version=len(path),
@@ -264,9 +317,13 @@ def _stay_cases(writer: _Writer, caseworker: User) -> dict[str, int]:
         cases.append((case, placement, path))
         counts[path[-1]] = counts.get(path[-1], 0) + 1
     TransferCase.objects.bulk_create([case for case, _p, _path in cases])
-    for case, placement, path in cases:
-        start = placement.period.lower - timedelta(days=7 * (path.index(S.ADMITTED)))
-        writer.path_events(case, path, start=start)
+    for n, (case, placement, path) in enumerate(cases):
+        # Steps of 5 to 17 days, so the days from candidate to decision and from decision to
+        # arrival spread as real cases do.
+        step = 5 + 2 * (n % 7)
+        start = placement.period.lower - timedelta(days=step * (path.index(S.ADMITTED)))
+        ended = placement.period.upper if placement.end_reason else None
+        writer.path_events(case, path, start=start, step_days=step, ends_on=ended)
     # A deportation needs the travel document, the acceptance and the flight: the deported
     # cases show them done, a few days before the placement ended.
     ReleasePreparation.objects.bulk_create(
@@ -306,7 +363,9 @@ def _december_transport(writer: _Writer, caseworker: User, counts: dict[str, int
     )
     if not reservations:
         return
+    programme = _programme()
     batch = TransportBatch.objects.create(
+        agreement=programme,
         departs_on=DECEMBER_TRANSPORT,
         direction=TransportBatch.Direction.TO_HOST,
         seats=len(reservations) + 2,
@@ -319,6 +378,7 @@ def _december_transport(writer: _Writer, caseworker: User, counts: dict[str, int
         notified_on = date(2026, 9, 1)
         case = TransferCase.objects.create(
             inmate=reservation.inmate,
+            agreement=programme,
             caseworker=caseworker,
             state=S.SCHEDULED,
             version=len(path),
@@ -378,6 +438,7 @@ def _pipeline_inmates() -> list[Inmate]:
                 "languages": ["English"],
                 "country_of_return": countries[code],
                 "return_readmits": Inmate.Readmission.YES,
+                "return_readmits_reason": "Rejsedokument foreligger (demo).",
                 "security_level": Inmate.SecurityLevel.LOW,
                 "home_institution": "Nyborg State Prison",
             },
@@ -412,7 +473,7 @@ def _candidate_cases(writer: _Writer, caseworker: User, counts: dict[str, int]) 
     )
     # The pipeline first: its screenings come out eligible, and the plan below carries them on.
     opened = [
-        services.case_open(inmate=inmate, actor=caseworker)
+        services.case_open(inmate=inmate, actor=caseworker, agreement=_programme())
         for inmate in [*_pipeline_inmates()[:-1], *pool[:70]]
     ]
     screened, waiting = opened[:-8], opened[-8:]
@@ -421,15 +482,22 @@ def _candidate_cases(writer: _Writer, caseworker: User, counts: dict[str, int]) 
     for case in screened:
         services.case_screen(case=case, actor=caseworker, on=DEMO_DAY)
     eligible = [case for case in screened if case.state == S.ELIGIBLE]
+    # The rules exclude a few for good: closed as not eligible (not withdrawn).
+    for case in [case for case in screened if case.state == S.INELIGIBLE][:2]:
+        writer.move(
+            case, S.CLOSED_INELIGIBLE, on=DEMO_DAY - timedelta(days=5), reason="ineligible_rules"
+        )
     plan = [
         (S.PROPOSED, 3),
         (S.HOST_REVIEW, 3),
         (S.DECIDED_TRANSFER, 2),
         (S.DECIDED_NO_TRANSFER, 1),
         (S.NOTIFIED, 3),
-        (S.UNDER_APPEAL, 2),
+        (S.UNDER_APPEAL, 1),
+        (APPEAL_DECIDED, 1),
         (S.WITHDRAWN, 2),
-        (S.IN_TRANSIT, 2),
+        (S.IN_TRANSIT, 1),
+        (GATE_REFUSED, 1),
     ]
     queue = iter(eligible)
     for target, how_many in plan:
@@ -479,7 +547,8 @@ def _carry(writer: _Writer, case: TransferCase, target: str) -> None:
     if target == S.DECIDED_TRANSFER:
         return
     # Notified recently (the window is open) or, for those on the way, long enough ago.
-    notified = DEMO_DAY - timedelta(days=75 if target == S.IN_TRANSIT else 20)
+    on_the_way = target in (S.IN_TRANSIT, GATE_REFUSED)
+    notified = DEMO_DAY - timedelta(days=75 if on_the_way else 20)
     writer.move(
         case,
         S.NOTIFIED,
@@ -488,19 +557,54 @@ def _carry(writer: _Writer, case: TransferCase, target: str) -> None:
         notification_language="English",
         appeal_deadline=notified + timedelta(days=60),
     )
-    if target == S.UNDER_APPEAL:
-        writer.move(
-            case,
-            S.UNDER_APPEAL,
-            on=notified + timedelta(days=10),
-            appeal_lodged_on=notified + timedelta(days=10),
-        )
-    elif target == S.IN_TRANSIT:
+    if target in (S.UNDER_APPEAL, APPEAL_DECIDED):
+        lodged = notified + timedelta(days=10)
+        writer.move(case, S.UNDER_APPEAL, on=lodged, appeal_lodged_on=lodged)
+        if target == APPEAL_DECIDED:
+            _appeal_rejected(writer, case, decided_on=lodged + timedelta(days=5))
+    elif on_the_way:
         _on_the_way(writer, case)
+        if target == GATE_REFUSED and case.state == S.IN_TRANSIT:
+            _refused_at_gate(writer, case)
+
+
+def _appeal_rejected(writer: _Writer, case: TransferCase, *, decided_on: date) -> None:
+    """The appeal's outcome as appeal_decide records it: the transfer stands; with no seat held,
+    the case waits under appeal for its booking."""
+    case.appeal_outcome = TransferCase.AppealOutcome.REJECTED
+    case.appeal_decided_on = decided_on
+    case.version += 1
+    case.save()
+    writer._event(
+        case,
+        K.APPEAL,
+        on=decided_on,
+        text=f"Appeal decided on {decided_on.isoformat()}: "
+        f"{TransferCase.AppealOutcome.REJECTED.label}.",
+        payload={"outcome": "rejected", "decided_on": decided_on.isoformat(), "state": case.state},
+    )
+
+
+def _refused_at_gate(writer: _Writer, case: TransferCase) -> None:
+    """The host facility did not admit the person on arrival: back to Denmark, the reserved
+    place freed and the seat given up, as the gate refusal does."""
+    arrived = IN_TRANSIT_DEPARTS + timedelta(days=1)
+    entry = ManifestEntry.objects.select_related("placement").get(case=case, removed_at=None)
+    if entry.placement is not None:
+        cells_services.reservation_cancel(
+            reservation=entry.placement,
+            reason=f"Transfer case {case.pk}: refused at the gate (demo)",
+            actor=None,
+        )
+    entry.removed_at = timezone.now()
+    entry.save(update_fields=["removed_at"])
+    writer.move(case, S.RETURNED, on=arrived, reason="gate_refusal")
 
 
 def _on_the_way(writer: _Writer, case: TransferCase) -> None:
+    programme = _programme()
     batch, _created = TransportBatch.objects.get_or_create(
+        agreement=programme,
         departs_on=IN_TRANSIT_DEPARTS,
         direction=TransportBatch.Direction.TO_HOST,
         defaults={
@@ -509,7 +613,7 @@ def _on_the_way(writer: _Writer, case: TransferCase) -> None:
             "created_by": writer.caseworker,
         },
     )
-    place = selectors.free_place_on(IN_TRANSIT_DEPARTS)
+    place = selectors.free_place_on(IN_TRANSIT_DEPARTS, agreement=programme)
     if place is None:
         return
     reservation = cells_services.reservation_create(
@@ -543,3 +647,29 @@ def load(out: TextIO) -> None:
     writer.save()
     summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
     out.write(f"Transfer cases: {sum(counts.values())} ({summary})\n")
+
+
+# The Sweden–Estonia programme's own rule parameters (the cells demo creates the programme):
+# different from Gjilan's, so the rules page and screening show each programme its own set.
+SECOND_PROGRAMME_PARAMETERS = {
+    "sexes_admitted": ["F", "M"],
+    "min_days_left": 365,
+    "capacity_lead_days": 45,
+}
+
+
+@register(order=51)
+def second_programme_parameters(out: TextIO) -> None:
+    programme = Agreement.objects.filter(name=cells_demo.SECOND_AGREEMENT_NAME).first()
+    if programme is None or EligibilityRuleParameter.objects.filter(agreement=programme).exists():
+        return
+    EligibilityRuleParameter.objects.bulk_create(
+        EligibilityRuleParameter(
+            agreement=programme,
+            name=name,
+            value=value,
+            reason="The Sweden–Estonia agreement's terms (demo)",
+        )
+        for name, value in SECOND_PROGRAMME_PARAMETERS.items()
+    )
+    out.write(f"Rule parameters of {programme.name}: {len(SECOND_PROGRAMME_PARAMETERS)}\n")

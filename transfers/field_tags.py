@@ -9,8 +9,9 @@ personal data. Documents hold judgments and medical-fitness reports: the file is
 from program.core.field_tags import CRIMINAL, NONE, PERSONAL, TIMESTAMPED, Tag, tagged
 
 FIELD_TAGS: dict[str, Tag] = {
-    **tagged("ReasonCode", NONE, "code", "label", "applies_to", "active"),
-    **tagged("TransferCase", NONE, *TIMESTAMPED, "version", "closed_at"),
+    **tagged("ReasonCode", NONE, "code", "label_da", "label_en", "applies_to", "active"),
+    **tagged("EligibilityText", NONE, "key", "text_da", "text_en", "updated_at"),
+    **tagged("TransferCase", NONE, *TIMESTAMPED, "version", "closed_at", "agreement"),
     **tagged(
         "TransferCase", PERSONAL, "inmate", "caseworker", "notification_language", "placement"
     ),
@@ -28,7 +29,9 @@ FIELD_TAGS: dict[str, Tag] = {
     **tagged("CaseEvent", NONE, "id", "case", "kind", "dedupe_key", "at"),
     "CaseEvent.actor": PERSONAL,
     **tagged("CaseEvent", CRIMINAL, "from_state", "to_state", "reason_code", "text", "payload"),
-    **tagged("EligibilityRuleParameter", NONE, "id", "name", "value", "reason", "changed_at"),
+    **tagged(
+        "EligibilityRuleParameter", NONE, "id", "agreement", "name", "value", "reason", "changed_at"
+    ),
     "EligibilityRuleParameter.changed_by": PERSONAL,
     **tagged(
         "Screening", NONE, "id", "case", "screened_on", "rule_set_version", "fingerprint", "at"
@@ -39,6 +42,9 @@ FIELD_TAGS: dict[str, Tag] = {
     **tagged("Screening", CRIMINAL, "inputs", "outcome", "results", "eligible_from"),
     **tagged("Decision", NONE, "id", "case", "recorded_at"),
     "Decision.recorded_by": PERSONAL,
+    "Decision.superseded_at": NONE,
+    # Why a decision was replaced: words about the person's case.
+    "Decision.superseded_reason": CRIMINAL,
     **tagged("Decision", CRIMINAL, "outcome", "authority", "legal_basis", "decided_on"),
     **tagged("InmateOpinion", NONE, "id", "case", "recorded_at"),
     **tagged(
@@ -66,7 +72,7 @@ FIELD_TAGS: dict[str, Tag] = {
     # The uploader's file name may carry the inmate's name.
     **tagged("Document", PERSONAL, "original_name", "uploaded_by"),
     "Document.file": CRIMINAL,
-    **tagged("TransportBatch", NONE, *TIMESTAMPED, "departs_on", "direction", "seats"),
+    **tagged("TransportBatch", NONE, *TIMESTAMPED, "agreement", "departs_on", "direction", "seats"),
     # The escorting officers' names; who is on the batch.
     **tagged("TransportBatch", PERSONAL, "escort", "created_by", "cases"),
     **tagged("ManifestEntry", NONE, "id", "batch", "added_at", "removed_at"),

@@ -3,8 +3,12 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
+from program.cells import programmes
+from program.core.forms import DateField
+from transfers import move_inputs
 from transfers.models import (
     Decision,
     Document,
@@ -13,12 +17,20 @@ from transfers.models import (
     TransferCase,
     TransportBatch,
 )
+from transfers.moves import NoInput
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-input"})
+# The browser's date picker reads only ISO values, whatever the page's language.
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
 TEXT = forms.TextInput(attrs={"class": "form-input"})
 
 
 class WorklistForm(forms.Form):
+    programme = forms.ChoiceField(
+        label=_("Programme"),
+        choices=[],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     scope = forms.ChoiceField(
         label=_("Cases"),
         choices=[("mine", _("My cases")), ("all", _("All cases"))],
@@ -29,7 +41,8 @@ class WorklistForm(forms.Form):
         label=_("State"),
         choices=TransferCase.State.choices,
         required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+        # One box per state: a multi-select list needs Ctrl-click and hides what is chosen.
+        widget=forms.CheckboxSelectMultiple,
     )
     due_within = forms.IntegerField(
         label=_("Deadline within (days)"),
@@ -61,35 +74,92 @@ class WorklistForm(forms.Form):
     )
 
 
-class CaseOpenForm(forms.Form):
+class ProgrammeChoiceMixin:
+    """Adds the programme to choose when the install holds several (the user's preselected);
+    with one programme there is nothing to choose and the field is left out."""
+
+    fields: dict[str, forms.Field]
+
+    def add_programme(self, user: AbstractBaseUser | AnonymousUser) -> None:
+        choices = programmes.programme_list()
+        if len(choices[:2]) < 2:
+            return
+        self.fields["agreement"] = forms.ModelChoiceField(
+            label=_("Programme"),
+            queryset=choices,
+            initial=programmes.user_programme(user),
+            # Left out of a post (the person page's button), the service takes the user's own.
+            required=False,
+            empty_label=None,
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+
+
+class CaseOpenForm(ProgrammeChoiceMixin, forms.Form):
     case_number = forms.CharField(
         label=_("Inmate's case number"),
         max_length=30,
         widget=TEXT,
-        help_text=_("The Prison and Probation Service's case number, for example KF-00012."),
+        help_text=_(
+            "The Prison and Probation Service's case number, for example KF-2026-30022. "
+            "Capital or small letters both work."
+        ),
     )
+
+    def __init__(self, *args: Any, user: AbstractBaseUser | AnonymousUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_programme(user)
 
 
 class TransitionForm(forms.Form):
-    to = forms.ChoiceField(choices=TransferCase.State.choices)
-    version = forms.IntegerField()
+    """A move on the case page: the target, the version read, a reason and a note, and the
+    fields of the move's typed input (transfers/moves.py), added from that one declaration."""
+
+    to = forms.ChoiceField(choices=TransferCase.State.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(required=False)
-    text = forms.CharField(required=False)
-    notified_on = forms.DateField(required=False)
-    language = forms.CharField(required=False)
-    lodged_on = forms.DateField(required=False)
-    batch = forms.IntegerField(required=False)
-    on = forms.DateField(required=False)
+    text = forms.CharField(label=_("Note"), required=False, max_length=500, widget=TEXT)
+
+    def __init__(self, *args: Any, input_type: type = NoInput, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.input_names = [spec.name for spec in move_inputs.fields_of(input_type)]
+        move_inputs.add_form_fields(self, input_type)
+
+    def input_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.input_names]
 
 
-class OpinionForm(forms.ModelForm):
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[], widget=forms.Select(attrs={"class": "form-select"})
+    )
+    reviewed_on = DateField(label=_("Reviewed on"), widget=DATE)
+    next_review_on = DateField(label=_("Next review on"), widget=DATE)
+    text = forms.CharField(label=_("Note"), required=False, max_length=500, widget=TEXT)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from transfers.services import REVIEW_OUTCOMES
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = list(REVIEW_OUTCOMES.items())  # type: ignore[attr-defined]
+
+
+class OpinionForm(forms.ModelForm[InmateOpinion]):
     class Meta:
         model = InmateOpinion
         fields = ["stance", "heard_on", "language", "interpreter_used", "statement"]
         widgets = {"heard_on": DATE}
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(forms.ModelForm[Decision]):
+    supersedes_reason = forms.CharField(
+        label=_("Why it supersedes the decision in force"),
+        required=False,
+        max_length=300,
+        widget=TEXT,
+        help_text=_("Only when a decision is already in force."),
+    )
+
     class Meta:
         model = Decision
         fields = ["outcome", "authority", "legal_basis", "decided_on"]
@@ -101,11 +171,15 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, PNG or JPEG, at most 10 MB)"))
 
 
-class BatchForm(forms.ModelForm):
+class BatchForm(ProgrammeChoiceMixin, forms.ModelForm[TransportBatch]):
     class Meta:
         model = TransportBatch
         fields = ["departs_on", "direction", "seats", "escort"]
         widgets = {"departs_on": DATE}
+
+    def __init__(self, *args: Any, user: AbstractBaseUser | AnonymousUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_programme(user)
 
 
 class ParameterForm(forms.Form):
@@ -116,7 +190,7 @@ class ParameterForm(forms.Form):
 class IntakeForm(forms.Form):
     file = forms.FileField(
         label=_("Candidate file (CSV or XLSX)"),
-        help_text=_("UTF-8 CSV or an Excel workbook (first sheet), at most 2 MB."),
+        help_text=_("UTF-8 CSV or an Excel workbook (first sheet), at most 12 MB."),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".csv,.xlsx,text/csv", "class": "form-file-input"}
         ),
@@ -130,6 +204,7 @@ class IntakeForm(forms.Form):
 
 
 class IntakeConfirmForm(forms.Form):
+    job = forms.UUIDField(widget=forms.HiddenInput)
     digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
@@ -141,7 +216,7 @@ class AppealOutcomeForm(forms.Form):
         choices=TransferCase.AppealOutcome.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    decided_on = forms.DateField(label=_("Appeal decided on"), widget=DATE)
+    decided_on = DateField(label=_("Appeal decided on"))
     text = forms.CharField(label=_("Note"), required=False, max_length=500, widget=TEXT)
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -8,14 +8,19 @@ formats are refused for the same reasons with the same row numbers (the header i
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from program.inmates import csv_import
+from program.inmates.import_jobs import Progress
 
 XLSX_MAGIC = b"PK\x03\x04"
-MAX_ROWS = 5000
+INTAKE_TASK = "transfers.intake_job_run"
+MAX_ROWS = 60_000
 
 
 def _cell_text(value: object) -> str:
@@ -70,10 +75,26 @@ def parse(data: bytes, *, known_countries: set[str]) -> csv_import.ParsedFile:
     if data.startswith(XLSX_MAGIC):
         if len(data) > csv_import.MAX_BYTES:
             return csv_import.ParsedFile(
-                problems=[csv_import.Problem(None, "", _("The file is larger than 2 MB."))]
+                problems=[
+                    csv_import.Problem(
+                        None,
+                        "",
+                        _("The file is larger than %(mb)s MB; split it into smaller files.")
+                        % {"mb": csv_import.MAX_BYTES // (1024 * 1024)},
+                    )
+                ]
             )
         converted = _xlsx_as_csv(data)
         if isinstance(converted, csv_import.Problem):
             return csv_import.ParsedFile(problems=[converted])
         data = converted
     return csv_import.parse(data, known_countries=known_countries)
+
+
+def apply_intake(
+    rows: Sequence[csv_import.InmateRow], actor: User, progress: Progress | None
+) -> dict[str, int]:
+    """The candidate intake (services.candidates_intake), as an import job's Apply."""
+    from transfers import services
+
+    return asdict(services.candidates_intake(rows=rows, actor=actor, progress=progress))

@@ -1,8 +1,9 @@
 """Transfer cases, their timeline, eligibility screenings, documents and transport batches.
 
-A case moves through the states of DESIGN §5 only by the services in transfers/services.py, each
-move a compare-and-set on (pk, state, version). The timeline (CaseEvent) is append-only: rows are
-added, never changed. Reason codes and eligibility parameters are data, kept with their history.
+A case moves through the states of docs/transfer-lifecycle.md only by the services in
+transfers/services/, each move a compare-and-set on (pk, state, version). The timeline
+(CaseEvent) is append-only: rows are added, never changed. Reason codes and eligibility
+parameters are data, kept with their history.
 """
 
 from django.conf import settings
@@ -10,11 +11,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from program.core.bilingual import pick
 from program.core.models import TimeStampedModel
 
 
 class ReasonCode(models.Model):
-    """A coded reason for a withdrawal, a rejection, a return or a refusal at the gate."""
+    """A coded reason for a withdrawal, a rejection, a return or a refusal at the gate.
+
+    Its words are data in Danish and English (changes kept by the write history); `label` is the
+    one in the reader's language."""
 
     class AppliesTo(models.TextChoices):
         WITHDRAWAL = "withdrawal", _("Withdrawal")
@@ -22,17 +27,47 @@ class ReasonCode(models.Model):
         RETURN = "return", _("Return to Denmark")
 
     code = models.CharField(_("code"), max_length=40, primary_key=True)
-    label = models.CharField(_("label"), max_length=200)
+    label_da = models.CharField(_("label (Danish)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200)
     applies_to = models.CharField(_("applies to"), max_length=20, choices=AppliesTo.choices)
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
         verbose_name = _("reason code")
         verbose_name_plural = _("reason codes")
-        ordering = ["applies_to", "label"]
+        ordering = ["applies_to", "code"]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def label(self) -> str:
+        return pick(da=self.label_da, en=self.label_en)
+
+
+class EligibilityText(models.Model):
+    """The words of the eligibility rules in Danish and English: each rule's text and source, each
+    reason a rule gives (with {placeholders} for the facts it names) and each setting's label.
+
+    The rules themselves are code (transfers/eligibility.py); their words are data so that they
+    can be worded again without a release, and every change is kept by the write history."""
+
+    key = models.CharField(_("key"), max_length=80, primary_key=True)
+    text_da = models.TextField(_("text (Danish)"))
+    text_en = models.TextField(_("text (English)"))
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("eligibility text")
+        verbose_name_plural = _("eligibility texts")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def text(self) -> str:
+        return pick(da=self.text_da, en=self.text_en)
 
 
 class TransferCase(TimeStampedModel):
@@ -58,6 +93,8 @@ class TransferCase(TimeStampedModel):
         DEPORTED = "deported", _("Deported")
         RELEASED_NOT_REMOVABLE = "released_not_removable", _("Released, not removable")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # Final: the rules exclude the person (not a withdrawal, which is for other causes).
+        CLOSED_INELIGIBLE = "closed_ineligible", _("Closed: not eligible")
 
     class AppealOutcome(models.TextChoices):
         UPHELD = "upheld", _("Upheld (no transfer)")
@@ -68,6 +105,13 @@ class TransferCase(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="transfer_cases",
         verbose_name=_("inmate"),
+    )
+    # The programme the case is for: its capacity, free places, rule parameters and host texts.
+    agreement = models.ForeignKey(
+        "cells.Agreement",
+        on_delete=models.PROTECT,
+        related_name="transfer_cases",
+        verbose_name=_("programme"),
     )
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,7 +125,8 @@ class TransferCase(TimeStampedModel):
     # Bumped by every state change: the compare-and-set token and the API's ETag.
     version = models.PositiveIntegerField(_("version"), default=1)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    # Notification and appeal (DESIGN §5; the deadline is notified_on + a configurable number).
+    # Notification and appeal (docs/transfer-lifecycle.md; the deadline is notified_on + a
+    # configurable number).
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
     notification_language = models.CharField(_("notification language"), max_length=50, blank=True)
     appeal_deadline = models.DateField(_("appeal deadline"), null=True, blank=True)
@@ -90,7 +135,7 @@ class TransferCase(TimeStampedModel):
         _("appeal outcome"), max_length=10, choices=AppealOutcome.choices, blank=True
     )
     appeal_decided_on = models.DateField(_("appeal decided on"), null=True, blank=True)
-    # The stay in Gjilan.
+    # The stay at the programme's host facility.
     placement = models.ForeignKey(
         "cells.Placement",
         on_delete=models.PROTECT,
@@ -106,7 +151,7 @@ class TransferCase(TimeStampedModel):
         verbose_name_plural = _("transfer cases")
         ordering = ["-created_at"]
         constraints = [
-            # DESIGN §4.4: at most one open case per inmate, whoever writes.
+            # At most one open case per inmate, whoever writes.
             models.UniqueConstraint(
                 fields=["inmate"],
                 condition=Q(closed_at__isnull=True),
@@ -122,6 +167,7 @@ class TransferCase(TimeStampedModel):
                         "deported",
                         "released_not_removable",
                         "withdrawn",
+                        "closed_ineligible",
                     ]
                 ),
                 name="transfercase_closed_only_in_final_state",
@@ -131,11 +177,19 @@ class TransferCase(TimeStampedModel):
         indexes = [
             # The worklist: my open cases by state.
             models.Index(fields=["caseworker", "state"], name="transfercase_worker_state"),
+            # The worklists filtered by programme.
+            models.Index(fields=["agreement", "state"], name="transfercase_programme_state"),
             models.Index(fields=["appeal_deadline"], name="transfercase_appeal_idx"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.pk} ({self.get_state_display()})"
+
+    def get_state_display(self) -> str:  # type: ignore[no-redef]
+        # Lists show this on every row: Django's own version rebuilds the whole choices dict on
+        # each call. The map of lazy labels is built once; str() translates the one label into
+        # the request's language.
+        return str(_CASE_STATE_LABELS.get(self.state, self.state))
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -145,6 +199,9 @@ class TransferCase(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+_CASE_STATE_LABELS = dict(TransferCase.State.choices)
 
 
 class CaseEvent(models.Model):
@@ -163,6 +220,8 @@ class CaseEvent(models.Model):
         SCHEDULED = "scheduled", _("Booked on a transport")
         REMINDER = "reminder", _("Deadline reminder")
         RELEASE_PREPARATION = "release_prep", _("Release preparation")
+        REVIEW = "review", _("Periodic review")
+        SUPERSEDED = "superseded", _("Decision superseded")
         NOTE = "note", _("Note")
 
     case = models.ForeignKey(
@@ -209,10 +268,41 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M}"
 
+    # What the timeline shows, in the reader's language (see transfers/timeline.py).
+    @property
+    def summary(self) -> str:
+        from transfers.timeline import event_text
+
+        return event_text(self)
+
+    @property
+    def from_state_label(self) -> str:
+        from transfers.timeline import state_label
+
+        return state_label(self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        from transfers.timeline import state_label
+
+        return state_label(self.to_state)
+
 
 class EligibilityRuleParameter(models.Model):
-    """One value of a rule parameter or case setting; a change is a new row, so history stays."""
+    """One value of a rule parameter or case setting; a change is a new row, so history stays.
 
+    A row with a programme applies to that programme's cases only; a row without one applies to
+    every programme that has no value of its own (see transfers/eligibility.py params_load)."""
+
+    agreement = models.ForeignKey(
+        "cells.Agreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rule_parameters",
+        verbose_name=_("programme"),
+        help_text=_("Empty: the value for every programme without one of its own."),
+    )
     name = models.CharField(_("name"), max_length=60)
     value = models.JSONField(_("value"))
     reason = models.CharField(_("why changed"), max_length=300, blank=True)
@@ -230,7 +320,10 @@ class EligibilityRuleParameter(models.Model):
         verbose_name = _("eligibility parameter")
         verbose_name_plural = _("eligibility parameters")
         ordering = ["name", "-changed_at", "-id"]
-        indexes = [models.Index(fields=["name", "-id"], name="eligparam_name_latest")]
+        indexes = [
+            models.Index(fields=["name", "-id"], name="eligparam_name_latest"),
+            models.Index(fields=["agreement", "name", "-id"], name="eligparam_programme_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} = {self.value!r}"
@@ -245,10 +338,18 @@ class Screening(models.Model):
         NEEDS_REVIEW = "needs_review", _("Needs review")
 
     inmate = models.ForeignKey(
-        "inmates.Inmate", on_delete=models.CASCADE, related_name="screenings"
+        "inmates.Inmate",
+        on_delete=models.CASCADE,
+        related_name="screenings",
+        verbose_name=_("inmate"),
     )
     case = models.ForeignKey(
-        TransferCase, on_delete=models.CASCADE, null=True, blank=True, related_name="screenings"
+        TransferCase,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="screenings",
+        verbose_name=_("case"),
     )
     screened_on = models.DateField(_("screened on"))
     rule_set_version = models.CharField(_("rule set version"), max_length=40)
@@ -284,20 +385,37 @@ class Decision(models.Model):
         TRANSFER = "transfer", _("Transfer")
         NO_TRANSFER = "no_transfer", _("No transfer")
 
-    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="decisions")
+    case = models.ForeignKey(
+        TransferCase, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("case")
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     authority = models.CharField(_("deciding authority"), max_length=200)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     decided_on = models.DateField(_("decided on"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # A later decision supersedes this one; the reason stays with it (and on the timeline).
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    superseded_reason = models.CharField(_("why superseded"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["case", "-recorded_at", "-id"]
+        constraints = [
+            # One decision in force per case, whoever writes.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(superseded_at__isnull=True),
+                name="decision_one_in_force_per_case",
+                violation_error_message=_("The case already has a decision in force."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.decided_on:%Y-%m-%d})"
@@ -311,14 +429,19 @@ class InmateOpinion(models.Model):
         OBJECTS = "objects", _("Objects")
         NO_VIEW = "no_view", _("Gave no view")
 
-    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="opinions")
+    case = models.ForeignKey(
+        TransferCase, on_delete=models.CASCADE, related_name="opinions", verbose_name=_("case")
+    )
     stance = models.CharField(_("stance"), max_length=10, choices=Stance.choices)
     statement = models.TextField(_("statement"), blank=True)
     heard_on = models.DateField(_("heard on"))
     language = models.CharField(_("language"), max_length=50)
     interpreter_used = models.BooleanField(_("interpreter used"), default=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -345,11 +468,15 @@ class Document(models.Model):
         MEDICAL_FITNESS = "medical_fitness", _("Medical fitness")
         OPINION_RECORD = "opinion_record", _("Record of the inmate's opinion")
         DECISION_LETTER = "decision_letter", _("Decision letter")
+        NOTIFICATION_LETTER = "notification_letter", _("Notification letter")
+        APPEAL_OUTCOME_LETTER = "appeal_outcome_letter", _("Appeal outcome letter")
         NOTIFICATION_RECEIPT = "notification_receipt", _("Notification receipt")
         TRANSPORT_MANIFEST = "transport_manifest", _("Transport manifest")
         OTHER = "other", _("Other")
 
-    case = models.ForeignKey(TransferCase, on_delete=models.CASCADE, related_name="documents")
+    case = models.ForeignKey(
+        TransferCase, on_delete=models.CASCADE, related_name="documents", verbose_name=_("case")
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     version = models.PositiveIntegerField(_("version"))
     file = models.FileField(_("file"), upload_to=_document_path, max_length=300)
@@ -358,7 +485,10 @@ class Document(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -378,19 +508,33 @@ class Document(models.Model):
 
 
 class TransportBatch(TimeStampedModel):
+    # The stored codes are historical; the labels name no country, because the countries are
+    # the programme's (its agreement's sending and host states).
     class Direction(models.TextChoices):
-        TO_HOST = "dk_xk", _("Denmark → Kosovo")
-        TO_DENMARK = "xk_dk", _("Kosovo → Denmark")
+        TO_HOST = "dk_xk", _("Out to the host prison")
+        TO_DENMARK = "xk_dk", _("Back to the sending state")
 
+    agreement = models.ForeignKey(
+        "cells.Agreement",
+        on_delete=models.PROTECT,
+        related_name="transport_batches",
+        verbose_name=_("programme"),
+    )
     departs_on = models.DateField(_("departs on"))
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
     seats = models.PositiveSmallIntegerField(_("seats"))
     escort = models.TextField(_("escort"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     cases = models.ManyToManyField(
-        TransferCase, through="ManifestEntry", related_name="transport_batches"
+        TransferCase,
+        through="ManifestEntry",
+        related_name="transport_batches",
+        verbose_name=_("cases"),
     )
 
     class Meta:
@@ -406,15 +550,30 @@ class TransportBatch(TimeStampedModel):
 
 
 class ManifestEntry(models.Model):
-    """A case's seat on a batch, with the place reserved for it at Gjilan."""
+    """A case's seat on a batch, with the place reserved for it at the host facility."""
 
-    batch = models.ForeignKey(TransportBatch, on_delete=models.CASCADE, related_name="manifest")
-    case = models.ForeignKey(TransferCase, on_delete=models.PROTECT, related_name="manifest")
+    batch = models.ForeignKey(
+        TransportBatch,
+        on_delete=models.CASCADE,
+        related_name="manifest",
+        verbose_name=_("transport batch"),
+    )
+    case = models.ForeignKey(
+        TransferCase, on_delete=models.PROTECT, related_name="manifest", verbose_name=_("case")
+    )
     placement = models.ForeignKey(
-        "cells.Placement", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cells.Placement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("place reservation or placement"),
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
     )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
@@ -486,7 +645,8 @@ class ScreeningJob(models.Model):
 
 
 class ReleasePreparation(models.Model):
-    """What is ready for the inmate's removal at the end of the stay (DESIGN §5, release_prep).
+    """What is ready for the inmate's removal at the end of the stay (release preparation, in
+    docs/transfer-lifecycle.md).
 
     Three steps, each recorded when it happens: the travel document, the country of return's
     acceptance and the flight. A deportation needs all three (transfers/services.py); a release

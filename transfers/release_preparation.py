@@ -20,7 +20,8 @@ from program.core.errors import ApplicationError, ConflictError, PreconditionFai
 from program.inmates.models import Judgment
 from transfers import eligibility
 from transfers.models import CaseEvent, ReleasePreparation, TransferCase
-from transfers.services import CASEWORKERS, _event, _label, _require_role
+from transfers.moves import CASEWORKERS
+from transfers.services._common import _event, _label, _require_role
 
 S = TransferCase.State
 Status = ReleasePreparation.TravelDocumentStatus
@@ -47,17 +48,21 @@ class Window:
         return self.opens_on is not None and on >= self.opens_on
 
 
-def window(case: TransferCase) -> Window:
-    """When preparation may start: the expected release date minus release_prep_days."""
-    release_on = (
-        Judgment.objects.filter(inmate_id=case.inmate_id)
-        .order_by("-judgment_date")
-        .values_list("full_term_date", flat=True)
-        .first()
-    )
+def window(case: TransferCase, params: eligibility.Params | None = None) -> Window:
+    """When preparation may start: the expected release date minus release_prep_days (the
+    parameters in force, read here unless the caller has read them already)."""
+    if hasattr(case, "latest_full_term"):  # the case page reads it with the case's row
+        release_on = case.latest_full_term
+    else:
+        release_on = (
+            Judgment.objects.filter(inmate_id=case.inmate_id)
+            .order_by("-judgment_date")
+            .values_list("full_term_date", flat=True)
+            .first()
+        )
     if release_on is None:
         return Window(None, None)
-    days = eligibility.params_load().release_prep_days
+    days = (params or eligibility.params_load(case.agreement_id)).release_prep_days
     return Window(release_on, release_on - timedelta(days=days))
 
 
@@ -65,11 +70,15 @@ def current(case: TransferCase) -> ReleasePreparation | None:
     return ReleasePreparation.objects.filter(case=case).first()
 
 
-def is_shown(case: TransferCase, preparation: ReleasePreparation | None) -> bool:
+def is_shown(
+    case: TransferCase,
+    preparation: ReleasePreparation | None,
+    params: eligibility.Params | None = None,
+) -> bool:
     """The case page shows the section while serving in the window, or once preparation began."""
     if case.state == S.RELEASE_PREP or preparation is not None:
         return True
-    return case.state == S.SERVING and window(case).is_open(timezone.localdate())
+    return case.state == S.SERVING and window(case, params).is_open(timezone.localdate())
 
 
 def _require_open(case: TransferCase, preparation: ReleasePreparation | None) -> None:
@@ -95,7 +104,7 @@ def _require_open(case: TransferCase, preparation: ReleasePreparation | None) ->
             )
             % {
                 "date": opens.opens_on.isoformat() if opens.opens_on else "—",
-                "days": eligibility.params_load().release_prep_days,
+                "days": eligibility.params_load(case.agreement_id).release_prep_days,
             },
             details={"opens_on": opens.opens_on.isoformat() if opens.opens_on else None},
         )
@@ -157,29 +166,40 @@ def _field_label(name: str) -> str:
 
 
 def _step_text(step: str, preparation: ReleasePreparation) -> str:
+    return step_text(step, {name: getattr(preparation, name) for name in STEPS[step]})
+
+
+def _label_of(choices: Any, value: Any) -> str:
+    return str(choices(value).label) if value in choices.values else str(value or "")
+
+
+def step_text(step: str, values: dict[str, Any]) -> str:
+    """A step's event sentence in the active language, from the step's values (the timeline
+    makes it again from the event's payload when it is shown)."""
+    prep = ReleasePreparation
     if step == "travel_document":
         text = _("Travel document: %(status)s") % {
-            "status": preparation.get_travel_document_status_display()
+            "status": _label_of(prep.TravelDocumentStatus, values.get("travel_document_status"))
         }
-        if preparation.travel_document_kind:
-            text += f" ({preparation.get_travel_document_kind_display()})"
-        if preparation.travel_document_issued_on:
+        if values.get("travel_document_kind"):
+            text += f" ({_label_of(prep.TravelDocumentKind, values['travel_document_kind'])})"
+        if values.get("travel_document_issued_on"):
             text += _(", issued on %(date)s") % {
-                "date": preparation.travel_document_issued_on.isoformat()
+                "date": values["travel_document_issued_on"].isoformat()
             }
         return text + "."
     if step == "destination":
-        if preparation.destination_accepted_on is None:
+        if values.get("destination_accepted_on") is None:
             return _("Acceptance by the country of return withdrawn.")
         return _("Return accepted on %(date)s (reference %(ref)s).") % {
-            "date": preparation.destination_accepted_on.isoformat(),
-            "ref": preparation.destination_reference,
+            "date": values["destination_accepted_on"].isoformat(),
+            "ref": values.get("destination_reference") or "",
         }
-    if preparation.flight_on is None:
+    if values.get("flight_on") is None:
         return _("Flight cancelled.")
     return _("Flight on %(date)s: %(what)s.") % {
-        "date": preparation.flight_on.isoformat(),
-        "what": preparation.flight_number or preparation.escort_note,
+        "date": values["flight_on"].isoformat(),
+        "what": values.get("flight_number") or values.get("escort_note") or "",
     }
 
 

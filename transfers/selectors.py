@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
@@ -12,13 +12,18 @@ from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from program.cells.models import Outage, Place, Placement
+from program.cells.models import Agreement, Outage, Place, Placement
+from program.core import json_rows
 from program.inmates import selectors as inmates_selectors
 from program.inmates.csv_import import InmateRow
 from program.inmates.models import Country, ExpulsionOrder, Judgment
+from program.visits import selectors as visit_selectors
 from transfers.models import (
     CaseEvent,
+    Decision,
     Document,
+    EligibilityRuleParameter,
+    InmateOpinion,
     ManifestEntry,
     Screening,
     TransferCase,
@@ -92,16 +97,18 @@ class CaseFilters:
     sort: str = "updated"
     # "Needs my action": the roles of the user asking (empty: no such filter).
     needs_action_of: frozenset[str] = frozenset()
+    # One programme's cases (None: every programme's).
+    agreement_id: int | None = None
 
 
-def needs_action(roles: frozenset[str]) -> Q:
+def needs_action(roles: frozenset[str], today: date | None = None) -> Q:
     """Open cases whose next step is this role's and waits for nothing else.
 
     A state counts when the role owns a move out of it other than withdrawal (the services'
     MOVES), or may screen it; it waits while a clock runs: the appeal window still open, the
     transport not yet departed, the periodic review not yet due.
     """
-    from transfers.services import MOVES, SCREENABLE_STATES
+    from transfers.moves import MOVES, SCREENABLE_STATES
 
     states = {
         frm
@@ -110,7 +117,7 @@ def needs_action(roles: frozenset[str]) -> Q:
     }
     if "caseworker" in roles:
         states |= set(SCREENABLE_STATES)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     waiting = (
         Q(state=S.NOTIFIED, appeal_deadline__gte=today)
         | Q(state=S.SCHEDULED, departs_on__gt=today)
@@ -121,6 +128,8 @@ def needs_action(roles: frozenset[str]) -> Q:
 
 def case_list(*, user: User, filters: CaseFilters) -> QuerySet[TransferCase]:
     cases = case_queryset()
+    if filters.agreement_id is not None:
+        cases = cases.filter(agreement_id=filters.agreement_id)
     if filters.mine:
         cases = cases.filter(caseworker=user)
     if not filters.include_closed and not filters.states:
@@ -153,8 +162,93 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[TransferCase]:
     )
 
 
-def case_detail_queryset() -> QuerySet[TransferCase]:
-    return case_queryset().select_related("placement__place__cell")
+def case_detail_queryset(*, now: datetime | None = None) -> QuerySet[TransferCase]:
+    """One case for its page, with what the page shows read in the case's own row.
+
+    The nationalities the lists prefetch are not shown there. Whether it has letters, the
+    release window's date, the release preparation (a join), the newest screening, the
+    documents, the opinions and decisions, the parameters in force and the version of the
+    rules' wordings come with the row (CaseRecords reads them back), so the page costs the same
+    queries in every state and however many rows each list holds. So do the person's counts of
+    family contact beside E15 (`family_contact_row`, program/visits, as of `now`).
+    """
+    from transfers import eligibility, rule_texts
+    from transfers.letters.models import Letter
+
+    by_user = {"recorded_by": USER_NAME}
+    return (
+        case_queryset()
+        .prefetch_related(None)
+        .select_related("placement__place__cell", "release_preparation")
+        .annotate(
+            has_letters=Exists(Letter.objects.filter(case=OuterRef("pk"))),
+            # The release window's date (release_preparation.window), read with the row.
+            latest_full_term=Subquery(
+                Judgment.objects.filter(inmate_id=OuterRef("inmate_id"))
+                .order_by("-judgment_date")
+                .values("full_term_date")[:1]
+            ),
+            screening_row=json_rows.json_first(
+                Screening.objects.filter(inmate_id=OuterRef("inmate_id")).order_by("-id")
+            ),
+            document_rows=json_rows.json_array(
+                Document.objects.filter(case=OuterRef("pk")).order_by("kind", "-version"),
+                related={"uploaded_by": USER_NAME},
+            ),
+            opinion_rows=json_rows.json_array(
+                InmateOpinion.objects.filter(case=OuterRef("pk")).order_by("-recorded_at"),
+                related=by_user,
+            ),
+            decision_rows=json_rows.json_array(
+                Decision.objects.filter(case=OuterRef("pk")).order_by("-recorded_at"),
+                related=by_user,
+            ),
+            parameter_rows=json_rows.json_array(
+                eligibility.params_in_force(OuterRef("agreement_id"))
+            ),
+            texts_version=rule_texts.texts_version(),
+            family_contact_row=Subquery(
+                visit_selectors.contact_counts_rows(
+                    inmate_id=OuterRef("inmate_id"), now=now or timezone.now()
+                ).values("record")[:1]
+            ),
+        )
+    )
+
+
+# A user shown by name beside what they recorded: the columns read with the record.
+USER_NAME = ("id", "username", "first_name", "last_name")
+
+
+@dataclass(frozen=True)
+class CaseRecords:
+    """What case_detail_queryset() read with the case's row, as model instances."""
+
+    screening: Screening | None
+    documents: list[Document]
+    opinions: list[InmateOpinion]
+    decisions: list[Decision]
+    params: Params
+    texts_version: str
+
+
+def case_records(case: TransferCase) -> CaseRecords:
+    from transfers import eligibility
+
+    row: Any = case
+    by_user = {"recorded_by": USER_NAME}
+    return CaseRecords(
+        screening=json_rows.instance(Screening, row.screening_row),
+        documents=json_rows.instances(
+            Document, row.document_rows, related={"uploaded_by": USER_NAME}
+        ),
+        opinions=json_rows.instances(InmateOpinion, row.opinion_rows, related=by_user),
+        decisions=json_rows.instances(Decision, row.decision_rows, related=by_user),
+        params=eligibility.params_from_rows(
+            json_rows.instances(EligibilityRuleParameter, row.parameter_rows)
+        ),
+        texts_version=row.texts_version,
+    )
 
 
 def case_events(case: TransferCase) -> QuerySet[CaseEvent]:
@@ -173,11 +267,17 @@ class ChecklistItem:
     latest: Document | None
 
 
-def document_checklist(case: TransferCase) -> list[ChecklistItem]:
-    from transfers.services import REQUIRED_DOCUMENTS
+def document_checklist(
+    case: TransferCase, documents: Sequence[Document] | None = None
+) -> list[ChecklistItem]:
+    """Each required document with its latest version; `documents` (newest version first per
+    kind) when the caller has read them already."""
+    from transfers.moves import REQUIRED_DOCUMENTS
 
+    if documents is None:
+        documents = list(case.documents.select_related("uploaded_by").order_by("kind", "-version"))
     latest: dict[str, Document] = {}
-    for document in case.documents.select_related("uploaded_by").order_by("kind", "-version"):
+    for document in documents:
         latest.setdefault(document.kind, document)
     items = []
     for state, kinds in REQUIRED_DOCUMENTS.items():
@@ -193,8 +293,13 @@ def document_checklist(case: TransferCase) -> list[ChecklistItem]:
     return items
 
 
-def free_place_on(on: date) -> Place | None:
-    """The first place nobody holds from `on` on, in use that day, that any inmate may use."""
+def place_in_programme(place: Place, *, agreement: Agreement) -> bool:
+    return Place.objects.filter(pk=place.pk, cell__unit__facility__agreement=agreement).exists()
+
+
+def free_place_on(on: date, *, agreement: Agreement) -> Place | None:
+    """The first place of the programme nobody holds from `on` on, in use that day, that any
+    inmate may use; another programme's places are never offered."""
     held = Placement.objects.filter(
         place=OuterRef("pk"), period__overlap=DateRange(on, None)
     ).exclude(end_reason=Placement.EndReason.CANCELLED)
@@ -202,7 +307,11 @@ def free_place_on(on: date) -> Place | None:
         Q(place=OuterRef("pk")) | Q(cell=OuterRef("cell")), period__contains=on
     )
     return (
-        Place.objects.filter(cell__cpt_capacity__gte=1, cell__medical_observation=False)
+        Place.objects.filter(
+            cell__unit__facility__agreement=agreement,
+            cell__cpt_capacity__gte=1,
+            cell__medical_observation=False,
+        )
         .exclude(Exists(held))
         .exclude(Exists(out))
         .select_related("cell__unit")
@@ -326,3 +435,18 @@ def case_file_history(case: TransferCase) -> list[Any]:
             ),
         ],
     )
+
+
+def expected_arrivals(*, agreement_id: int | None = None) -> list[tuple[Any, list[ManifestEntry]]]:
+    """Transports with people in transit, by departure day, each with its arriving people and
+    their reserved places (one query); one programme's when given."""
+    entries = (
+        ManifestEntry.objects.filter(removed_at__isnull=True, case__state=S.IN_TRANSIT)
+        .filter(Q(batch__agreement_id=agreement_id) if agreement_id is not None else Q())
+        .select_related("batch", "case__inmate", "placement__place__cell")
+        .order_by("batch__departs_on", "batch_id", "case_id")
+    )
+    groups: dict[int, tuple[Any, list[ManifestEntry]]] = {}
+    for entry in entries:
+        groups.setdefault(entry.batch_id, (entry.batch, []))[1].append(entry)
+    return list(groups.values())

@@ -4,11 +4,11 @@ The route policy has checked the role for the URL; the services check who owns e
 Messages never carry an inmate's name: they travel in a cookie.
 """
 
-import hashlib
-from typing import Any, cast
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,48 +18,49 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from program.audit.listing import log_listed
 from program.audit.models import AccessLogEntry
 from program.audit.purpose import ask_purpose
-from program.audit.services import access_log_record, access_log_record_many
+from program.audit.services import access_log_record
 from program.audit.views import history_tab
+from program.cells import programmes
+from program.core.acting import acting_user
 from program.core.errors import ApplicationError
 from program.core.policy import allows
 from program.core.roles import user_roles
-from program.inmates import csv_import
-from program.inmates import selectors as inmates_selectors
-from program.inmates.models import Inmate
+from program.inmates.minimisation import (
+    MEDICAL_DOCUMENT_KINDS,
+    screening_results_for,
+    sees_health_and_family,
+)
+from program.inmates.selectors import inmate_by_case_number
+from program.visits import selectors as visit_selectors
+from program.visits.record_links import contact_summary
 from transfers import eligibility, release_preparation, selectors, services
-from transfers import intake as transfer_intake
 from transfers.forms import (
     AppealOutcomeForm,
-    BatchForm,
     CaseOpenForm,
     DecisionForm,
     DocumentForm,
-    IntakeConfirmForm,
-    IntakeForm,
     OpinionForm,
-    ParameterForm,
     ReleasePreparationForm,
+    ReviewForm,
     TransitionForm,
     WorklistForm,
 )
 from transfers.models import (
     Document,
     ReasonCode,
-    ScreeningJob,
+    Screening,
     TransferCase,
-    TransportBatch,
     missing_release_steps,
 )
+from transfers.moves import APPEAL_OPEN_STATES, MOVES, NoInput, action_label
+from transfers.rule_texts import RuleTexts
 
 PAGE_SIZE = 50
 # How the access log names a transfer case (as the notifications do).
 CASE_SUBJECT = "transfer_case"
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _back(pk: int) -> HttpResponse:
@@ -68,8 +69,12 @@ def _back(pk: int) -> HttpResponse:
 
 def worklist(request: HttpRequest) -> HttpResponse:
     form = WorklistForm(request.GET or None)
+    form.fields["programme"].choices = programmes.filter_choices()  # type: ignore[attr-defined]
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    programme_id = programmes.filter_value(data.get("programme"), request.user)
+    form.fields["programme"].initial = str(programme_id) if programme_id else programmes.ALL
     filters = selectors.CaseFilters(
+        agreement_id=programme_id,
         mine=data.get("scope") == "mine",
         states=tuple(data.get("state") or ()),
         due_within_days=data.get("due_within"),
@@ -79,14 +84,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
         sort=data.get("sort") or "updated",
         needs_action_of=user_roles(request.user) if data.get("needs_action") else frozenset(),
     )
-    cases = selectors.case_list(user=_actor(request), filters=filters)
+    cases = selectors.case_list(user=acting_user(request), filters=filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = user_roles(request.user)
-    # A search of people's files: its criterion is logged (a plain listing records nothing).
-    access_log_record(
-        request=request,
-        action=AccessLogEntry.Action.SEARCH,
-        subject_type=CASE_SUBJECT,
+    # Everyone on the page is read, with the filter that found them.
+    log_listed(
+        request,
+        page.object_list,
+        ("inmate_id",),
         criterion={
             key: value for key, value in data.items() if key != "sort" and value is not False
         },
@@ -103,37 +108,19 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
-def screen_selected(request: HttpRequest) -> HttpResponse:
-    chosen = request.POST.getlist("case")
-    ids = [int(pk) for pk in chosen if pk.isascii() and pk.isdigit()]
-    if not ids or len(ids) != len(chosen):
-        messages.error(request, _("Tick the cases to screen in the list, then press Screen."))
-        return redirect("transfers:worklist")
-    done, refused = 0, 0
-    for case in TransferCase.objects.filter(pk__in=ids).order_by("pk"):
-        try:
-            services.case_screen(case=case, actor=_actor(request))
-            done += 1
-        except ApplicationError:
-            refused += 1
-    messages.info(
-        request,
-        _("Screened %(done)s case(s); %(refused)s could not be screened in their state.")
-        % {"done": done, "refused": refused},
-    )
-    return redirect("transfers:worklist")
-
-
 def case_open(request: HttpRequest) -> HttpResponse:
-    form = CaseOpenForm(request.POST or None)
+    form = CaseOpenForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        inmate = Inmate.objects.filter(case_number=form.cleaned_data["case_number"].strip()).first()
+        inmate = inmate_by_case_number(case_number=form.cleaned_data["case_number"])
         if inmate is None:
             form.add_error("case_number", _("No inmate has this case number."))
         else:
             try:
-                case = services.case_open(inmate=inmate, actor=_actor(request))
+                case = services.case_open(
+                    inmate=inmate,
+                    actor=acting_user(request),
+                    agreement=form.cleaned_data.get("agreement"),
+                )
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
@@ -161,28 +148,57 @@ def _case_view_logged(
     return None
 
 
+def _family_contact(
+    case: TransferCase, roles: frozenset[str], now: datetime
+) -> dict[str, str] | None:
+    """The count of visits and video calls for the eligibility panel (program/visits), read
+    with the case's row (case_detail_queryset's `family_contact_row`)."""
+    if not allows("visits:person", roles):
+        return None
+    inmate_id = case.inmate_id
+    counts = visit_selectors.contact_counts_from(getattr(case, "family_contact_row", None), now=now)
+    return {"summary": contact_summary(counts), "url": reverse("visits:person", args=[inmate_id])}
+
+
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(selectors.case_detail_queryset(), pk=pk)
+    now = timezone.now()
+    case = get_object_or_404(selectors.case_detail_queryset(now=now), pk=pk)
     asked = _case_view_logged(request, case)
     if asked is not None:
         return asked
     roles = user_roles(request.user)
     moves = services.moves_for(case=case, roles=roles)
     reasons: dict[str, list[ReasonCode]] = {}
-    for reason in ReasonCode.objects.filter(active=True):
-        reasons.setdefault(reason.applies_to, []).append(reason)
+    if any(move.reason for _to, move in moves):  # no query when no move asks for a reason
+        for reason in ReasonCode.objects.filter(active=True):
+            reasons.setdefault(reason.applies_to, []).append(reason)
     actions = [
         {
             "to": to,
-            "label": TransferCase.State(to).label,
+            "label": action_label(case.state, to),
+            # The state the case lands in, beside the verb, so the button's effect is plain.
+            "lands_in": TransferCase.State(to).label,
             "reasons": reasons.get(move.reason, []) if move.reason else [],
-            "needs": move.needs,
+            # The move's fields, derived from its typed input; ids unique on the page.
+            "form": TransitionForm(
+                input_type=move.input,
+                initial={"to": to, "version": case.version},
+                auto_id=f"id_{to}_%s",
+            ),
         }
         for to, move in moves
     ]
     is_caseworker = "caseworker" in roles
-    screening = selectors.latest_screening(case)
-    release = _release_preparation_context(case, can_edit=is_caseworker)
+    can_review = is_caseworker and case.state == TransferCase.State.SERVING
+    # The screening, documents, opinions, decisions and parameters came with the case's row.
+    records = selectors.case_records(case)
+    screening = records.screening
+    results = screening_results_for(
+        _screening_results(screening, texts_version=records.texts_version),
+        minimised=not sees_health_and_family(request.user),
+    )
+    params = records.params
+    release = _release_preparation_context(case, can_edit=is_caseworker, params=params)
     return render(
         request,
         "transfers/case_detail.html",
@@ -190,27 +206,45 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "events": selectors.case_events(case),
             "screening": screening,
+            "screening_results": results,
+            # Beside E15 (minor children visiting): the visits and video calls actually held.
+            "family_contact": _family_contact(case, roles, now),
+            # The rules that did not pass, named above the table so they are not missed.
+            "rules_flagged": [result for result in results if result["outcome"] != "pass"],
+            "reviewed_as": _reviewed_as(case, screening),
+            "can_see_access": allows("audit:access-log", roles),
             "rules": eligibility.RULES_BY_ID,
-            "checklist": selectors.document_checklist(case),
+            "checklist": selectors.document_checklist(case, records.documents),
+            "sees_medical_documents": sees_health_and_family(request.user),
             "actions": actions,
-            "batches": TransportBatch.objects.filter(
-                departs_on__gte=timezone.localdate(), direction=TransportBatch.Direction.TO_HOST
-            ).order_by("departs_on")[:20],
             "can_screen": is_caseworker and case.state in services.SCREENABLE_STATES,
             "can_opine": is_caseworker and case.state in services.PRE_DECISION_STATES,
             "can_decide": is_caseworker and case.state == TransferCase.State.HOST_REVIEW,
             "can_upload": bool(roles & {"caseworker", "occupancy_admin"}) and case.is_open,
             "can_record_appeal": is_caseworker
-            and case.state == TransferCase.State.UNDER_APPEAL
+            and case.state in APPEAL_OPEN_STATES
+            and bool(case.appeal_lodged_on)
             and not case.appeal_outcome,
+            "can_review": can_review,
+            # Only a serving case is reviewed: the parameters are read for that one form.
+            "review_form": ReviewForm(
+                initial={
+                    "reviewed_on": timezone.localdate(),
+                    "next_review_on": timezone.localdate()
+                    + timedelta(days=params.review_interval_days),
+                },
+                auto_id="id_review_%s",
+            )
+            if can_review
+            else None,
             "opinion_form": OpinionForm(),
             "decision_form": DecisionForm(),
             "document_form": DocumentForm(),
             "appeal_form": AppealOutcomeForm(
                 initial={"version": case.version, "decided_on": timezone.localdate()}
             ),
-            "opinions": case.opinions.select_related("recorded_by").order_by("-recorded_at"),
-            "decisions": case.decisions.select_related("recorded_by").order_by("-recorded_at"),
+            "opinions": records.opinions,
+            "decisions": records.decisions,
             **release,
         },
     )
@@ -227,19 +261,22 @@ _RELEASE_STATES = frozenset(
 )
 
 
-def _release_preparation_context(case: TransferCase, *, can_edit: bool) -> dict[str, Any]:
+def _release_preparation_context(
+    case: TransferCase, *, can_edit: bool, params: eligibility.Params | None = None
+) -> dict[str, Any]:
     """The "Release preparation" section: shown while serving within the window (parameter
     release_prep_days) or once begun; editable by caseworkers while the stay lasts."""
     if case.state not in _RELEASE_STATES:
         return {"release_shown": False}
-    preparation = release_preparation.current(case)
-    if not release_preparation.is_shown(case, preparation):
+    # Joined to the case's row by case_detail_queryset() (None when nothing is recorded).
+    preparation = getattr(case, "release_preparation", None)
+    if not release_preparation.is_shown(case, preparation, params):
         return {"release_shown": False}
     initial = {"version": preparation.version if preparation else 0}
     return {
         "release_shown": True,
         "release_preparation": preparation,
-        "release_window": release_preparation.window(case),
+        "release_window": release_preparation.window(case, params),
         "release_missing": missing_release_steps(preparation),
         "release_can_edit": can_edit
         and case.state in (TransferCase.State.SERVING, TransferCase.State.RELEASE_PREP),
@@ -267,22 +304,26 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(TransferCase, pk=pk)
-    form = TransitionForm(request.POST)
+    move = MOVES.get((case.state, request.POST.get("to", "")))
+    form = TransitionForm(request.POST, input_type=move.input if move else NoInput)
     if not form.is_valid():
-        messages.error(request, _("The request was incomplete; try again."))
+        problems = "; ".join(
+            f"{form.fields[name].label or name}: {' '.join(str(e) for e in errors)}"
+            for name, errors in form.errors.items()
+        )
+        messages.error(request, _("Correct the move: %(problems)s.") % {"problems": problems})
         return _back(pk)
-    values = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    # The version the page was rendered with: a case moved since is refused, saying by whom.
-    read_version = values.pop("version")
+    values = form.cleaned_data
     try:
         services.case_transition(
             case=case,
-            to=values.pop("to"),
-            reason_code=values.pop("reason", ""),
-            text=values.pop("text", ""),
-            actor=_actor(request),
-            data=values,
-            expected_version=read_version,
+            to=values["to"],
+            reason_code=values.get("reason") or "",
+            text=values.get("text") or "",
+            actor=acting_user(request),
+            data={name: values.get(name) for name in form.input_names},
+            # The version the page was rendered with: a case moved since is refused, saying who.
+            expected_version=values["version"],
         )
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -294,10 +335,26 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def case_review(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(TransferCase, pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the outcome, the day of the review and the next review."))
+        return _back(pk)
+    try:
+        services.review_record(case=case, actor=acting_user(request), **form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The periodic review is recorded."))
+    return _back(pk)
+
+
+@require_POST
 def case_screen(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(TransferCase, pk=pk)
     try:
-        screening = services.case_screen(case=case, actor=_actor(request))
+        screening = services.case_screen(case=case, actor=acting_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -313,7 +370,7 @@ def case_opinion(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give the stance, the day heard and the language."))
         return _back(pk)
     try:
-        services.opinion_record(case=case, actor=_actor(request), **form.cleaned_data)
+        services.opinion_record(case=case, actor=acting_user(request), **form.cleaned_data)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -329,7 +386,7 @@ def case_decision(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give the outcome, authority, legal basis and date."))
         return _back(pk)
     try:
-        services.decision_record(case=case, actor=_actor(request), **form.cleaned_data)
+        services.decision_record(case=case, actor=acting_user(request), **form.cleaned_data)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -349,7 +406,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             case=case,
             kind=form.cleaned_data["kind"],
             file=form.cleaned_data["file"],
-            actor=_actor(request),
+            actor=acting_user(request),
         )
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -358,102 +415,27 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(pk)
 
 
-def batch_list(request: HttpRequest) -> HttpResponse:
-    form = BatchForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = services.batch_create(actor=_actor(request), **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            return redirect("transfers:batch-detail", pk=batch.pk)
-    roles = user_roles(request.user)
-    batches = TransportBatch.objects.order_by("-departs_on", "-id")
-    return render(
-        request,
-        "transfers/batch_list.html",
-        {
-            "form": form,
-            "page": Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page")),
-            "can_plan": "caseworker" in roles,
-        },
-    )
+def _reviewed_as(case: TransferCase, screening: Screening | None) -> str:
+    """The case's state when a caseworker's review has since settled what the screening left
+    open ("needs review" and then confirmed eligible), so the panel tells the current truth."""
+    settled = {TransferCase.State.ELIGIBLE, TransferCase.State.INELIGIBLE}
+    if screening is None or case.state not in settled or screening.outcome == case.state:
+        return ""
+    return str(case.get_state_display())
 
 
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(TransportBatch, pk=pk)
-    manifest = list(
-        batch.manifest.select_related("case__inmate", "placement__place__cell").order_by("added_at")
-    )
-    # The page names everyone booked: one row per person, in one insert.
-    access_log_record_many(
-        request=request,
-        action=AccessLogEntry.Action.LIST,
-        subject_type="inmate",
-        subject_ids=[entry.case.inmate_id for entry in manifest],
-        purpose="transport planning",
-        criterion={"transport_batch": batch.pk},
-    )
-    return render(
-        request,
-        "transfers/batch_detail.html",
-        {
-            "batch": batch,
-            "manifest": manifest,
-            "can_download_manifest": allows("transfers:batch-manifest", user_roles(request.user)),
-        },
-    )
-
-
-def rules(request: HttpRequest) -> HttpResponse:
-    params = eligibility.params_load()
-    history = eligibility.params_history()
-    rows = [
-        {
-            "name": name,
-            "spec": spec,
-            "value": getattr(params, name),
-            "history": history.get(name, []),
-        }
-        for name, spec in eligibility.PARAMETERS.items()
+def _screening_results(
+    screening: Screening | None, *, texts_version: str | None = None
+) -> list[dict[str, Any]]:
+    """Each rule's outcome and its reason in the reader's language (the wordings from the
+    process's copy when `texts_version`, read with the page's row, says it is current)."""
+    if screening is None:
+        return []
+    texts = RuleTexts(version=texts_version)
+    return [
+        {"id": result.get("id"), "outcome": result.get("outcome"), "reason": texts.reason(result)}
+        for result in screening.results
     ]
-    return render(
-        request,
-        "transfers/rules.html",
-        {
-            "rules": eligibility.RULES,
-            "rule_set_version": params.rule_set_version,
-            "parameters": rows,
-            "can_edit": allows("transfers:rule-parameter-edit", user_roles(request.user)),
-            "almost": selectors.almost_eligible()[:50],
-        },
-    )
-
-
-def rule_parameter_edit(request: HttpRequest, name: str) -> HttpResponse:
-    spec = eligibility.PARAMETERS.get(name)
-    if spec is None:
-        raise Http404
-    form = ParameterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_parameter_set(
-                name=name,
-                raw_value=form.cleaned_data["value"],
-                reason=form.cleaned_data["reason"],
-                actor=_actor(request),
-            )
-        except ApplicationError as error:
-            form.add_error("value", error.message)
-        else:
-            messages.success(request, _("%(label)s changed.") % {"label": spec.label})
-            return redirect("transfers:rules")
-    current = getattr(eligibility.params_load(), name)
-    return render(
-        request,
-        "transfers/parameter_form.html",
-        {"form": form, "name": name, "spec": spec, "current": current},
-    )
 
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
@@ -466,6 +448,8 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
     the person (asked here too when the download is opened directly).
     """
     document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
+    if document.kind in MEDICAL_DOCUMENT_KINDS and not sees_health_and_family(request.user):
+        raise PermissionDenied(_("Medical documents are for the caseworker and the auditor."))
     asked = ask_purpose(request, "inmate", document.case.inmate_id)
     if asked is not None:
         return asked
@@ -495,101 +479,3 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
         },
     )
     return response
-
-
-@require_POST
-def screen_all(request: HttpRequest) -> HttpResponse:
-    try:
-        job = services.screen_job_start(actor=_actor(request))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("transfers:worklist")
-    return redirect("transfers:screen-job", pk=job.pk)
-
-
-def screen_job(request: HttpRequest, pk: int) -> HttpResponse:
-    """The job's progress: the whole page, or only the bar when htmx polls for it."""
-    job = get_object_or_404(ScreeningJob.objects.select_related("started_by"), pk=pk)
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "transfers/_screen_job_progress.html", {"job": job})
-    return render(request, "transfers/screen_job.html", {"job": job})
-
-
-INTAKE_SESSION_KEY = "transfers_intake"
-
-
-def intake(request: HttpRequest) -> HttpResponse:
-    """Step 1 checks the file and previews it (or names every bad row); step 2 imports.
-
-    The checked rows wait in the server-side session under the SHA-256 of the file previewed;
-    confirming imports exactly those rows.
-    """
-    if request.method == "POST" and "cancel" in request.POST:
-        request.session.pop(INTAKE_SESSION_KEY, None)
-        return redirect("transfers:intake")
-    if request.method == "POST" and "digest" in request.POST:
-        return _intake_confirm(request)
-    # Bound on every POST: a POST that carries no file (so an empty request.POST) must show
-    # "choose a file", not the blank form again.
-    posted = request.method == "POST"
-    form = IntakeForm(request.POST if posted else None, request.FILES if posted else None)
-    context: dict[str, Any] = {"form": form, "columns": csv_import.COLUMNS}
-    if request.method == "POST" and form.is_valid():
-        request.session.pop(INTAKE_SESSION_KEY, None)
-        data = form.cleaned_data["file"].read()
-        parsed = transfer_intake.parse(data, known_countries=inmates_selectors.country_codes())
-        context["parsed"] = parsed
-        if parsed.ok:
-            digest = hashlib.sha256(data).hexdigest()
-            request.session[INTAKE_SESSION_KEY] = {
-                "digest": digest,
-                "rows": [row.to_json() for row in parsed.rows],
-            }
-            plan = selectors.intake_plan(rows=parsed.rows)
-            context["plan"] = plan
-            context["to_open"] = sum(1 for line in plan if line.opens_case)
-            context["confirm_form"] = IntakeConfirmForm(initial={"digest": digest})
-    return render(request, "transfers/intake.html", context)
-
-
-def _intake_confirm(request: HttpRequest) -> HttpResponse:
-    stored = request.session.get(INTAKE_SESSION_KEY)
-    form = IntakeConfirmForm(request.POST)
-    if not stored or not form.is_valid() or form.cleaned_data["digest"] != stored["digest"]:
-        messages.error(request, _("That preview is no longer available; upload the file again."))
-        return redirect("transfers:intake")
-    rows = [csv_import.InmateRow.from_json(row) for row in stored["rows"]]
-    request.session.pop(INTAKE_SESSION_KEY, None)
-    try:
-        result = services.candidates_intake(rows=rows, actor=_actor(request))
-    except ApplicationError as error:
-        return render(
-            request,
-            "transfers/intake.html",
-            {"form": IntakeForm(), "columns": csv_import.COLUMNS, "import_error": error},
-        )
-    # Collecting people's data from the prison system is logged, as the registry's import is.
-    access_log_record(
-        request=request,
-        action=AccessLogEntry.Action.IMPORT,
-        subject_type="inmate",
-        criterion={
-            "created": result.created,
-            "updated": result.updated,
-            "cases_opened": result.cases_opened,
-        },
-    )
-    messages.success(
-        request,
-        _(
-            "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged inmates; "
-            "%(opened)s case(s) opened."
-        )
-        % {
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "opened": result.cases_opened,
-        },
-    )
-    return redirect("transfers:worklist")

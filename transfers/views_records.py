@@ -1,16 +1,12 @@
 """Case pages beyond the moves: the appeal's outcome, release preparation, and the transport
 manifest handed over.
 
-The manifest is the list of people on a transport that the Kosovo side receives: handing it
+The manifest is the list of people on a transport that the host prison receives: handing it
 over discloses each of them (LED Art. 25), so each download writes one disclosure row per person
 on it, naming the recipient.
 """
 
-import csv
-from typing import cast
-
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -18,14 +14,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from program.audit.models import AccessLogEntry
 from program.audit.services import access_log_record_many
-from program.audit.views import csv_safe
+from program.core import exports
+from program.core.acting import acting_user
 from program.core.errors import ApplicationError
 from transfers import release_preparation, selectors, services
 from transfers.forms import AppealOutcomeForm, ReleasePreparationForm
 from transfers.models import TransferCase, TransportBatch
 
-# Who receives a transport's manifest, as the disclosure rows name them.
-MANIFEST_RECIPIENT = "Kosovo Correctional Service, Gjilan prison"
+
+def manifest_recipient(batch: TransportBatch) -> str:
+    """Who receives a transport's manifest, as the disclosure rows name them: the host
+    authority of the transport's programme and its facility."""
+    agreement = batch.agreement
+    facility = agreement.facilities.order_by("id").first()
+    return f"{agreement.host_authority}, {facility.name}" if facility else agreement.host_authority
+
+
 MANIFEST_PURPOSE = "transport manifest for the host prison"
 MANIFEST_COLUMNS = [
     "transfer_case",
@@ -52,7 +56,7 @@ def case_appeal_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             outcome=form.cleaned_data["outcome"],
             decided_on=form.cleaned_data["decided_on"],
             text=form.cleaned_data["text"],
-            actor=cast(User, request.user),
+            actor=acting_user(request),
             expected_version=form.cleaned_data["version"],
         )
     except ApplicationError as error:
@@ -84,7 +88,7 @@ def case_release_preparation(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         release_preparation.record(
             case=case,
-            actor=cast(User, request.user),
+            actor=acting_user(request),
             values=values,
             expected_version=read_version,
         )
@@ -123,25 +127,23 @@ def record_manifest_disclosure(
         subject_type="inmate",
         subject_ids=inmate_ids,
         purpose=MANIFEST_PURPOSE,
-        criterion={"transport_batch": batch.pk, "recipient": MANIFEST_RECIPIENT},
+        criterion={"transport_batch": batch.pk, "recipient": manifest_recipient(batch)},
     )
 
 
 @require_GET
 def batch_manifest(request: HttpRequest, pk: int) -> HttpResponse:
-    """The manifest as CSV, for the Kosovo side: a disclosure of everyone on board."""
+    """The manifest as CSV, for the host prison: a disclosure of everyone on board."""
     batch = get_object_or_404(TransportBatch, pk=pk)
     rows = manifest_rows(batch)
     record_manifest_disclosure(request, batch, [row["inmate_id"] for row in rows])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # For the host prison's systems: machine column names and the same bytes in every language.
     # The file name carries the transport, never a person.
-    response["Content-Disposition"] = (
-        f'attachment; filename="manifest-{batch.departs_on.isoformat()}-{batch.pk}.csv"'
+    response = exports.table_response(
+        fmt="csv",
+        stem=f"manifest-{batch.departs_on.isoformat()}-{batch.pk}",
+        headers=MANIFEST_COLUMNS,
+        rows=([row[column] for column in MANIFEST_COLUMNS] for row in rows),
+        dialect=exports.INTERCHANGE,
     )
-    response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(MANIFEST_COLUMNS)
-    for row in rows:
-        writer.writerow([csv_safe(row[column]) for column in MANIFEST_COLUMNS])
     return response

@@ -1,9 +1,12 @@
 from typing import Any
 
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from finance.models import AidStream, Payment, PricingTerms, Tranche
+from finance import finding_conditions
+from finance.models import AidStream, Payment, PricingTerms, Tranche, TrancheCondition
+from program.core.api.query import QuerySerializer
 
 
 class PricingTermsSerializer(serializers.ModelSerializer[PricingTerms]):
@@ -20,7 +23,9 @@ class PricingTermsSerializer(serializers.ModelSerializer[PricingTerms]):
             "yearly_indexation_percent",
             "rent_starts_on",
         ]
-        read_only_fields = fields
+        read_only_fields = ["id"]
+        # One set of terms per agreement: the service says so, with its message.
+        validators: list[object] = []
 
 
 class AidStreamSerializer(serializers.ModelSerializer[AidStream]):
@@ -63,10 +68,12 @@ class TrancheSerializer(serializers.ModelSerializer[Tranche]):
             "agreement",
             "stream",
             "aid_stream",
+            "corrects",
             "period_start",
             "period_end",
             "due_on",
             "amount",
+            "occupied_place_days",
             "currency",
             "status",
             "version",
@@ -119,10 +126,99 @@ class ReasonInput(_ActionInput):
     reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
+# --- Release conditions -----------------------------------------------------------------------
+
+
+class ConditionFindingActionSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField()
+    owner = serializers.CharField()
+    deadline = serializers.DateField()
+    status = serializers.CharField()
+
+
+class ConditionFindingSerializer(serializers.Serializer[Any]):
+    """The finding a condition waits for, as finance may see it: no text, no person."""
+
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    status = serializers.CharField()
+    actions_not_done = ConditionFindingActionSerializer(source="pending", many=True)
+
+
+class TrancheConditionSerializer(serializers.ModelSerializer[TrancheCondition]):
+    """A release condition: met once its evidence is recorded and a second user signed it off."""
+
+    finding = serializers.SerializerMethodField()
+
+    has_evidence_file = serializers.SerializerMethodField()
+    evidence_recorded_by = serializers.IntegerField(
+        source="met_by_id", read_only=True, allow_null=True
+    )
+    is_met = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = TrancheCondition
+        fields = [
+            "id",
+            "tranche",
+            "kind",
+            "description",
+            "added_by",
+            "evidence_reference",
+            "has_evidence_file",
+            "evidence_at",
+            "evidence_recorded_by",
+            "signed_off_by",
+            "met_at",
+            "is_met",
+            "note",
+            "finding",
+        ]
+        read_only_fields = fields
+
+    def get_has_evidence_file(self, condition: TrancheCondition) -> bool:
+        return bool(condition.evidence)
+
+    @extend_schema_field(ConditionFindingSerializer(allow_null=True))
+    def get_finding(self, condition: TrancheCondition) -> dict[str, Any] | None:
+        found = finding_conditions.summary(condition)
+        return None if found is None else dict(ConditionFindingSerializer(found).data)
+
+
+class ConditionFindingInput(serializers.Serializer[dict[str, Any]]):
+    tranche = serializers.IntegerField(min_value=1)
+    finding = serializers.IntegerField(min_value=1)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ConditionAddInput(serializers.Serializer[dict[str, Any]]):
+    tranche = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=TrancheCondition.Kind.choices)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ConditionEditInput(serializers.Serializer[dict[str, Any]]):
+    kind = serializers.ChoiceField(choices=TrancheCondition.Kind.choices)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ConditionEvidenceInput(serializers.Serializer[dict[str, Any]]):
+    evidence = serializers.FileField(
+        required=False, help_text=gettext_lazy("PDF, PNG or JPEG, at most 10 MB.")
+    )
+    reference = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("The reference of a document kept elsewhere; or send a file."),
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
 # --- Cost per occupied place-day --------------------------------------------------------------
 
 
-class CostQueryInput(serializers.Serializer[dict[str, Any]]):
+class CostQueryInput(QuerySerializer):
     """`from` and `to` are Python keywords: declared as start and end, renamed in get_fields."""
 
     start = serializers.DateField(
@@ -156,7 +252,10 @@ class CostRowSerializer(serializers.Serializer[Any]):
         source="rent_rounded",
         max_digits=16,
         decimal_places=2,
-        help_text=gettext_lazy("Rent owed: rent tranches pro rata by day of their period."),
+        help_text=gettext_lazy(
+            "Rent owed: rent tranches pro rata by day of their period; per inmate-month, "
+            "each month's occupied place-days × fee ÷ days in that month."
+        ),
     )
     currency = serializers.CharField()
     occupied_place_days = serializers.IntegerField()
@@ -174,7 +273,9 @@ class CostRowSerializer(serializers.Serializer[Any]):
     inmate_months = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,
-        help_text=gettext_lazy("Occupied place-days ÷ 30.4375 (365.25 / 12)."),
+        help_text=gettext_lazy(
+            "Per calendar month: occupied place-days ÷ days in that month, summed."
+        ),
     )
     per_inmate_month_fee = serializers.DecimalField(
         max_digits=14, decimal_places=2, allow_null=True

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import django_filters
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,15 +18,18 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from finance import selectors, services
+from finance import selectors, services, terms_admin
 from finance.api.serializers import (
     AidStreamSerializer,
+    ConditionAddInput,
+    ConditionEditInput,
+    ConditionEvidenceInput,
     CostQueryInput,
     CostReportSerializer,
     DecisionInput,
@@ -35,9 +37,14 @@ from finance.api.serializers import (
     PayInput,
     PricingTermsSerializer,
     ReasonInput,
+    TrancheConditionSerializer,
     TrancheSerializer,
 )
-from finance.models import Tranche
+from finance.models import AidStream, Tranche, TrancheCondition
+from program.cells.api.views import WrittenByService
+from program.core.acting import acting_user
+from program.core.api.filters import IntegerFilter
+from program.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from program.core.api.preconditions import (
     etag_header,
     if_match,
@@ -51,13 +58,21 @@ from program.core.errors import ApplicationError, NotFoundError
 TRANCHE = "tranche"
 
 
-class PricingTermsViewSet(viewsets.ReadOnlyModelViewSet):
+class PricingTermsViewSet(WrittenByService):
+    """Read by finance and the auditor; recorded and amended by the finance officer."""
+
     serializer_class = PricingTermsSerializer
     queryset = selectors.pricing_terms_list()
     filterset_fields = ["agreement", "pricing_model"]
 
+    def save(self, instance: Any, values: dict[str, Any]) -> Any:
+        agreement = values.pop("agreement", None) or instance.agreement
+        return terms_admin.pricing_terms_save(
+            terms=instance, agreement=agreement, values=values, actor=self.request.user
+        )
 
-class AidStreamViewSet(viewsets.ReadOnlyModelViewSet):
+
+class AidStreamViewSet(viewsets.ReadOnlyModelViewSet[AidStream]):
     serializer_class = AidStreamSerializer
     queryset = selectors.aid_stream_list()
     filterset_fields = ["agreement"]
@@ -67,17 +82,16 @@ class AidStreamViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TrancheFilter(django_filters.FilterSet):
-    agreement = django_filters.NumberFilter(field_name="agreement_id")
+    agreement = IntegerFilter(field_name="agreement_id")
     stream = django_filters.ChoiceFilter(choices=Tranche.Stream.choices)
     status = django_filters.ChoiceFilter(choices=Tranche.Status.choices)
     # A whole year a date can have: a fraction or a year past 9999 is a 400, not a crash.
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         field_name="due_on",
         lookup_expr="year",
         label="Year due",
         min_value=1,
         max_value=9999,
-        decimal_places=0,
     )
 
     class Meta:
@@ -116,11 +130,6 @@ def _refusals(roles: str) -> dict[int, OpenApiResponse]:
 _MOVE_HEADERS = [if_match_parameter(TRANCHE), etag_header(200)]
 
 
-def _actor(request: Request) -> AbstractBaseUser:
-    assert isinstance(request.user, AbstractBaseUser)  # noqa: S101 (the policy signed them in)
-    return request.user
-
-
 def _tranche_queryset() -> QuerySet[Tranche]:
     return selectors.tranche_list().select_related("payment")
 
@@ -129,7 +138,14 @@ def _tranche_queryset() -> QuerySet[Tranche]:
 class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
     """The payment schedule (readable by finance officers, approvers and auditors) and its moves:
     invoice and pay by a finance officer; approve, reject and withhold by a finance approver (never
-    the tranche's preparer: the database refuses it); dispute by either."""
+    the tranche's preparer: the database refuses it); dispute by either.
+
+    Per-inmate-month rent is billed in arrears for each ended period of one, three or twelve
+    calendar months: each calendar month costs price × the month's occupied place-days ÷ the days
+    in that month (pro rata for partial months), rounded to the cent month by month; the tranche
+    falls due the day after its period and carries `occupied_place_days`. When occupancy of a
+    period whose tranche is past planned changes, a `correction` tranche (possibly negative, a
+    credit) is added with `corrects` naming the tranche it adjusts; that tranche never changes."""
 
     serializer_class = TrancheSerializer
     queryset = _tranche_queryset()
@@ -180,7 +196,7 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
             amount=data["amount"],
             invoice_reference=data["invoice_reference"],
             invoiced_on=data["invoiced_on"],
-            actor=_actor(request),
+            actor=acting_user(request),
             expected_version=read_version,
         )
         return self._answer(tranche)
@@ -200,7 +216,7 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         data = self._parse(DecisionInput)
         tranche = services.tranche_approve(
             tranche=tranche_id,
-            actor=_actor(request),
+            actor=acting_user(request),
             comment=data["comment"],
             expected_version=read_version,
         )
@@ -219,7 +235,7 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         data = self._parse(DecisionInput)
         tranche = services.tranche_reject(
             tranche=tranche_id,
-            actor=_actor(request),
+            actor=acting_user(request),
             comment=data["comment"],
             expected_version=read_version,
         )
@@ -244,7 +260,7 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
             bank_reference=data["bank_reference"],
             amount=data["amount"],
             eur_dkk_rate=data["eur_dkk_rate"],
-            actor=_actor(request),
+            actor=acting_user(request),
             expected_version=read_version,
         )
         return self._answer(tranche)
@@ -263,7 +279,7 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         tranche = services.tranche_dispute(
             tranche=tranche_id,
             reason=data["reason"],
-            actor=_actor(request),
+            actor=acting_user(request),
             expected_version=read_version,
         )
         return self._answer(tranche)
@@ -282,10 +298,151 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         tranche = services.tranche_withhold(
             tranche=tranche_id,
             reason=data["reason"],
-            actor=_actor(request),
+            actor=acting_user(request),
             expected_version=read_version,
         )
         return self._answer(tranche)
+
+
+# --- Release conditions -----------------------------------------------------------------------
+
+
+class ConditionFilter(django_filters.FilterSet):
+    tranche = IntegerFilter(field_name="tranche_id")
+
+    class Meta:
+        model = TrancheCondition
+        fields = ["tranche"]
+
+
+_CONDITION_REFUSALS = {
+    400: OpenApiResponse(ERROR, description="Invalid input, or a rule the input breaks."),
+    403: OpenApiResponse(ERROR, description="Not allowed for your role."),
+    404: OpenApiResponse(ERROR, description="No such condition or tranche."),
+    409: OpenApiResponse(
+        ERROR, description="The tranche is approved or settled, or the condition is met."
+    ),
+}
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Add a release condition to a tranche not yet approved (finance officer)",
+        request=ConditionAddInput,
+        responses={201: TrancheConditionSerializer, **_CONDITION_REFUSALS},
+    ),
+    partial_update=extend_schema(
+        summary="Change a condition not yet met (finance officer)",
+        description="Changing the kind clears evidence recorded for the old kind.",
+        request=ConditionEditInput,
+        responses={200: TrancheConditionSerializer, **_CONDITION_REFUSALS},
+    ),
+    destroy=extend_schema(
+        summary="Remove a condition not yet met (finance officer)",
+        responses={204: None, **_CONDITION_REFUSALS},
+    ),
+)
+class TrancheConditionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[TrancheCondition],
+):
+    """Release conditions of tranches. A condition is met in two steps by two people: a finance
+    officer records the evidence (a file, or the reference of a document kept elsewhere), then a
+    finance officer or approver who neither added it nor recorded the evidence signs it off.
+    Conditions are added, changed and removed until the tranche is approved."""
+
+    serializer_class = TrancheConditionSerializer
+    # The finding a condition waits for and its actions: two queries for the whole page.
+    queryset = (
+        TrancheCondition.objects.select_related("finding")
+        .prefetch_related("finding__actions")
+        .order_by("tranche_id", "kind", "pk")
+    )
+    filterset_class = ConditionFilter
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def _answer(self, condition: TrancheCondition, code: int = 200) -> Response:
+        fresh = TrancheCondition.objects.get(pk=condition.pk)
+        return Response(TrancheConditionSerializer(fresh).data, status=code)
+
+    def _parse(self, serializer_class: type[serializers.Serializer[Any]]) -> dict[str, Any]:
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self._parse(ConditionAddInput)
+        if not Tranche.objects.filter(pk=data["tranche"]).exists():
+            raise NotFoundError(
+                _("There is no tranche %(pk)s.") % {"pk": data["tranche"]},
+                details={"tranche": data["tranche"]},
+            )
+        condition = services.condition_add(
+            tranche=data["tranche"],
+            kind=data["kind"],
+            description=data.get("description", ""),
+            actor=acting_user(request),
+        )
+        return self._answer(condition, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        condition = self.get_object()
+        data = self._parse(ConditionEditInput)
+        changed = services.condition_edit(
+            condition=condition.pk,
+            kind=data["kind"],
+            description=data.get("description", condition.description),
+            actor=acting_user(request),
+        )
+        return self._answer(changed)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.partial_update(request, *args, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        condition = self.get_object()
+        services.condition_remove(condition=condition.pk, actor=acting_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        operation_id="tranche_condition_evidence",
+        summary="Record the evidence for a condition (finance officer)",
+        description="A file (multipart) or a document reference, or both; the condition waits "
+        "for a second person's sign-off.",
+        request={"multipart/form-data": ConditionEvidenceInput},
+        responses={200: TrancheConditionSerializer, **_CONDITION_REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def evidence(self, request: Request, pk: str) -> Response:
+        condition = self.get_object()
+        data = self._parse(ConditionEvidenceInput)
+        recorded = services.condition_record_evidence(
+            condition=condition.pk,
+            evidence=data.get("evidence"),
+            reference=data.get("reference", ""),
+            note=data.get("note", ""),
+            actor=acting_user(request),
+        )
+        return self._answer(recorded)
+
+    @extend_schema(
+        operation_id="tranche_condition_sign_off",
+        summary="Sign a condition off as the second person (finance officer or approver)",
+        description="Never by whoever added the condition or recorded its evidence.",
+        request=None,
+        responses={200: TrancheConditionSerializer, **_CONDITION_REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="sign-off", url_name="sign-off")
+    def sign_off(self, request: Request, pk: str) -> Response:
+        condition = self.get_object()
+        signed = services.condition_sign_off(condition=condition.pk, actor=acting_user(request))
+        return self._answer(signed)
 
 
 # --- Cost per occupied place-day --------------------------------------------------------------
@@ -319,10 +476,16 @@ class CostPerPlaceDayView(APIView):
         summary="Cost per occupied place-day by quarter and by year",
         description="Rent owed (rent tranches pro rata by day) ÷ occupied place-days (placements "
         "that exist; no forecast). Paid-but-empty place-days are contracted places × rent days "
-        "less occupied ones. The per-inmate-month comparison counts an inmate-month as "
-        "365.25 / 12 days. Readable by finance officers, approvers and auditors.",
+        "less occupied ones. An inmate-month is a calendar month: each month's occupied "
+        "place-days ÷ the days of that month, priced at the fee and rounded to the cent month "
+        "by month, exactly as a per-inmate-month agreement is billed. Readable by finance "
+        "officers, approvers and auditors.",
         parameters=[CostQueryInput],
-        responses={200: CostReportSerializer, 400: OpenApiResponse(ERROR)},
+        responses={
+            200: CostReportSerializer,
+            400: OpenApiResponse(ERROR),
+            404: OpenApiResponse(ERROR, description="No such agreement."),
+        },
     )
     def get(self, request: Request) -> Response:
         query = CostQueryInput(data=request.query_params)

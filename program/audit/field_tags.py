@@ -18,6 +18,7 @@ FIELD_TAGS: dict[str, Tag] = {
         "actor",
         "actor_username",
         "subject_id",
+        "subject_ids",
         "purpose",
         "criterion",
     ),

@@ -27,8 +27,9 @@ from program.audit.triggers import AppendOnly, StrictUpsertTriggerSql
 
 
 def _tracked_modules() -> tuple[ModuleType, ...]:
-    # Named in settings (AUDIT_TRACKED_MODULES), so program.* imports no app above it (DESIGN
-    # §2); program.audit comes last in INSTALLED_APPS, so these are loaded already.
+    # Named in settings (AUDIT_TRACKED_MODULES), so program.* imports no app above it
+    # (docs/architecture.md); program.audit comes last in INSTALLED_APPS, so these are loaded
+    # already.
     return tuple(importlib.import_module(name) for name in settings.AUDIT_TRACKED_MODULES)
 
 

@@ -35,7 +35,7 @@ class AuditContextMiddleware(HistoryMiddleware):
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        super().__init__(get_response)
+        super().__init__(get_response)  # type: ignore[no-untyped-call]  # pghistory has no types
 
     def get_context(self, request: HttpRequest) -> dict[str, Any]:
         # The user is added in process_view, once the route policy has loaded it: loading it

@@ -98,7 +98,7 @@ def has_open_case(user: Any, inmate_id: int) -> bool:
     """Whether this user is the caseworker of an open transfer case of this inmate.
 
     The check belongs to the transfers app and is named in settings (AUDIT_OPEN_CASE_CHECK), so
-    program.* imports no app above it (DESIGN §2).
+    program.* imports no app above it (docs/architecture.md).
     """
     check = settings.AUDIT_OPEN_CASE_CHECK
     return bool(check and import_string(check)(user, inmate_id))

@@ -1,13 +1,14 @@
 """Reads for the auditor pages and the history tab."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from program.audit.context import SYSTEM_PREFIX
@@ -26,15 +27,23 @@ def access_log_search(
     action: str = "",
     start: date | None = None,
     end: date | None = None,
+    subject_ids: Sequence[str] = (),
 ) -> QuerySet[AccessLogEntry]:
-    """The access log filtered for an auditor, newest first; dates are local days, inclusive."""
+    """The access log filtered for an auditor, newest first; dates are local days, inclusive.
+    `subject_ids` are people (inmates) found by case number or name: the entries about any."""
     rows = AccessLogEntry.objects.all()
+    if subject_ids:
+        ids = list(subject_ids)
+        rows = rows.filter(subject_type="inmate").filter(
+            Q(subject_id__in=ids) | Q(subject_ids__overlap=ids)
+        )
     if username:
         rows = rows.filter(actor_username__iexact=username)
     if subject_type:
         rows = rows.filter(subject_type=subject_type)
     if subject_id:
-        rows = rows.filter(subject_id=subject_id)
+        # The record itself, or a list, search or export that named the person.
+        rows = rows.filter(Q(subject_id=subject_id) | Q(subject_ids__contains=[subject_id]))
     if action:
         rows = rows.filter(action=action)
     zone = timezone.get_current_timezone()
@@ -46,9 +55,11 @@ def access_log_search(
 
 
 def subject_access_report(*, subject_type: str, subject_id: str) -> QuerySet[AccessLogEntry]:
-    """What a data subject may be told: when their data was used and why, not by whom."""
+    """What a data subject may be told: when their data was used and why, not by whom (a list
+    that named them among others counts)."""
     return (
-        AccessLogEntry.objects.filter(subject_type=subject_type, subject_id=subject_id)
+        AccessLogEntry.objects.filter(subject_type=subject_type)
+        .filter(Q(subject_id=subject_id) | Q(subject_ids__contains=[subject_id]))
         .order_by("at", "id")
         .only("at", "action", "purpose")
     )
@@ -99,8 +110,13 @@ def _show(model: type[models.Model], name: str, value: Any, related: Related | N
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or _("nothing")
+    # Dates and numbers as the reader writes them (03.12.2026, 3.750.000,00 in Danish).
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
     return str(value)
 
 
@@ -156,10 +172,12 @@ def _describe(
     record_label: str,
     shown: Sequence[str] = (),
     related: Related | None = None,
+    hidden: Collection[str] = (),
 ) -> list[Change]:
-    """Each snapshot as a sentence; `shown` names the fields an added row is summed up by."""
+    """Each snapshot as a sentence; `shown` names the fields an added row is summed up by;
+    `hidden` names fields the reader's role does not see (their changes are left out)."""
     tracked: type[models.Model] = event_model.pgh_tracked_model  # type: ignore[attr-defined]
-    names = _fields(event_model, tracked)
+    names = [name for name in _fields(event_model, tracked) if name not in hidden]
     by_attname = {f.attname: f.name for f in tracked._meta.concrete_fields}
     shown_attnames = [getattr(tracked._meta.get_field(name), "attname", name) for name in shown]
     if related is None:
@@ -232,8 +250,9 @@ INMATE_FILE: list[tuple[str, str, str]] = [
 ]
 
 
-def inmate_history(*, inmate_id: int) -> list[Change]:
-    """Every change to an inmate's file, newest first, in sentences (one query per table)."""
+def inmate_history(*, inmate_id: int, hidden: Collection[str] = ()) -> list[Change]:
+    """Every change to an inmate's file, newest first, in sentences (one query per table);
+    changes to the `hidden` fields of the person's record are left out."""
     batches = []
     for label, link, record in INMATE_FILE:
         condition = Q()
@@ -245,7 +264,13 @@ def inmate_history(*, inmate_id: int) -> list[Change]:
     )
     changes: list[Change] = []
     for label, rows, _link, record in batches:
-        changes += _describe(EVENT_MODELS[label], rows, _(record), related=related)
+        changes += _describe(
+            EVENT_MODELS[label],
+            rows,
+            _(record),
+            related=related,
+            hidden=hidden if label == "inmates.Inmate" else (),
+        )
     return sorted(changes, key=lambda change: change.at, reverse=True)
 
 

@@ -1,6 +1,6 @@
 """Writes to the access log and its retention purge."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -69,6 +69,52 @@ def access_log_record(
         route=match.view_name if match else "",
         criterion=kept,
     )
+
+
+def access_log_list(
+    *,
+    request: HttpRequest,
+    subject_type: str,
+    subject_ids: Iterable[str | int],
+    criterion: Mapping[str, Any] | None = None,
+    action: str = "",
+    purpose: str = "",
+) -> AccessLogEntry:
+    """One row for a list, search or export: everyone it returned, and the filter used.
+
+    Every person shown is named in `subject_ids` (each once, in the order shown), so a person's
+    access report and the auditor's search by person find the list; an empty page is logged too,
+    since its filter says what was looked for. The action is a search when a criterion was given
+    (ordering and paging are not one), a listing otherwise. Afterwards the reader's hour of reads
+    is checked against the bulk-read alert (program/audit/watch.py).
+    """
+    from program.audit import watch  # watch imports notifications, which is heavier
+
+    kept = _criterion(criterion)
+    if not action:
+        action = AccessLogEntry.Action.SEARCH if kept else AccessLogEntry.Action.LIST
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
+    match = getattr(request, "resolver_match", None)
+    entry = AccessLogEntry(
+        at=timezone.now(),
+        actor=user if signed_in else None,
+        actor_username=user.get_username() if signed_in and user is not None else "",
+        action=action,
+        subject_type=subject_type,
+        subject_ids=list(dict.fromkeys(str(subject_id) for subject_id in subject_ids)),
+        purpose=(purpose or resolve_purpose(request, subject_type, ""))[:MAX_PURPOSE],
+        request_id=getattr(request, "request_id", "") or current_request_id(),
+        route=match.view_name if match else "",
+        criterion=kept,
+    )
+    if not (signed_in and entry.subject_ids and watch.watching()):
+        entry.save(force_insert=True)
+        return entry
+    # The row and the reader's distinct people of the hour in one round trip.
+    read = watch.insert_and_count(entry)
+    watch.bulk_read_check(request=request, entry=entry, read=read)
+    return entry
 
 
 def access_log_record_many(

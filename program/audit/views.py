@@ -3,14 +3,12 @@
 The route policy admits the roles; the history page narrows non-auditors to a person's file.
 """
 
-import csv
-from datetime import UTC
-
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -18,22 +16,16 @@ from django.views.decorators.http import require_GET, require_POST
 from program.audit import selectors
 from program.audit.forms import AccessLogFilterForm, RecordForm, SubjectForm
 from program.audit.history import EVENT_MODELS
+from program.audit.listing import log_listed
 from program.audit.models import AccessLogEntry
 from program.audit.purpose import PurposeForm, remember_purpose, session_purpose
 from program.audit.services import access_log_record
+from program.core import exports
 from program.core.roles import Role, user_roles
+from program.inmates.minimisation import HEALTH_AND_FAMILY_FIELDS, sees_health_and_family
 
 PAGE_SIZE = 50
 INMATE_FILE = "inmates.Inmate"
-
-# Characters that make a spreadsheet read a cell as a formula; such a cell gets a leading
-# apostrophe so it stays text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def history_tab(
@@ -52,9 +44,21 @@ def history_tab(
 
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
-    form = AccessLogFilterForm(request.GET or None)
-    paginator = Paginator(selectors.access_log_search(**form.selector_arguments()), PAGE_SIZE)
+    filters = {key: value for key, value in request.GET.items() if key != "page"}
+    form = AccessLogFilterForm(filters or None)
+    # A filter that cannot be read answers with its error and no rows, never with everything.
+    invalid = form.is_bound and not form.is_valid()
+    rows = (
+        AccessLogEntry.objects.none()
+        if invalid
+        else selectors.access_log_search(**form.selector_arguments())
+    )
+    paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    people = getattr(form, "people", []) if not invalid else []
+    if people:
+        # The auditor's search named these people: itself an access to their records.
+        log_listed(request, people, ("pk",), criterion={"person": form.cleaned_data["person"]})
     return render(
         request,
         "audit/access_log.html",
@@ -62,8 +66,27 @@ def access_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "people": people,
+            "subject_id_hint": _subject_id_hint(form, invalid, paginator.count),
         },
+        status=400 if invalid else 200,
     )
+
+
+def _subject_id_hint(form: AccessLogFilterForm, invalid: bool, count: int) -> str:
+    """A subject id search that found nothing because a case number was typed there."""
+    if invalid or count or not form.is_bound:
+        return ""
+    typed = form.cleaned_data.get("subject_id", "")
+    if typed and not typed.isdigit():
+        return str(
+            _(
+                "No entry has the subject id %(typed)s. A subject id is the record's number; to "
+                "find a person by case number or name, use “Case number or name”."
+            )
+            % {"typed": typed}
+        )
+    return ""
 
 
 @never_cache
@@ -77,21 +100,14 @@ def subject_report(request: HttpRequest) -> HttpResponse:
     subject_type = form.cleaned_data["subject_type"]
     subject_id = form.cleaned_data["subject_id"]
     rows = selectors.subject_access_report(subject_type=subject_type, subject_id=subject_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"access-report-{csv_safe(subject_type)}-{csv_safe(subject_id)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([_("Date and time (UTC)"), _("Use"), _("Purpose")])
     labels = dict(AccessLogEntry.Action.choices)
-    for row in rows:
-        writer.writerow(
-            [
-                row.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
-                csv_safe(labels.get(row.action, row.action)),
-                csv_safe(row.purpose),
-            ]
-        )
+    response = exports.table_response(
+        fmt="csv",
+        # The subject's type and id are the record's key, not the person's data.
+        stem=f"access-report-{slugify(subject_type)}-{slugify(subject_id)}",
+        headers=[_("Date and time (UTC)"), _("Use"), _("Purpose")],
+        rows=([row.at, labels.get(row.action, row.action), row.purpose] for row in rows),
+    )
     access_log_record(
         request=request,
         action=AccessLogEntry.Action.DISCLOSURE,
@@ -117,7 +133,9 @@ def history(request: HttpRequest) -> HttpResponse:
         if label == INMATE_FILE:
             if not pk.isdigit():
                 return HttpResponseBadRequest(_("An inmate is given by a number."))
-            changes = selectors.inmate_history(inmate_id=int(pk))
+            # The occupancy administrator reads no health or family details, in history either.
+            hidden = () if sees_health_and_family(request.user) else HEALTH_AND_FAMILY_FIELDS
+            changes = selectors.inmate_history(inmate_id=int(pk), hidden=hidden)
             access_log_record(
                 request=request,
                 action=AccessLogEntry.Action.VIEW,

@@ -1,6 +1,6 @@
 """The Gjilan demo programme: the Denmark–Kosovo agreement and a facility of exactly 300 places.
 
-Facts from programme-facts §1: signed 26 April 2022; 5 years plus 5; 300 places; about 100
+Facts from docs/domain-rules.md §1: signed 26 April 2022; 5 years plus 5; 300 places; about 100
 places at opening. The opening is planned for April 2027; the demo opens it on 1 April 2026 so that
 there is a running prison to show (about 250 inmates placed). The cell layout is illustrative:
 three units of 40 single cells and 30 shared two-person cells, every cell within the CPT standards.
@@ -28,7 +28,8 @@ from program.core.demo import register
 AGREEMENT_NAME = "Denmark–Kosovo: prison places at Gjilan"
 FACILITY_NAME = "Gjilan prison"
 OPENING = date(2026, 4, 1)
-# The cap rises in steps after opening (programme-facts §9.5: "100 at opening, then in steps").
+# The cap rises in steps after opening (docs/domain-rules.md §1: about 100 at opening, then
+# more in steps).
 RAMP_UP = [(OPENING, 100), (date(2026, 7, 1), 200), (date(2026, 10, 1), 300)]
 UNITS = [("A", "Unit A"), ("B", "Unit B"), ("C", "Unit C")]
 SINGLE_CELLS_PER_UNIT = 40
@@ -206,3 +207,86 @@ def load_placements(out: TextIO) -> None:
         place__cell__unit__facility=facility, period__contains=REFERENCE_DAY, kind="placement"
     ).count()
     out.write(f"Placements: {held} in place on {REFERENCE_DAY}, {len(waiting)} reserved\n")
+
+
+# A second programme beside Gjilan, so that the demo shows one install holding several: Sweden's
+# rented places at Tartu prison in Estonia (priced per inmate-month; its pricing terms belong to
+# the finance demo). The numbers are illustrative: 400 places, 100 usable in the first months.
+SECOND_AGREEMENT_NAME = "Sweden–Estonia: prison places at Tartu"
+SECOND_FACILITY_NAME = "Tartu prison"
+SECOND_OPENING = date(2026, 7, 1)
+SECOND_RAMP_UP = [(SECOND_OPENING, 100), (date(2027, 1, 1), 400)]
+SECOND_CELLS = 60  # one unit of single cells
+
+
+@register(order=11)
+def second_programme(out: TextIO) -> None:
+    """The Sweden–Estonia programme: its agreement, ramp-up, facility and a unit of cells.
+
+    The one place that creates it, so that other apps' demo data (pricing terms, rule
+    parameters) look it up by SECOND_AGREEMENT_NAME."""
+    agreement, created = Agreement.objects.get_or_create(
+        name=SECOND_AGREEMENT_NAME,
+        defaults={
+            "sending_state": "SE",
+            "host_state": "EE",
+            "sending_authority": "Swedish Prison and Probation Service (Kriminalvården)",
+            "host_authority": "Estonian Prison Service (Vanglateenistus)",
+            "signed_on": date(2025, 2, 25),
+            "in_force_on": date(2026, 1, 1),
+            "initial_term_years": 5,
+            "extension_years": 5,
+            "extension_type": Agreement.ExtensionType.OPTIONAL,
+            "contracted_places": 400,
+        },
+    )
+    for effective_from, places in SECOND_RAMP_UP:
+        RampUpCap.objects.get_or_create(
+            agreement=agreement, effective_from=effective_from, defaults={"places": places}
+        )
+    facility, facility_created = Facility.objects.get_or_create(
+        agreement=agreement,
+        name=SECOND_FACILITY_NAME,
+        defaults={"location": "Tartu", "country": "EE", "opens_on": SECOND_OPENING},
+    )
+    if facility_created:
+        unit = Unit.objects.create(facility=facility, code="T1", name="Unit T1")
+        Cell.objects.bulk_create(
+            Cell(
+                unit=unit,
+                number=f"T1-{100 + n}",
+                kind=Cell.Kind.SINGLE,
+                floor_area_m2=Decimal("8.00"),
+                sanitary_partitioned=True,
+                shortest_wall_m=Decimal("2.50"),
+                ceiling_height_m=Decimal("2.70"),
+                accessible=n <= 2,
+            )
+            for n in range(1, SECOND_CELLS + 1)
+        )
+        Place.objects.bulk_create(
+            Place(cell=cell, number=1) for cell in Cell.objects.filter(unit=unit)
+        )
+    out.write(f"Agreement: {agreement.name} ({'created' if created else 'already there'})\n")
+
+
+@register(order=105)
+def users_work_in_gjilan(out: TextIO) -> None:
+    """The demo users work in the Gjilan programme (each may choose another on their pages)."""
+    from django.contrib.auth import get_user_model
+
+    from program.core.models import UserPreferences
+    from program.core.roles import Role
+
+    gjilan = Agreement.objects.get(name=AGREEMENT_NAME)
+    users = get_user_model().objects.filter(groups__name__in=Role.values).distinct()
+    chosen = 0
+    for user in users:
+        _prefs, made = UserPreferences.objects.get_or_create(
+            user=user, defaults={"programme": gjilan}
+        )
+        if not made and _prefs.programme_id is None:
+            UserPreferences.objects.filter(pk=_prefs.pk).update(programme=gjilan)
+            made = True
+        chosen += made
+    out.write(f"Programme of the demo users: {gjilan.name} ({chosen} set)\n")

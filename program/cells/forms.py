@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from program.cells.models import Outage, Place, Placement
 from program.cells.unit_view import place_label
+from program.core.forms import DateField
 from program.inmates.models import Inmate
 
 if TYPE_CHECKING:
@@ -25,12 +26,8 @@ _SELECT = {"class": "form-select"}
 def _date_field(
     label: "StrOrPromise", *, required: bool = True, help_text: "StrOrPromise" = ""
 ) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={**_INPUT, "type": "date"}, format="%Y-%m-%d"),
-    )
+    # 03.12.2026 in Danish or ISO; the widget is the browser's date picker.
+    return DateField(label=label, required=required, help_text=help_text)
 
 
 def _reason_field(label: "StrOrPromise", help_text: "StrOrPromise" = "") -> forms.CharField:
@@ -89,7 +86,7 @@ class ReserveForm(_ActionForm):
     reason = _reason_field(_("Reason"), _("For example the transfer decision."))
 
 
-class PlaceChoiceField(forms.ModelChoiceField):
+class PlaceChoiceField(forms.ModelChoiceField[Place]):
     def label_from_instance(self, obj: Place) -> str:
         notes = [str(obj.cell.get_kind_display()).lower()]
         if obj.cell.medical_observation:
@@ -99,11 +96,11 @@ class PlaceChoiceField(forms.ModelChoiceField):
         return f"{place_label(obj)} ({', '.join(notes)})"
 
 
-class _OfferedChoices(ModelChoiceIterator):
+class _OfferedChoices(ModelChoiceIterator[Place]):
     """The choices listed, drawn from a narrower queryset than the one a choice is checked
     against; evaluated only if the form is rendered."""
 
-    def __init__(self, field: forms.ModelChoiceField, queryset: QuerySet[Place]) -> None:
+    def __init__(self, field: "forms.ModelChoiceField[Place]", queryset: QuerySet[Place]) -> None:
         super().__init__(field)
         self.queryset = queryset
 
@@ -156,7 +153,7 @@ class CancelReservationForm(_ActionForm):
     reason = _reason_field(_("Why the reservation is cancelled"))
 
 
-class OnePlaceChoiceField(forms.ModelChoiceField):
+class OnePlaceChoiceField(forms.ModelChoiceField[Place]):
     def label_from_instance(self, obj: Place) -> str:
         return str(_("Only place %(label)s")) % {"label": place_label(obj)}
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Cast, Floor
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel
 
-# CPT living-space standards (programme-facts §8, §9.5): single cell 6 m²; shared cell 4 m² a
+# CPT living-space standards (docs/domain-rules.md §4): single cell 6 m²; shared cell 4 m² a
 # person with a fully partitioned sanitary annex; no occupancy below 2 m between walls or 2.5 m
 # ceiling height. Floor area excludes the sanitary annex.
 CPT_SINGLE_MIN_M2 = Decimal("6")
@@ -141,8 +142,9 @@ class Unit(TimeStampedModel):
 def cpt_capacity_expression() -> Case:
     """The most people the CPT standards allow in a cell, computed by PostgreSQL.
 
-    A shared cell holds floor(area / 4) when that is two or more and its toilet is partitioned;
-    otherwise any cell holds one person if it has 6 m², else nobody (C1–C3 in programme-facts §9.6).
+    A shared cell holds floor(area / 4) when that is two or more and its toilet is recorded as
+    fully partitioned; otherwise (not partitioned, or not yet recorded) any cell holds one person
+    if it has 6 m², else nobody (rules C1–C3 in docs/cells.md).
     """
     return Case(
         When(
@@ -170,13 +172,26 @@ class Cell(TimeStampedModel):
         SINGLE = "single", _("Single")
         SHARED = "shared", _("Shared")
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="cells")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="cells", verbose_name=_("unit")
+    )
     number = models.CharField(_("number"), max_length=20)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     floor_area_m2 = models.DecimalField(
         _("floor area (m², without sanitary annex)"), max_digits=5, decimal_places=2
     )
-    sanitary_partitioned = models.BooleanField(_("sanitary annex fully partitioned"), default=True)
+    # A fact to record, never a default: while it is not recorded (None) the stricter rule
+    # applies (one person), because a generous guess would put two people in a cell the CPT
+    # standards may allow only one.
+    sanitary_partitioned = models.BooleanField(
+        _("sanitary annex fully partitioned"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Required for a shared cell. Until it is recorded the cell counts as not "
+            "partitioned, so it holds one person."
+        ),
+    )
     shortest_wall_m = models.DecimalField(
         _("shortest distance between walls (m)"), max_digits=4, decimal_places=2
     )
@@ -207,12 +222,31 @@ class Cell(TimeStampedModel):
     def __str__(self) -> str:
         return self.number
 
+    def clean(self) -> None:
+        # Forms (the admin) and the API ask for it on a shared cell; rows from before it was
+        # required may still lack it, and count as not partitioned meanwhile.
+        if self.kind == self.Kind.SHARED and self.sanitary_partitioned is None:
+            raise ValidationError(
+                {
+                    "sanitary_partitioned": _(
+                        "Record whether the sanitary annex of a shared cell is fully "
+                        "partitioned: the CPT capacity depends on it."
+                    )
+                }
+            )
+
+    @property
+    def sanitary_unrecorded(self) -> bool:
+        return self.kind == self.Kind.SHARED and self.sanitary_partitioned is None
+
 
 class Place(TimeStampedModel):
     """One bed. A cell never has more places than its CPT capacity (a trigger locks the cell row
     and counts, so two concurrent inserts cannot both squeeze in)."""
 
-    cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="places")
+    cell = models.ForeignKey(
+        Cell, on_delete=models.CASCADE, related_name="places", verbose_name=_("cell")
+    )
     number = models.PositiveSmallIntegerField(_("number in cell"))
 
     class Meta:
@@ -244,10 +278,20 @@ class Outage(TimeStampedModel):
         OTHER = "other", _("Other")
 
     cell = models.ForeignKey(
-        Cell, on_delete=models.CASCADE, null=True, blank=True, related_name="outages"
+        Cell,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outages",
+        verbose_name=_("cell"),
     )
     place = models.ForeignKey(
-        Place, on_delete=models.CASCADE, null=True, blank=True, related_name="outages"
+        Place,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outages",
+        verbose_name=_("place"),
     )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.TextField(_("note"), blank=True)
@@ -287,7 +331,7 @@ class Outage(TimeStampedModel):
 class Placement(TimeStampedModel):
     """An inmate in a place for a half-open period [from, to), or a reservation holding the place
     for an expected arrival. Two exclusion constraints keep one inmate per place and one place
-    per inmate on any day, whoever writes (DESIGN §4.1–4.2)."""
+    per inmate on any day, whoever writes (docs/architecture.md, "What PostgreSQL enforces")."""
 
     class Kind(models.TextChoices):
         RESERVATION = "reservation", _("Reservation")
@@ -301,9 +345,14 @@ class Placement(TimeStampedModel):
         CANCELLED = "cancelled", _("Reservation cancelled")
 
     inmate = models.ForeignKey(
-        "inmates.Inmate", on_delete=models.PROTECT, related_name="placements"
+        "inmates.Inmate",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("inmate"),
     )
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="placements")
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="placements", verbose_name=_("place")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     period = DateRangeField(_("period"))
     reason = models.CharField(_("reason"), max_length=300)

@@ -12,8 +12,9 @@ The words mean the same everywhere (pages, CSV, API):
   out of use and free, so the four always add up to the places.
 
 The cap in force on a day is the latest ramp-up cap from that day or earlier, or every contracted
-place when none is (as `selectors.ramp_up_cap_on`). Danish practice keeps prisons at or below
-96 % (programme-facts §9.5), so a day is a *warning* above 96 % of the cap and an *alert* at 100 %.
+place when none is (as `selectors.ramp_up_cap_on`), and 0 before the facility opens. Danish
+practice keeps prisons at or below 96 % (docs/domain-rules.md §5), so a day is a *warning* above
+96 % of the cap and an *alert* at 100 %.
 """
 
 from dataclasses import dataclass
@@ -23,8 +24,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    Count,
-    DateField,
+    Case,
     Exists,
     F,
     Func,
@@ -34,14 +34,16 @@ from django.db.models import (
     QuerySet,
     Subquery,
     TextChoices,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from program.cells import providers
 from program.cells.models import Agreement, Facility, Outage, Place, Placement, RampUpCap, Unit
 from program.core.errors import ApplicationError
-from program.inmates.models import Judgment
 
 ARRIVALS_HORIZON_DAYS = 14
 FORECAST_DAYS = 180
@@ -64,12 +66,17 @@ class PlaceStatus(TextChoices):
 
 class Level(TextChoices):
     OK = "ok", gettext_lazy("Within the target")
+    # The % here is a per cent sign, not a placeholder: xgettext must not mark it python-format.
+    # xgettext:no-python-format
     WARNING = "warning", gettext_lazy("Above 96 % of the cap")
     ALERT = "alert", gettext_lazy("At or over the cap")
 
 
 def capacity_level(*, held: int, cap: int) -> str:
-    """Warning above 96 % of the cap, alert at 100 % or more, else ok (in integers, no floats)."""
+    """Warning above 96 % of the cap, alert at 100 % or more, else ok (in integers, no floats).
+    With a cap of 0 (before the facility opens) nobody held is ok, anybody an alert."""
+    if cap <= 0:
+        return Level.ALERT if held > 0 else Level.OK
     if held * 100 >= cap * ALERT_AT_PERCENT:
         return Level.ALERT
     if held * 100 > cap * WARNING_ABOVE_PERCENT:
@@ -77,9 +84,12 @@ def capacity_level(*, held: int, cap: int) -> str:
     return Level.OK
 
 
+_LEVEL_RANK = {level: rank for rank, level in enumerate(Level.values)}
+
+
 def level_rank(level: str) -> int:
     """0 for ok, 1 for warning, 2 for alert: for picking the worst."""
-    return list(Level.values).index(level)
+    return _LEVEL_RANK[level]
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -158,34 +168,51 @@ class Roll:
     total: RollCounts
 
 
-def _place_flags(on: date) -> dict[str, Exists]:
-    held = Placement.objects.filter(place=OuterRef("pk"), period__contains=on).exclude(
-        end_reason=_CANCELLED
+def _out_of_use(on: date) -> Exists:
+    """A place is out of use on a day when an outage of it, or of its cell, covers the day."""
+    return Exists(
+        Outage.objects.filter(
+            Q(place=OuterRef("pk")) | Q(cell=OuterRef("cell_id")), period__contains=on
+        )
     )
-    return {
-        "is_occupied": Exists(held.filter(kind=_PLACEMENT)),
-        "is_reserved": Exists(held.filter(kind=_RESERVATION)),
-        "is_out_of_use": Exists(
-            Outage.objects.filter(
-                Q(place=OuterRef("pk")) | Q(cell=OuterRef("cell_id")), period__contains=on
-            )
-        ),
-        "has_arrival": Exists(
-            Placement.objects.filter(
-                place=OuterRef("pk"),
-                kind=_RESERVATION,
-                period__startswith__gt=on,
-                period__startswith__lte=on + timedelta(days=ARRIVALS_HORIZON_DAYS),
-            ).exclude(end_reason=_CANCELLED)
-        ),
-    }
 
 
-# The first that applies of occupied, reserved, out of use, free (see the module docstring).
-_OCCUPIED = Q(is_occupied=True)
-_RESERVED = Q(is_reserved=True) & ~_OCCUPIED
-_OUT_OF_USE = Q(is_out_of_use=True) & ~Q(is_occupied=True) & ~Q(is_reserved=True)
-_FREE = Q(is_occupied=False, is_reserved=False, is_out_of_use=False)
+# One pass over the facility's places: each place's four facts computed once (the CTE is
+# materialised, so PostgreSQL does not inline them into every FILTER below), then counted per unit
+# with FILTER aggregates. Written with the ORM (an EXISTS alias per fact, used in six filtered
+# counts) the same roll planned thirteen correlated subplans per place.
+_ROLL_SQL = """
+WITH facts AS MATERIALIZED (
+    SELECT c.unit_id,
+           EXISTS (SELECT 1 FROM cells_placement p
+                   WHERE p.place_id = pl.id AND p.kind = %(placement)s
+                     AND p.period @> %(on)s::date AND p.end_reason <> %(cancelled)s) AS occupied,
+           EXISTS (SELECT 1 FROM cells_placement p
+                   WHERE p.place_id = pl.id AND p.kind = %(reservation)s
+                     AND p.period @> %(on)s::date AND p.end_reason <> %(cancelled)s) AS reserved,
+           EXISTS (SELECT 1 FROM cells_outage o
+                   WHERE (o.place_id = pl.id OR o.cell_id = pl.cell_id)
+                     AND o.period @> %(on)s::date) AS out_of_use,
+           EXISTS (SELECT 1 FROM cells_placement p
+                   WHERE p.place_id = pl.id AND p.kind = %(reservation)s
+                     AND lower(p.period) > %(on)s::date AND lower(p.period) <= %(horizon)s::date
+                     AND p.end_reason <> %(cancelled)s) AS arrival
+    FROM cells_place pl
+    JOIN cells_cell c ON c.id = pl.cell_id
+    JOIN cells_unit u ON u.id = c.unit_id
+    WHERE u.facility_id = %(facility)s
+)
+SELECT unit_id,
+       count(*),
+       count(*) FILTER (WHERE occupied),
+       count(*) FILTER (WHERE reserved AND NOT occupied),
+       count(*) FILTER (WHERE out_of_use AND NOT occupied AND NOT reserved),
+       count(*) FILTER (WHERE NOT occupied AND NOT reserved AND NOT out_of_use),
+       count(*) FILTER (WHERE NOT occupied AND NOT reserved AND NOT out_of_use AND arrival)
+FROM facts
+GROUP BY unit_id
+"""
+_ROLL_KEYS = ("places", "occupied", "reserved", "out_of_use", "free", "arriving")
 
 
 def roll_on(*, facility: Facility, on: date) -> Roll:
@@ -197,28 +224,22 @@ def roll_on(*, facility: Facility, on: date) -> Roll:
     history of its own.
     """
     units = list(Unit.objects.filter(facility=facility).order_by("code", "pk"))
-    rows = (
-        Place.objects.filter(cell__unit__facility=facility)
-        .alias(**_place_flags(on))
-        .values("cell__unit_id")
-        .annotate(
-            places=Count("pk"),
-            occupied=Count("pk", filter=_OCCUPIED),
-            reserved=Count("pk", filter=_RESERVED),
-            out_of_use=Count("pk", filter=_OUT_OF_USE),
-            free=Count("pk", filter=_FREE),
-            arriving=Count("pk", filter=_FREE & Q(has_arrival=True)),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ROLL_SQL,
+            {
+                "facility": facility.pk,
+                "on": on,
+                "horizon": on + timedelta(days=ARRIVALS_HORIZON_DAYS),
+                "placement": _PLACEMENT,
+                "reservation": _RESERVATION,
+                "cancelled": _CANCELLED,
+            },
         )
-        .order_by()
-    )
-    keys = ("places", "occupied", "reserved", "out_of_use", "free", "arriving")
-    counts: dict[int, dict[str, int]] = {}
-    for row in rows:
-        values: dict[str, Any] = dict(row)
-        counts[values.pop("cell__unit_id")] = values
-    empty = dict.fromkeys(keys, 0)
+        counts = {row[0]: dict(zip(_ROLL_KEYS, row[1:], strict=True)) for row in cursor.fetchall()}
+    empty = dict.fromkeys(_ROLL_KEYS, 0)
     unit_rolls = [UnitRoll(unit=unit, **counts.get(unit.pk, empty)) for unit in units]
-    total = RollCounts(**{key: sum(getattr(u, key) for u in unit_rolls) for key in keys})
+    total = RollCounts(**{key: sum(getattr(u, key) for u in unit_rolls) for key in _ROLL_KEYS})
     return Roll(facility=facility, on=on, units=unit_rolls, total=total)
 
 
@@ -238,13 +259,9 @@ class RollLine:
         return str(PlaceStatus(self.status).label)
 
 
-def _latest_full_term() -> Subquery:
-    return Subquery(
-        Judgment.objects.filter(inmate=OuterRef("inmate_id"))
-        .order_by("-judgment_date", "-pk")
-        .values("full_term_date")[:1],
-        output_field=DateField(),
-    )
+def _latest_full_term() -> F:
+    # The combined full-term date of all the person's judgments (docs/sentences.md).
+    return F("inmate__release_on")
 
 
 def nominal_roll(*, facility: Facility, on: date) -> list[RollLine]:
@@ -254,7 +271,7 @@ def nominal_roll(*, facility: Facility, on: date) -> list[RollLine]:
     places = (
         Place.objects.filter(cell__unit__facility=facility)
         .select_related("cell__unit")
-        .annotate(is_out_of_use=_place_flags(on)["is_out_of_use"])
+        .annotate(is_out_of_use=_out_of_use(on))
         .order_by("cell__unit__code", "cell__number", "number")
     )
     holders = {
@@ -348,9 +365,19 @@ per_day AS (
 SELECT d.day,
        (sum(coalesce(per_day.placements, 0)) OVER running)::integer,
        (sum(coalesce(per_day.reservations, 0)) OVER running)::integer,
-       coalesce(cap.places, a.contracted_places),
+       CASE WHEN opening.opens_on IS NOT NULL AND d.day < opening.opens_on THEN 0
+            ELSE coalesce(cap.places, a.contracted_places) END,
        a.contracted_places
 FROM cells_agreement a
+-- No place can be used before the facility opens: the cap is 0 until then. Over the agreement,
+-- until the first of its facilities opens; a facility without an opening date counts as open.
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN count(*) = 0 OR bool_or(f.opens_on IS NULL) THEN NULL
+                ELSE min(f.opens_on) END AS opens_on
+    FROM cells_facility f
+    WHERE f.agreement_id = a.id
+      AND (%(facility)s::bigint IS NULL OR f.id = %(facility)s::bigint)
+) opening
 CROSS JOIN LATERAL (
     SELECT g::date AS day
     FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS g
@@ -424,9 +451,12 @@ class Utilisation:
     days: int
     occupied_place_days: int
     contracted_place_days: int
-    # Paid for and nobody in them (a reserved place is empty too).
+    # Paid for and nobody in them (a reserved place is empty too): from the day rent starts,
+    # and never with per-inmate-month pricing, which pays for occupied place-days only.
     paid_but_empty_place_days: int
     percent: Decimal | None
+    # Days of the window rent is owed for (from the day rent starts).
+    rent_days: int = 0
 
 
 # Each placement's days inside the window: the length of its period intersected with the window.
@@ -442,26 +472,52 @@ FROM stays
 """  # noqa: S608 (constant fragments only; every value is a parameter)
 
 
+def _occupied_place_days(agreement: Agreement, first: date, last: date) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _OCCUPIED_PLACE_DAYS_SQL, _params(agreement.pk, None, first=first, last=last)
+        )
+        return int(cursor.fetchone()[0])
+
+
 def utilisation(*, agreement: Agreement, start: date, end: date) -> Utilisation:
     """Occupied place-days from `start` to `end` (both included) against the contracted places
-    on every one of those days, which are owed whether used or not (one query).
+    on every one of those days (one query, two when rent starts inside the window).
 
-    Paid-but-empty place-days are the difference; a reserved place is paid for and empty.
+    Paid-but-empty place-days are contracted less occupied place-days on the days rent is owed
+    for: from the day rent starts (the pricing terms, through program.cells.providers), none
+    before it, and none at all with per-inmate-month pricing. With no pricing terms recorded,
+    every day of the window counts as paid for. A reserved place is paid for and empty.
     """
     _check_window(start, end)
-    with connection.cursor() as cursor:
-        cursor.execute(_OCCUPIED_PLACE_DAYS_SQL, _params(agreement.pk, None, first=start, last=end))
-        occupied = int(cursor.fetchone()[0])
+    occupied = _occupied_place_days(agreement, start, end)
     days = (end - start).days + 1
     contracted = agreement.contracted_places * days
+    terms = providers.rent_terms(agreement)
+    if terms is None:
+        rent_days, paid_occupied = days, occupied
+    elif not terms.pays_for_empty_places or terms.starts_on is None or terms.starts_on > end:
+        rent_days, paid_occupied = 0, 0
+    elif terms.starts_on <= start:
+        rent_days, paid_occupied = days, occupied
+    else:
+        rent_days = (end - terms.starts_on).days + 1
+        paid_occupied = _occupied_place_days(agreement, terms.starts_on, end)
+    if terms is not None and not terms.pays_for_empty_places and terms.starts_on is not None:
+        # Priced per inmate-month: the rent days are counted, but every paid day is occupied.
+        rent_days = max((end - max(start, terms.starts_on)).days + 1, 0)
+    paid_empty = 0
+    if terms is None or terms.pays_for_empty_places:
+        paid_empty = max(agreement.contracted_places * rent_days - paid_occupied, 0)
     return Utilisation(
         start=start,
         end=end,
         days=days,
         occupied_place_days=occupied,
         contracted_place_days=contracted,
-        paid_but_empty_place_days=max(contracted - occupied, 0),
+        paid_but_empty_place_days=paid_empty,
         percent=percent(occupied, contracted),
+        rent_days=rent_days,
     )
 
 
@@ -497,13 +553,17 @@ _PROJECTED_STAYS = f"""
                WHEN release.on_day IS NULL THEN NULL
                ELSE greatest(release.on_day, %(first)s::date + 1)
            END AS ends_on
-    FROM ({_STAYS}) s
+    FROM (
+        {_STAYS}
+        UNION ALL
+        -- Decided and scheduled people not yet holding a place, at their planned arrival.
+        SELECT %(reservation)s, x.arrives_on, NULL::date, x.inmate_id, NULL::date
+        FROM unnest(%(arrival_inmates)s::bigint[], %(arrival_days)s::date[])
+            AS x(inmate_id, arrives_on)
+    ) s
     CROSS JOIN LATERAL (
         SELECT coalesce(s.expected_release_on, (
-            SELECT j.full_term_date FROM inmates_judgment j
-            WHERE j.inmate_id = s.inmate_id
-            ORDER BY j.judgment_date DESC, j.id DESC
-            LIMIT 1
+            SELECT i.release_on FROM inmates_inmate i WHERE i.id = s.inmate_id
         )) AS on_day
     ) release
 """  # noqa: S608 (constant fragments only; every value is a parameter)
@@ -517,12 +577,27 @@ def forecast(*, agreement: Agreement, today: date, days: int = FORECAST_DAYS) ->
     Today's row is what is held today. After that, current placements leave on their expected
     release (the placement's own, or the full-term date of the inmate's latest judgment; never,
     if neither is known), and reservations arrive on their start date and then stay the same way.
+    So do the people decided for transfer who hold no reservation yet, from their planned
+    arrival (program.cells.providers; the transfer cases say when).
     Each day carries its level against the cap in force: warning above 96 %, alert at 100 %.
     """
     last = today + timedelta(days=days)
     _check_window(today, last)
+    # Not there today whatever the plan said: a late one is projected to arrive tomorrow.
+    arrivals = [
+        (a.inmate_id, max(a.arrives_on, today + timedelta(days=1)))
+        for a in providers.expected_arrivals(agreement, today)
+    ]
+    params = _params(
+        agreement.pk,
+        None,
+        first=today,
+        last=last,
+        arrival_inmates=[inmate for inmate, _day in arrivals],
+        arrival_days=[day for _inmate, day in arrivals],
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_FORECAST_SQL, _params(agreement.pk, None, first=today, last=last))
+        cursor.execute(_FORECAST_SQL, params)
         return [ForecastDay(*row) for row in cursor.fetchall()]
 
 
@@ -575,14 +650,22 @@ def agreements_today(*, on: date) -> list[AgreementToday]:
         .order_by("-effective_from")
         .values("places")[:1]
     )
+    # Open on the day: a facility that opened by then, or one with no opening date recorded.
+    open_facility = Facility.objects.filter(agreement=OuterRef("pk")).filter(
+        Q(opens_on__isnull=True) | Q(opens_on__lte=on)
+    )
     rows = (
         Agreement.objects.filter(Exists(Facility.objects.filter(agreement=OuterRef("pk"))))
         .annotate(
             occupied_on_day=count(_PLACEMENT),
             reserved_on_day=count(_RESERVATION),
-            cap_on_day=Coalesce(
-                Subquery(cap, output_field=IntegerField()),
-                F("contracted_places"),
+            cap_on_day=Case(
+                When(~Exists(open_facility), then=Value(0)),
+                default=Coalesce(
+                    Subquery(cap, output_field=IntegerField()),
+                    F("contracted_places"),
+                    output_field=IntegerField(),
+                ),
                 output_field=IntegerField(),
             ),
         )

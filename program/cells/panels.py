@@ -16,6 +16,23 @@ def programme_panel(request: HttpRequest, roles: frozenset[str]) -> dict[str, An
     }
 
 
+def breaches_panel(request: HttpRequest, roles: frozenset[str]) -> dict[str, Any] | None:
+    """Non-associations broken today (both people placed where the scope keeps them apart),
+    until one of them moves: the occupancy administrator's to-do at the top of the day."""
+    if not allows("cells:occupancy", roles):
+        return None
+    from django.utils import timezone
+
+    breaches = selectors.non_association_breaches(on=timezone.localdate())
+    if not breaches:
+        return None
+    return {
+        "template": "cells/panels/breaches.html",
+        "breaches": breaches,
+        "show_inmate_links": allows("inmates:detail", roles),
+    }
+
+
 def occupancy_panel(request: HttpRequest, roles: frozenset[str]) -> dict[str, Any] | None:
     """Today's occupied places against the cap, per agreement, with a link to the dashboard."""
     if not allows("cells:occupancy", roles):

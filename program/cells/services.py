@@ -13,18 +13,28 @@ from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from program.cells import selectors
 from program.cells.models import Agreement, Cell, Outage, Place, Placement
 from program.core.errors import ApplicationError, ConflictError
 from program.inmates.models import Inmate, NonAssociation
 
+# Lazy: read at import, they must still speak the language of the request that fails.
 _CONSTRAINT_MESSAGES = {
-    "placement_one_inmate_per_place": _("The place is already taken for part of that period."),
-    "placement_one_place_per_inmate": _("The inmate already has a place for part of that period."),
-    "placement_period_not_empty": _("A placement must last at least one day."),
-    "outage_cell_no_overlap": _("This cell is already out of use for part of that period."),
-    "outage_place_no_overlap": _("This place is already out of use for part of that period."),
+    "placement_one_inmate_per_place": gettext_lazy(
+        "The place is already taken for part of that period."
+    ),
+    "placement_one_place_per_inmate": gettext_lazy(
+        "The inmate already has a place for part of that period."
+    ),
+    "placement_period_not_empty": gettext_lazy("A placement must last at least one day."),
+    "outage_cell_no_overlap": gettext_lazy(
+        "This cell is already out of use for part of that period."
+    ),
+    "outage_place_no_overlap": gettext_lazy(
+        "This place is already out of use for part of that period."
+    ),
 }
 
 END_REASONS_FOR_RELEASE = {
@@ -44,7 +54,7 @@ def _save_or_conflict(obj: Placement | Outage) -> None:
         diag = getattr(cause, "diag", None)
         name = getattr(diag, "constraint_name", "") or ""
         raise ConflictError(
-            _CONSTRAINT_MESSAGES.get(name, _("The change clashes with another record.")),
+            str(_CONSTRAINT_MESSAGES.get(name, _("The change clashes with another record."))),
             details={"constraint": name},
         ) from error
 
@@ -57,6 +67,26 @@ def _require_reason(reason: str) -> str:
             details={"reason": ["required"]},
         )
     return reason
+
+
+def _with_note(reason: str, note: str) -> str:
+    """A placement's reason with a note added (a cancellation, a move, a release).
+
+    The two share one column, so a note that does not fit is refused here, naming how much to
+    cut, rather than by the database as an error the user cannot act on.
+    """
+    combined = f"{reason} · {note}"
+    limit = Placement._meta.get_field("reason").max_length or len(combined)
+    if len(combined) > limit:
+        raise ApplicationError(
+            _(
+                "Shorten the reason by %(over)d characters: it is added to the reason the record "
+                "already holds, and together they may have at most %(limit)d."
+            )
+            % {"over": len(combined) - limit, "limit": limit},
+            details={"reason": [f"{len(combined) - limit} characters too long"]},
+        )
+    return combined
 
 
 def _lock_agreement(place: Place) -> Agreement:
@@ -282,7 +312,7 @@ def reservation_cancel(
     reason = _require_reason(reason)
     locked = _locked_open(reservation, Placement.Kind.RESERVATION)
     locked.end_reason = Placement.EndReason.CANCELLED
-    locked.reason = f"{locked.reason} · {_('cancelled')}: {reason}"
+    locked.reason = _with_note(locked.reason, _("cancelled: %(reason)s") % {"reason": reason})
     locked.save(update_fields=["end_reason", "reason", "updated_at"])
     return locked
 
@@ -320,7 +350,7 @@ def placement_move(
     if on == current.period.lower:
         # Moved on the day of admission: the first placement never held a night; just re-point it.
         current.place = to_place
-        current.reason = f"{current.reason} · {_('moved')}: {reason}"
+        current.reason = _with_note(current.reason, f"{_('moved')}: {reason}")
         _save_or_conflict(current)
         return current
     current.period = DateRange(current.period.lower, on)
@@ -363,7 +393,7 @@ def placement_release(
     current.period = DateRange(current.period.lower, on)
     current.end_reason = end_reason
     if reason.strip():
-        current.reason = f"{current.reason} · {reason.strip()}"
+        current.reason = _with_note(current.reason, reason.strip())
     _save_or_conflict(current)
     return current
 

@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.backends.postgresql.psycopg_any import DateRange
-from django.db.models import DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from program.cells.models import Cell, Facility, Outage, Place, Placement, Unit
-from program.inmates.models import Judgment
 
 FREE = "free"
 OCCUPIED = "occupied"
@@ -59,16 +58,10 @@ def placement_queryset() -> QuerySet[Placement]:
 
 
 def _with_release_on(placements: QuerySet[Placement]) -> QuerySet[Placement]:
-    # The expected release: the one given at admission, else the latest judgment's full term.
-    latest_full_term = (
-        Judgment.objects.filter(inmate_id=OuterRef("inmate_id"))
-        .order_by("-judgment_date", "-pk")
-        .values("full_term_date")[:1]
-    )
+    # The expected release: the one given at admission, else the combined full-term date of
+    # all the person's judgments.
     return placements.annotate(
-        release_on=Coalesce(
-            "expected_release_on", Subquery(latest_full_term), output_field=DateField()
-        )
+        release_on=Coalesce("expected_release_on", "inmate__release_on", output_field=DateField())
     )
 
 
@@ -97,6 +90,11 @@ class PlaceTile:
     def release_on(self) -> date | None:
         return getattr(self.placement, "release_on", None)
 
+    def arrival_overdue(self, today: date) -> bool:
+        """A reservation whose arrival day has passed and nobody was admitted: the person is
+        late, or the reservation should be cancelled."""
+        return self.status == RESERVED and self.starts_on is not None and self.starts_on < today
+
 
 @dataclass(frozen=True)
 class CellRow:
@@ -119,6 +117,24 @@ class UnitGrid:
     on: date
     rows: list[CellRow]
     legend: list[LegendEntry] = field(default_factory=list)
+    # Places reserved only from a later day: the occupancy page counts them free on `on`.
+    reserved_later: int = 0
+    # Reservations whose arrival day has passed (on a view of today or later).
+    overdue: int = 0
+    # Which tiles are shown ("" for all; a status to show only those).
+    show: str = ""
+
+    def shown_rows(self) -> list[CellRow]:
+        """The cells and places the page shows: all of them, or those of one status (a cell
+        with none of them is left out, which keeps the "free places only" view short)."""
+        if not self.show:
+            return self.rows
+        rows = []
+        for row in self.rows:
+            tiles = [tile for tile in row.tiles if tile.status == self.show]
+            if tiles:
+                rows.append(CellRow(cell=row.cell, tiles=tiles, outage=row.outage))
+        return rows
 
 
 def _tile(place: Place, on: date, holds: list[Placement], outage: Outage | None) -> PlaceTile:
@@ -137,8 +153,9 @@ def _tile(place: Place, on: date, holds: list[Placement], outage: Outage | None)
     return PlaceTile(place, label, FREE)
 
 
-def unit_grid(*, unit_id: int, on: date) -> UnitGrid:
-    """Every cell of the unit with a tile for each place as it stands on `on`."""
+def unit_grid(*, unit_id: int, on: date, show: str = "", today: date | None = None) -> UnitGrid:
+    """Every cell of the unit with a tile for each place as it stands on `on`; `show` narrows
+    the page to one status (the counts stay the unit's)."""
     unit = Unit.objects.select_related("facility").filter(pk=unit_id).first()
     if unit is None:
         raise Http404("No such unit.")
@@ -165,6 +182,7 @@ def unit_grid(*, unit_id: int, on: date) -> UnitGrid:
             place_outages[outage.place_id] = outage
     rows = []
     counts: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
+    reserved_later = overdue = 0
     for cell in cells:
         tiles = []
         for place in cell.places.all():
@@ -175,13 +193,25 @@ def unit_grid(*, unit_id: int, on: date) -> UnitGrid:
                 place_outages.get(place.pk) or cell_outages.get(cell.pk),
             )
             counts[tile.status] += 1
+            if tile.status == RESERVED and tile.starts_on is not None and tile.starts_on > on:
+                reserved_later += 1
+            if today is not None and on >= today and tile.arrival_overdue(on):
+                overdue += 1
             tiles.append(tile)
         rows.append(CellRow(cell=cell, tiles=tiles, outage=cell_outages.get(cell.pk)))
     legend = [
         LegendEntry(status, str(label), str(STATUS_HINTS[status]), counts[status])
         for status, label in STATUS_LABELS.items()
     ]
-    return UnitGrid(unit=unit, on=on, rows=rows, legend=legend)
+    return UnitGrid(
+        unit=unit,
+        on=on,
+        rows=rows,
+        legend=legend,
+        reserved_later=reserved_later,
+        overdue=overdue,
+        show=show if show in STATUS_LABELS else "",
+    )
 
 
 def in_use_and_unheld(places: QuerySet[Place], *, on: date) -> QuerySet[Place]:

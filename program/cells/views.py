@@ -2,11 +2,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from program.cells import selectors
+from program.cells import programmes, selectors
+from program.cells.views_programme import ChooseForm
+from program.core.policy import allows
+from program.core.roles import user_roles
 
 
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "cells/agreement_list.html", {"agreements": selectors.agreement_list()})
+    mine = programmes.user_programme(request.user)
+    return render(
+        request,
+        "cells/agreement_list.html",
+        {
+            "agreements": selectors.agreement_list(),
+            "mine": mine,
+            "choose_form": ChooseForm(initial={"programme": mine}),
+            "can_create": allows("cells:agreement-create", user_roles(request.user)),
+        },
+    )
 
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -19,6 +32,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "cap_today": selectors.ramp_up_cap_on(agreement=agreement, on=today),
             "today": today,
+            "can_amend": allows("cells:agreement-edit", user_roles(request.user)),
         },
     )
 

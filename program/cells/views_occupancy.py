@@ -5,7 +5,6 @@ with a 400 and no figures, never a 500. The chart is SVG drawn here from the dai
 the forecast, with a month-by-month table beside it for screen readers; no script, no CDN.
 """
 
-import csv
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,16 +15,17 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from program.audit.services import access_log_record
-from program.cells import occupancy, selectors
+from program.audit.listing import log_listed
+from program.cells import occupancy, programmes, selectors
 from program.cells.models import Facility
+from program.core import exports
 from program.core.policy import allows
 from program.core.roles import user_roles
 
@@ -70,8 +70,16 @@ class OccupancyQueryForm(_RollDateMixin, forms.Form):
     start = forms.DateField(label=gettext_lazy("From"), required=False, error_messages=_DATE_ERRORS)
     end = forms.DateField(label=gettext_lazy("To"), required=False, error_messages=_DATE_ERRORS)
 
-    def __init__(self, data: Any, *, facilities: Sequence[Facility], today: Day) -> None:
+    def __init__(
+        self,
+        data: Any,
+        *,
+        facilities: Sequence[Facility],
+        today: Day,
+        default: Facility | None = None,
+    ) -> None:
         super().__init__(data)
+        self.default = default
         # The query string says from= and to=, which are Python keywords.
         self.fields["from"] = self.fields.pop("start")
         self.fields["to"] = self.fields.pop("end")
@@ -86,8 +94,11 @@ class OccupancyQueryForm(_RollDateMixin, forms.Form):
         super().clean()
         data = self.cleaned_data
         pk = data.get("facility")
+        # Without a choice: the first facility of the user's programme, else the first of all.
         data["facility"] = (
-            self.facilities.get(pk) if pk is not None else next(iter(self.facilities.values()))
+            self.facilities.get(pk)
+            if pk is not None
+            else self.default or next(iter(self.facilities.values()))
         )
         if "from" in self.errors or "to" in self.errors:
             return data
@@ -267,7 +278,7 @@ def occupancy_chart(
 
     tick_count = 6
     x_ticks = [
-        Tick(_fmt(x(day)), day.isoformat())
+        Tick(_fmt(x(day)), formats.date_format(day, "SHORT_DATE_FORMAT"))
         for day in sorted(
             {first + timedelta(days=round(i * span / (tick_count - 1))) for i in range(tick_count)}
         )
@@ -307,7 +318,9 @@ def occupancy_dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"today": today, "facilities": facilities}
     if not facilities:
         return render(request, "cells/occupancy/dashboard.html", context)
-    form = OccupancyQueryForm(request.GET, facilities=facilities, today=today)
+    mine = programmes.user_programme(request.user)
+    default = next((f for f in facilities if mine is not None and f.agreement_id == mine.pk), None)
+    form = OccupancyQueryForm(request.GET, facilities=facilities, today=today, default=default)
     context["form"] = form
     if not form.is_valid():
         context["errors"] = _error_list(form)
@@ -333,7 +346,7 @@ def occupancy_dashboard(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "values": {
-                "facility": facility.pk,
+                "facility": str(facility.pk),  # query-string values: never localized
                 "date": day.isoformat(),
                 "from": start.isoformat(),
                 "to": end.isoformat(),
@@ -362,16 +375,6 @@ def occupancy_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "cells/occupancy/dashboard.html", context)
 
 
-# Characters that make a spreadsheet read a cell as a formula (or, for tab and carriage return,
-# shift it into one); such a cell is written with a leading apostrophe so it stays text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
 @never_cache
 @require_GET
 def roll_csv(request: HttpRequest) -> HttpResponse:
@@ -393,47 +396,45 @@ def roll_csv(request: HttpRequest) -> HttpResponse:
         return _bad_request({"facility": [{"message": message}]})
     day: date = form.cleaned_data["date"]
     lines = occupancy.nominal_roll(facility=facility, on=day)
-    access_log_record(
-        request=request,
+    log_listed(
+        request,
+        lines,
+        ("placement.inmate_id",),
+        criterion={"facility": facility.pk, "date": day.isoformat()},
         action="export",
-        subject_type="facility",
-        subject_id=facility.pk,
-        criterion={"date": day.isoformat()},
     )
 
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"nominal-roll-{slugify(facility.name) or facility.pk}-{day.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Unit"),
-            _("Cell"),
-            _("Place"),
-            _("Case number"),
-            _("Name"),
-            _("Since"),
-            _("Expected release"),
-            _("Status"),
-        ]
-    )
+    headers = [
+        _("Unit"),
+        _("Cell"),
+        _("Place"),
+        _("Case number"),
+        _("Name"),
+        _("Since"),
+        _("Expected release"),
+        _("Status"),
+    ]
+    rows = []
     for line in lines:
         person = line.placement.inmate if line.placement is not None else None
-        writer.writerow(
-            csv_safe(value)
-            for value in (
+        rows.append(
+            [
                 line.place.cell.unit.code,
                 line.place.cell.number,
                 line.place.number,
                 person.case_number if person else "",
                 person.name if person else "",
-                line.since.isoformat() if line.since else "",
-                line.expected_release.isoformat() if line.expected_release else "",
+                line.since,
+                line.expected_release,
                 line.status_label,
-            )
+            ]
         )
-    return response
+    return exports.table_response(
+        fmt="csv",
+        stem=f"nominal-roll-{slugify(facility.name) or facility.pk}-{day.isoformat()}",
+        headers=headers,
+        rows=rows,
+    )
 
 
 def _bad_request(errors: dict[str, list[dict[str, str]]]) -> HttpResponse:

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,8 @@ from django.utils.translation import gettext as _
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
-from program.cells import services, unit_view
+from program.audit.listing import log_listed
+from program.cells import selectors, services, stays, unit_view
 from program.cells.forms import (
     AdmitForm,
     CancelReservationForm,
@@ -34,6 +34,7 @@ from program.cells.forms import (
     ReserveForm,
 )
 from program.cells.models import Cell, Outage, Placement, Unit
+from program.core.acting import acting_user
 from program.core.errors import ApplicationError
 from program.core.policy import allows
 from program.core.roles import user_roles
@@ -68,10 +69,6 @@ class _Action:
     facts: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _actor(request: HttpRequest) -> AbstractBaseUser | None:
-    return request.user if isinstance(request.user, AbstractBaseUser) else None
-
-
 def _view_date(request: HttpRequest) -> tuple[date, str]:
     """The day the page shows (?date=YYYY-MM-DD), today when absent; a message if unreadable."""
     raw = request.GET.get("date", "").strip()
@@ -100,8 +97,12 @@ def _action_url(name: str, pk: int, on: date) -> str:
 
 
 def _grid_context(request: HttpRequest, unit_id: int, on: date) -> dict[str, Any]:
+    today = timezone.localdate()
     return {
-        "grid": unit_view.unit_grid(unit_id=unit_id, on=on),
+        "grid": unit_view.unit_grid(
+            unit_id=unit_id, on=on, show=request.GET.get("show", ""), today=today
+        ),
+        "today": today,
         "can": _allowed(request),
         "grid_id": GRID_ID,
         "dialog_id": DIALOG_ID,
@@ -114,7 +115,16 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_grid_context(request, pk, on),
         "date_error": date_error,
         "today": timezone.localdate(),
+        # Both people of each broken non-association hold a place on the day shown (so the
+        # tiles below list them, and log_listed logs them).
+        "breaches": selectors.non_association_breaches(on=on, unit_id=pk),
+        "breach_links": allows("inmates:detail", user_roles(request.user)),
     }
+    # The tiles show who holds each place (initials, release date): a list of people.
+    tiles = [tile for row in context["grid"].shown_rows() for tile in row.tiles]
+    log_listed(
+        request, tiles, ("placement.inmate_id",), criterion={"unit": pk, "date": on.isoformat()}
+    )
     return render(request, "cells/units/unit_detail.html", context)
 
 
@@ -210,13 +220,13 @@ def place_admit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
     def perform(data: dict[str, Any]) -> str:
-        placement = services.placement_admit(
+        placement = stays.stay_admit(
             inmate=data["inmate"],
             place=place,
             on=data["on"],
             reason=data["reason"],
             expected_release_on=data["expected_release_on"],
-            actor=_actor(request),
+            actor=acting_user(request),
         )
         return _("%(initials)s admitted to place %(place)s from %(date)s.") % {
             "initials": placement.inmate.initials,
@@ -241,12 +251,12 @@ def place_reserve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
     def perform(data: dict[str, Any]) -> str:
-        reservation = services.reservation_create(
+        reservation = stays.stay_reserve(
             inmate=data["inmate"],
             place=place,
             arrival_on=data["arrival_on"],
             reason=data["reason"],
-            actor=_actor(request),
+            actor=acting_user(request),
         )
         return _("Place %(place)s reserved for %(initials)s from %(date)s.") % {
             "place": label,
@@ -299,7 +309,7 @@ def placement_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             to_place=data["to_place"],
             on=data["on"],
             reason=data["reason"],
-            actor=_actor(request),
+            actor=acting_user(request),
         )
         return _("%(initials)s moved from %(from)s to %(to)s on %(date)s.") % {
             "initials": placement.inmate.initials,
@@ -326,12 +336,12 @@ def placement_release(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
     def perform(data: dict[str, Any]) -> str:
-        services.placement_release(
+        stays.stay_release(
             placement=placement,
             on=data["on"],
             end_reason=data["end_reason"],
             reason=data["note"],
-            actor=_actor(request),
+            actor=acting_user(request),
         )
         return _("%(initials)s leaves place %(place)s on %(date)s.") % {
             "initials": placement.inmate.initials,
@@ -357,8 +367,8 @@ def reservation_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
     def perform(data: dict[str, Any]) -> str:
-        services.reservation_cancel(
-            reservation=reservation, reason=data["reason"], actor=_actor(request)
+        stays.stay_cancel(
+            reservation=reservation, reason=data["reason"], actor=acting_user(request)
         )
         return _("The reservation of place %(place)s for %(initials)s is cancelled.") % {
             "place": label,
@@ -393,7 +403,7 @@ def outage_start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             cell=None if place is not None else cell,
             place=place,
-            actor=_actor(request),
+            actor=acting_user(request),
         )
         what = (
             _("Place %(place)s") % {"place": unit_view.place_label(place)}
@@ -439,7 +449,7 @@ def outage_end(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
     def perform(data: dict[str, Any]) -> str:
-        services.outage_end(outage=outage, on=data["on"], actor=_actor(request))
+        services.outage_end(outage=outage, on=data["on"], actor=acting_user(request))
         return _("%(what)s is back in use from %(date)s.") % {
             "what": what,
             "date": data["on"].isoformat(),

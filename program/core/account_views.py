@@ -1,4 +1,5 @@
-"""The signed-in user's own account: password change and the second factor (TOTP).
+"""The signed-in user's own account: the overview ("My account"), e-mail address, password
+change and the second factor (TOTP). The API tokens' pages are program/tokens/views.py.
 
 Every page here is open to any signed-in user (route policy); the second-factor services and the
 rules of who must have one are in second_factor.py.
@@ -12,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from program.core import second_factor
+from program.core.acting import acting_user
+from program.core.errors import ApplicationError
 from program.core.passwords import lockout_response
 from program.core.second_factor import Outcome
 
@@ -71,15 +73,9 @@ def _next_url(request: HttpRequest) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _user(request: HttpRequest) -> AbstractBaseUser:
-    user = request.user
-    assert isinstance(user, AbstractBaseUser)  # noqa: S101 - the policy admits signed-in users only
-    return user
-
-
 def _locked(request: HttpRequest) -> HttpResponse:
     """Sign the half-signed-in session out and show the lock-out page."""
-    credentials = {"username": _user(request).get_username()}
+    credentials = {"username": acting_user(request).get_username()}
     logout(request)
     return lockout_response(request, None, credentials)
 
@@ -95,7 +91,7 @@ def _wait_message(until: Any) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def second_factor_verify(request: HttpRequest) -> HttpResponse:
     """After the password: the code from the user's authenticator app."""
-    user = _user(request)
+    user = acting_user(request)
     if not second_factor.session_needs_verification(request):
         return render(request, "account/second_factor_verify.html", {"not_needed": True})
     if second_factor.confirmed_device(user) is None:
@@ -131,7 +127,7 @@ def _next_query(request: HttpRequest) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def second_factor_enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: QR code and key, confirmed by one code from the app."""
-    user = _user(request)
+    user = acting_user(request)
     if second_factor.confirmed_device(user) is not None:
         if second_factor.session_needs_verification(request):
             # A second device may only be added by someone who has given the first one's code.
@@ -173,9 +169,9 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def second_factor_manage(request: HttpRequest) -> HttpResponse:
     """The user's second factor: whether it is set up and required; remove or replace it."""
-    user = _user(request)
+    user = acting_user(request)
     device = second_factor.confirmed_device(user)
-    form = RemoveForm(request.POST or None)
+    form = RemoveForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if device is None:
@@ -228,3 +224,71 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address"),
+        help_text=gettext_lazy(
+            "Notifications are e-mailed here, e.g. when something waits for you."
+        ),
+        widget=forms.EmailInput(attrs={"class": "form-input", "autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Your password"),
+        help_text=gettext_lazy(
+            "Asked again, because whoever reads this address reads your notifications."
+        ),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"class": "form-input", "autocomplete": "current-password"}
+        ),
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def account_overview(request: HttpRequest) -> HttpResponse:
+    """My account: who I am and my roles, language, e-mail, password, second factor and API
+    tokens, each with the way to change it."""
+    from program.core.roles import role_labels, user_roles
+    from program.tokens.selectors import active_token_count
+
+    user = acting_user(request)
+    context = {
+        "account_user": user,
+        "roles": role_labels(user_roles(user)),
+        "device": second_factor.confirmed_device(user),
+        "second_factor_required": second_factor.required_for(user),
+        "active_tokens": active_token_count(user),
+        "languages": settings.LANGUAGES,
+    }
+    return render(request, "account/overview.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Change the address notifications go to, with the password asked again."""
+    from program.core.services import user_email_set
+
+    user = acting_user(request)
+    initial = {"email": getattr(user, "email", "")}
+    form = EmailForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        elif not second_factor.password_confirm(request, form.cleaned_data["password"]):
+            if getattr(request, "axes_locked_out", False):
+                return _locked(request)
+            form.add_error("password", _("That is not your password. Enter your password."))
+            status = 400
+        else:
+            try:
+                user_email_set(user=user, email=form.cleaned_data["email"])
+            except ApplicationError as error:
+                form.add_error("email", error.message)
+                status = 400
+            else:
+                messages.success(request, _("Your e-mail address is saved."))
+                return redirect("account:overview")
+    return render(request, "account/email_change.html", {"form": form}, status=status)

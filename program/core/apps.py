@@ -1,5 +1,6 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles_after_migrate(sender: AppConfig, **kwargs: object) -> None:
@@ -15,7 +16,7 @@ def _sync_roles_after_migrate(sender: AppConfig, **kwargs: object) -> None:
 class CoreConfig(AppConfig):
     name = "program.core"
     label = "core"
-    verbose_name = "Core"
+    verbose_name = _("Core")
 
     def ready(self) -> None:
         # Django creates permissions in post_migrate, and the role groups are built from them.
@@ -25,5 +26,11 @@ class CoreConfig(AppConfig):
         from program.core import security_events
 
         security_events.connect()
+        # At sign-in the user's saved language is written to the language cookie.
+        from django.contrib.auth.signals import user_logged_in
+
+        from program.core import language
+
+        user_logged_in.connect(language.user_logged_in, dispatch_uid="core.language_at_sign_in")
         # The project's security checks (tag "security") register themselves on import.
         from program.core import checks  # noqa: F401

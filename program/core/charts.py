@@ -10,8 +10,8 @@ bar growing downwards would need an axis these charts do not draw. None is "no f
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 Number = Decimal | int | float
 
@@ -51,6 +51,12 @@ class AxisLabel:
 
 
 @dataclass(frozen=True)
+class AxisTick:
+    y: int
+    text: str
+
+
+@dataclass(frozen=True)
 class LegendItem:
     name: str
     colour: str
@@ -69,6 +75,24 @@ class BarChart:
     bars: list[BarRect]
     categories: list[AxisLabel]
     legend: list[LegendItem]
+    # The value axis (a scale with round steps), when the chart was asked for one.
+    ticks: list[AxisTick] = field(default_factory=list)
+
+
+def nice_scale(largest: Decimal, *, steps: int = 4) -> tuple[Decimal, Decimal]:
+    """A round axis for values up to `largest`: (step, top), the step 1, 2, 2.5 or 5 times a
+    power of ten, and top the first multiple of the step at or above `largest`."""
+    if largest <= 0:
+        return Decimal(1), Decimal(steps)
+    raw = largest / steps
+    magnitude = Decimal(10) ** raw.adjusted()
+    step = next(
+        magnitude * factor
+        for factor in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+        if magnitude * factor >= raw
+    )
+    top = step * (largest / step).to_integral_value(rounding=ROUND_CEILING)
+    return step, top
 
 
 def bar_height(value: Number | None, top: Decimal, plot_height: int = PLOT_HEIGHT) -> int:
@@ -94,8 +118,11 @@ def bar_chart(
     series: Sequence[Series],
     value_text: Callable[[Number], str] = str,
     plot_height: int = PLOT_HEIGHT,
+    axis_text: Callable[[Decimal], str] | None = None,
 ) -> BarChart:
-    """Grouped bars: one group per category, one bar per series in each group."""
+    """Grouped bars: one group per category, one bar per series in each group. With
+    `axis_text`, a value axis with round steps is drawn on the left (its labels written by
+    `axis_text`) and the bars are scaled to its top."""
     for one in series:
         if len(one.values) != len(categories):
             raise ValueError(f"{one.name}: {len(one.values)} values for {len(categories)} labels")
@@ -103,6 +130,13 @@ def bar_chart(
     if any(value < 0 for value in values):
         raise ValueError("A bar chart shows no negative values.")
     top = max(values, default=Decimal(0))
+    left = LEFT
+    tick_values: list[Decimal] = []
+    if axis_text is not None:
+        step, top = nice_scale(top)
+        tick_values = [step * n for n in range(int(top / step) + 1)]
+        longest_tick = max(len(axis_text(value)) for value in tick_values)
+        left = LEFT + longest_tick * LABEL_CHAR_WIDTH + 6
     bars_width = max(len(series), 1) * BAR_WIDTH
     longest = max((len(category) for category in categories), default=0)
     group_width = max(bars_width + GROUP_GAP, longest * LABEL_CHAR_WIDTH + GROUP_GAP // 2)
@@ -110,7 +144,7 @@ def bar_chart(
     bars = []
     for index, category in enumerate(categories):
         # The bars sit in the middle of their group, above the category's label.
-        group_x = LEFT + index * group_width + (group_width - bars_width) // 2
+        group_x = left + index * group_width + (group_width - bars_width) // 2
         for position, one in enumerate(series):
             value = one.values[index]
             height = bar_height(value, top, plot_height)
@@ -127,12 +161,12 @@ def bar_chart(
             )
     labels = [
         AxisLabel(
-            x=LEFT + index * group_width + group_width // 2,
+            x=left + index * group_width + group_width // 2,
             text=category,
         )
         for index, category in enumerate(categories)
     ]
-    width = LEFT * 2 + max(len(categories), 1) * group_width
+    width = left + LEFT + max(len(categories), 1) * group_width
     return BarChart(
         chart_id=chart_id,
         title=title,
@@ -140,7 +174,7 @@ def bar_chart(
         width=width,
         height=baseline + BOTTOM,
         baseline=baseline,
-        left=LEFT,
+        left=left,
         right=width - LEFT,
         bars=bars,
         categories=labels,
@@ -148,4 +182,10 @@ def bar_chart(
             LegendItem(name=one.name, colour=PALETTE[position % len(PALETTE)])
             for position, one in enumerate(series)
         ],
+        ticks=[
+            AxisTick(y=baseline - bar_height(value, top, plot_height), text=axis_text(value))
+            for value in tick_values
+        ]
+        if axis_text is not None
+        else [],
     )

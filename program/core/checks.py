@@ -1,6 +1,6 @@
 """The project's own system checks (tag "security"), run by every `manage.py check` and so by
 `check --deploy` in production. `check --deploy` looks at settings Django knows; these look at
-the invariants this project adds (reference/security-and-reliability.md §1.3, test goal 1):
+the invariants this project adds:
 
 - the API refuses by default (DRF's default permission is not AllowAny, and is set at all:
   DRF falls back to AllowAny when the list is missing or empty);
@@ -24,7 +24,8 @@ SECURITY = Tags.security
 
 ALLOW_ANY = "rest_framework.permissions.AllowAny"
 AUTHENTICATION_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
-OTP_MIDDLEWARE = "django_otp.middleware.OTPMiddleware"
+# django-otp's OTPMiddleware, loading the verified device in the user's own query.
+OTP_MIDDLEWARE = "program.core.request_user.RequestUserOTPMiddleware"
 # Middleware the deployment must have, and why.
 REQUIRED_MIDDLEWARE: dict[str, str] = {
     "axes.middleware.AxesMiddleware": "lock-out after repeated failed log-ins",

@@ -1,7 +1,7 @@
 """One demo user per role, plus a system administrator. Development only: their passwords are
 printed by load_demo and are the same on every machine."""
 
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -9,10 +9,24 @@ from django.contrib.auth.models import Group
 from program.core.roles import Role, roles_sync
 
 ADMIN_USERNAME = "admin"
+# `.invalid` is reserved (RFC 2606): no real mailbox has it, so a demo set up against a real mail
+# server by mistake cannot reach anyone. In development the messages land in var/mail/.
+DEMO_MAIL_DOMAIN = "demo.invalid"
 
 
 def demo_password(username: str) -> str:
     return f"{username}-demo-2026"
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_MAIL_DOMAIN}"
+
+
+def _give_address(user: Any) -> None:
+    # Users made by an earlier demo had none, and every notification e-mail to them failed.
+    if not user.email:
+        user.email = demo_email(user.get_username())
+        user.save(update_fields=["email"])
 
 
 def load(out: TextIO) -> None:
@@ -22,8 +36,9 @@ def load(out: TextIO) -> None:
     for role in Role:
         user, created = user_model.objects.get_or_create(
             username=role.value,
-            defaults={"first_name": "Demo", "last_name": str(role.label), "email": ""},
+            defaults={"first_name": "Demo", "last_name": str(role.label)},
         )
+        _give_address(user)
         if created:
             user.set_password(demo_password(role.value))
             user.save(update_fields=["password"])
@@ -38,6 +53,7 @@ def load(out: TextIO) -> None:
             "is_superuser": True,
         },
     )
+    _give_address(admin)
     if created:
         admin.set_password(demo_password(ADMIN_USERNAME))
         admin.save(update_fields=["password"])

@@ -1,18 +1,26 @@
 """Domain errors. Services raise them; views turn them into messages and the API into its one
 error shape ({"error": {"code", "message", "details"}})."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ApplicationError(Exception):
-    """A problem the user can understand and usually fix; the message says what and how."""
+    """A problem the user can understand and usually fix; the message says what and how.
+
+    The message is marked for translation (gettext, or gettext_lazy for one made before the
+    language is known) and put into words when raised, in the request's language: the page's
+    choice, or for the API its Accept-Language.
+    """
 
     code = "invalid"
     http_status = 400
 
-    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: "StrOrPromise", *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
         self.details = details or {}
 
 

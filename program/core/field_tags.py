@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from django.apps import AppConfig, apps
 from django.conf import settings
@@ -103,7 +104,7 @@ def declared_event_tags(config: AppConfig) -> Mapping[str, Tag]:
     return getattr(module, "EVENT_FIELD_TAGS", {}) if module else {}
 
 
-def model_fields(model: type[models.Model]) -> list[models.Field]:
+def model_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     """The fields a model stores: columns (foreign keys, generated columns included) and its own
     many-to-many fields; reverse relations belong to the other model."""
     return [
@@ -114,7 +115,7 @@ def model_fields(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
-def _owning_many_to_many(through: type[models.Model]) -> models.Field | None:
+def _owning_many_to_many(through: type[models.Model]) -> models.Field[Any, Any] | None:
     owner = through._meta.auto_created
     if not isinstance(owner, type):
         return None
@@ -165,7 +166,7 @@ def tag_source(model: type[models.Model], field_name: str) -> tuple[type[models.
 @dataclass(frozen=True)
 class TaggedField:
     model: type[models.Model]
-    field: models.Field
+    field: models.Field[Any, Any]
     tag: Tag | None
 
     @property
@@ -218,4 +219,7 @@ def tag_counts() -> Counter[str]:
 FIELD_TAGS: dict[str, Tag] = {
     # A periodic job's last run; `worker` is a host name, not a person.
     **tagged("Heartbeat", NONE, "id", "name", "last_run_at", "runs", "worker"),
+    # A member of staff's own settings: whose they are, and the language they read.
+    **tagged("UserPreferences", NONE, *TIMESTAMPED, "programme"),
+    **tagged("UserPreferences", PERSONAL, "user", "language"),
 }

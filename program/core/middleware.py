@@ -1,11 +1,13 @@
 """Request id for log correlation, and the page half of the route policy."""
 
+import ipaddress
 import logging
 import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -19,18 +21,45 @@ from program.core.views import permission_denied
 
 logger = logging.getLogger(__name__)
 
-_VALID_INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# What a proxy's request id may look like: a UUID, or nginx's and most proxies' hex or base64url
+# ids. Nothing else reaches the logs or the access log, which keeps it forever.
+_VALID_INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}", re.ASCII)
+
+
+def _from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the request came straight from a proxy of our own (REQUEST_ID_TRUSTED_PROXIES,
+    addresses or networks), which sets X-Request-ID itself, replacing any a client sent."""
+    trusted = settings.REQUEST_ID_TRUSTED_PROXIES
+    if not trusted:
+        return False
+    try:
+        peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(peer in ipaddress.ip_network(network, strict=False) for network in trusted)
+
+
+def incoming_request_id(request: HttpRequest) -> str | None:
+    """The proxy's id for this request, when one may be taken; None otherwise.
+
+    A client's own X-Request-ID is never taken: it would be written as the client chose it into
+    every log line and into the append-only access log, where it could impersonate another
+    request's id or carry anything at all.
+    """
+    if not _from_trusted_proxy(request):
+        return None
+    incoming = request.headers.get("X-Request-ID", "")
+    return incoming if _VALID_INCOMING_ID.fullmatch(incoming) else None
 
 
 class RequestIdMiddleware:
-    """Give each request an id (or keep a well-formed one from the proxy) and echo it back."""
+    """Give each request an id (or take the trusted proxy's well-formed one) and echo it back."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID_INCOMING_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming_request_id(request) or uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = set_request_id(request_id)
         try:

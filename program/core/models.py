@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +27,35 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_run_at:%Y-%m-%d %H:%M:%S}"
+
+
+class UserPreferences(TimeStampedModel):
+    """A user's own settings, kept across sessions and devices: for now the language they read.
+
+    `language` is a code from settings.LANGUAGES, checked by the service rather than by choices,
+    so that adding a language to the settings needs no migration.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preferences",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=15, blank=True)
+    # The programme the user works in: the default of new cases, worklists and dashboards.
+    programme = models.ForeignKey(
+        "cells.Agreement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+
+    class Meta:
+        verbose_name = _("user preferences")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"

@@ -30,10 +30,52 @@ NAVIGATION: tuple[NavItem, ...] = (
         "/cases",
     ),
     NavItem(
+        "handover:list",
+        _("Handovers"),
+        _("Risk and safety alerts of the people on a transport, and what to do."),
+        "/handovers",
+    ),
+    NavItem(
         "inmates:list",
         _("Inmates"),
         _("Search the registry; judgments, expulsion orders and who must be kept apart."),
         "/inmates",
+    ),
+    NavItem(
+        "host:roll",
+        _("Host facility"),
+        _("Today's roll, expected arrivals, the check-in at the gate and the daily headcount."),
+        "/host",
+    ),
+    NavItem(
+        "host:overview",
+        _("Facility overview"),
+        _("Headcounts confirmed per day and the differences from the roll."),
+        "/host/overview",
+    ),
+    NavItem(
+        "incidents:list",
+        _("Incidents"),
+        _("Incidents at the host facility, their review by the governor and who was told."),
+        "/incidents",
+    ),
+    NavItem(
+        "complaints:list",
+        _("Complaints"),
+        _("Inmates' complaints and requests to the Danish authorities and the Ombudsman."),
+        "/complaints",
+    ),
+    NavItem(
+        "complaints:receipts",
+        _("Complaints received"),
+        _("Record that an inmate handed in a complaint or a sealed letter."),
+        "/complaints/received",
+    ),
+    NavItem(
+        "visits:list",
+        _("Visits"),
+        _("Family visits and video calls: requests, the facility's schedule and outcomes."),
+        "/visits",
     ),
     NavItem(
         "cells:occupancy",
@@ -52,6 +94,18 @@ NAVIGATION: tuple[NavItem, ...] = (
         _("Facilities"),
         _("Units, cells and the places they hold under the CPT standards."),
         "/programme/facilities",
+    ),
+    NavItem(
+        "inspections:list",
+        _("Inspections"),
+        _("Visits by the Ombudsman, the CPT and others: findings and the actions promised."),
+        "/inspections",
+    ),
+    NavItem(
+        "reports:programme",
+        _("Programme report"),
+        _("The figures for the Folketing and the Ministry, by quarter and by year."),
+        "/reports",
     ),
     NavItem(
         "finance:dashboard",

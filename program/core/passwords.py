@@ -19,6 +19,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from program.core.lockout import USER_AND_ADDRESS, lockout_rule, rules
+
 logger = logging.getLogger(__name__)
 
 # The programme, its places and its owners: the first words a guesser tries here.
@@ -76,7 +78,8 @@ class LockoutBackend(AxesStandaloneBackend):
     ) -> None:
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        super().authenticate(request, username=username, password=password, **kwargs)
+        return None
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -98,7 +101,7 @@ def client_ip(request: HttpRequest) -> str | None:
         ipaddress.ip_address(candidate)
     except ValueError:
         return remote
-    return candidate
+    return str(candidate)
 
 
 def lockout_response(
@@ -109,7 +112,8 @@ def lockout_response(
     minutes = int(cool_off.total_seconds() // 60)
     try_again_at = timezone.localtime() + cool_off
     logger.warning(
-        "Sign-in locked for %r from %s for %d minutes.",
+        "Sign-in locked (%s) for %r from %s for %d minutes.",
+        lockout_rule(request) or USER_AND_ADDRESS,
         get_client_username(request, credentials),
         client_ip(request),
         minutes,
@@ -121,9 +125,11 @@ def lockout_response(
         return JsonResponse(
             {"error": {"code": "locked_out", "message": message, "details": {}}}, status=429
         )
+    rule = lockout_rule(request) or USER_AND_ADDRESS
     context = {
         "minutes": minutes,
         "try_again_at": try_again_at,
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "rule": rule,
+        "failure_limit": next(r.limit for r in rules() if r.name == rule),
     }
     return render(request, "registration/locked_out.html", context, status=429)

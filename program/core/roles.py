@@ -18,6 +18,14 @@ class Role(models.TextChoices):
     FINANCE_OFFICER = "finance_officer", _("Finance officer")
     FINANCE_APPROVER = "finance_approver", _("Finance approver")
     AUDITOR = "auditor", _("Auditor")
+    # The host facility's own staff, posted to one facility (program.host.StaffPosting): they
+    # see only what the work at that facility needs (docs/host-facility.md).
+    HOST_OFFICER = "host_officer", _("Host-facility officer")
+    HOST_MANAGER = "host_manager", _("Host-facility management")
+    # The Danish governor of the facility: reviews incidents and answers for life inside it.
+    GOVERNOR = "governor", _("Governor")
+    # Prison health staff: the only role that reads the health details of a handover.
+    HEALTH_STAFF = "health_staff", _("Health staff")
 
 
 # Not a group: the Django superuser flag, for the people who manage users and the system itself.
@@ -46,20 +54,33 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.FINANCE_OFFICER: [*_PROGRAMME_READ, *_FINANCE_READ],
     Role.FINANCE_APPROVER: [*_PROGRAMME_READ, *_FINANCE_READ],
     Role.AUDITOR: [*_CELLS_READ, *_FINANCE_READ, "core.view_heartbeat"],
+    Role.HOST_OFFICER: [*_PROGRAMME_READ],
+    Role.HOST_MANAGER: [*_PROGRAMME_READ],
+    Role.GOVERNOR: [*_PROGRAMME_READ],
+    Role.HEALTH_STAFF: [*_PROGRAMME_READ],
 }
 
 
+def roles_from_names(group_names: Iterable[str], *, is_superuser: bool) -> frozenset[str]:
+    """The roles a user with these groups (and superuser flag) holds."""
+    return frozenset(
+        {name for name in group_names if name in Role.values}
+        | ({SYSTEM_ADMIN} if is_superuser else set())
+    )
+
+
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
-    """The roles of a signed-in user (memoised on the user object for the request)."""
+    """The roles of a signed-in user (memoised on the user object for the request).
+
+    A page request's user comes with them (program.core.request_user loads the group names in
+    the user's own query); a user loaded any other way costs one query here, once.
+    """
     if not user.is_authenticated:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_role_cache", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
-        cached = frozenset(
-            {name for name in names if name in Role.values}
-            | ({SYSTEM_ADMIN} if getattr(user, "is_superuser", False) else set())
-        )
+        names = user.groups.values_list("name", flat=True)  # type: ignore[attr-defined]
+        cached = roles_from_names(names, is_superuser=getattr(user, "is_superuser", False))
         user._role_cache = cached  # type: ignore[attr-defined]
     return cached
 

@@ -58,6 +58,7 @@ UNVERIFIED_ROUTES = frozenset(
         "login",
         "logout",
         "healthz",
+        "language",  # the verify page is read in a language too; nothing is saved until verified
         "account:second-factor-verify",
         "account:second-factor-enrol",
     }
@@ -133,9 +134,11 @@ def is_locked(request: HttpRequest, user: AbstractBaseUser) -> bool:
 
 
 def failures_clear(request: HttpRequest, user: AbstractBaseUser) -> None:
-    """Clear the lock-out counter of a completed sign-in (what AXES_RESET_ON_SUCCESS would do)."""
+    """Clear the lock-out counter of a completed sign-in (what AXES_RESET_ON_SUCCESS would do):
+    of this user name from this address only. The failures others made with the name elsewhere,
+    or with other names from here, still count towards their own, larger limits."""
     AxesProxyHandler.reset_attempts(
-        ip_address=client_ip(request), username=user.get_username(), ip_or_username=True
+        ip_address=client_ip(request), username=user.get_username(), ip_or_username=False
     )
 
 
@@ -224,6 +227,7 @@ def second_factor_remove(*, request: HttpRequest) -> int:
     """Remove the signed-in user's devices; a user who must have one is then asked to enrol."""
     user = request.user
     assert isinstance(user, AbstractBaseUser)  # noqa: S101 - the route is for signed-in users
+    removed: int
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     request.session.pop(OPTED_IN_KEY, None)
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
@@ -235,6 +239,7 @@ def second_factor_remove(*, request: HttpRequest) -> int:
 def second_factor_reset(*, user: AbstractBaseUser, request: HttpRequest | None = None) -> int:
     """A system administrator's reset (a lost phone): the devices go and so do the user's
     sessions, so the next sign-in enrols a new device."""
+    removed: int
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     ended = user_sessions_end(user=user)
     security_event(
@@ -269,7 +274,8 @@ def _refusal(request: HttpRequest) -> JsonResponse:
 class SecondFactorMiddleware:
     """Hold a session that owes a code at the verify page (or enrolment, when there is no device
     yet); the API answers 403 with what to do. Token-authenticated API calls carry no session
-    and are left to the token: tokens are issued by a (verified) administrator in the admin.
+    and are left to the token: each is made by its user on the tokens page, which a session
+    reaches only after its second factor (program/tokens).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

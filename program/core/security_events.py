@@ -23,6 +23,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.http import HttpRequest
 
 from program.core import second_factor
+from program.core.lockout import lockout_rule
 from program.core.roles import SYSTEM_ADMIN
 from program.core.security_log import current_request, security_event
 from program.core.sessions import user_sessions_end
@@ -82,6 +83,8 @@ def _locked_out(
         username=username if known else None,
         known_user=known,
         locked_ip=ip_address,
+        # Which count reached its limit: the name from this address, the address, or the name.
+        rule=lockout_rule(request),
     )
 
 

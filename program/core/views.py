@@ -3,15 +3,20 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from program.core import selectors
+from program.core import language, selectors, services, work_queues
 from program.core.errors import database_unreachable
 from program.core.navigation import navigation_for
 from program.core.roles import user_roles
@@ -29,7 +34,15 @@ def home(request: HttpRequest) -> HttpResponse:
         if panel is not None:
             panels.append(panel)
     sections = [item for item in navigation_for(roles) if item.url_name != "home"]
-    return render(request, "core/home.html", {"panels": panels, "sections": sections})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "panels": panels,
+            "sections": sections,
+            "waiting": work_queues.home_panel(request, roles),
+        },
+    )
 
 
 @never_cache
@@ -56,6 +69,34 @@ def system_status(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: the cookie for this device, and for a signed-in user their
+    saved language too (not while the session still owes its second factor), then back to the
+    page it was used on."""
+    from program.core.second_factor import session_needs_verification
+
+    back = request.POST.get("next", "")
+    # A path on this site only: never another host, and never a name redirect() would look up.
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("home")
+    response = HttpResponseRedirect(back)
+    chosen = language.offered(request.POST.get("language"))
+    if chosen is None:
+        messages.error(
+            request,
+            _("Choose one of the languages offered: %(offered)s.")
+            % {"offered": ", ".join(code for code, _name in settings.LANGUAGES)},
+        )
+        return response
+    if request.user.is_authenticated and not session_needs_verification(request):
+        services.user_language_set(user=request.user, language=chosen)
+    language.remember(request, chosen)
+    return response
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get(
         "Accept", ""
@@ -73,14 +114,20 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         "access_refused", request=request, level=logging.WARNING, required_roles=required
     )
     if _wants_json(request):
-        return _json_error("permission_denied", message or "Access refused.", 403)
+        return _json_error("permission_denied", message or _("Access refused."), 403)
     return render(request, "403.html", {"required_roles": required, "message": message}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
-        return _json_error("not_found", "Not found.", 404)
+        return _json_error("not_found", _("Not found."), 404)
     return render(request, "404.html", status=404)
+
+
+def _bare_context(request: HttpRequest) -> dict[str, Any]:
+    """What the 500 and 503 pages need for their language switch, and nothing that reads the
+    database (no context processors): the database may be the thing that failed."""
+    return {"csrf_token": get_token(request), "request": request}
 
 
 # Seconds a client is told to wait before trying again while the database is out of reach.
@@ -93,10 +140,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return _database_unavailable(request)
     if _wants_json(request):
         return _json_error(
-            "server_error", "Something went wrong on our side; it has been logged.", 500
+            "server_error", _("Something went wrong on our side; it has been logged."), 500
         )
-    # No request context: the database may be the thing that failed.
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    return HttpResponse(loader.get_template("500.html").render(_bare_context(request)), status=500)
 
 
 def _database_unavailable(request: HttpRequest) -> HttpResponse:
@@ -104,10 +150,12 @@ def _database_unavailable(request: HttpRequest) -> HttpResponse:
     response: HttpResponse
     if _wants_json(request):
         response = _json_error(
-            "unavailable", "The service is briefly unavailable; try again in a few seconds.", 503
+            "unavailable", _("The service is briefly unavailable; try again in a few seconds."), 503
         )
     else:
-        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+        response = HttpResponse(
+            loader.get_template("503.html").render(_bare_context(request)), status=503
+        )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

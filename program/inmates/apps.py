@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _reference_data_after_migrate(sender: AppConfig, **kwargs: object) -> None:
@@ -16,7 +17,7 @@ def _reference_data_after_migrate(sender: AppConfig, **kwargs: object) -> None:
 class InmatesConfig(AppConfig):
     name = "program.inmates"
     label = "inmates"
-    verbose_name = "Inmates"
+    verbose_name = _("Inmates")
 
     def ready(self) -> None:
         post_migrate.connect(_reference_data_after_migrate, dispatch_uid="inmates.reference_data")

@@ -1,27 +1,62 @@
 """Reading an inmate CSV file: every problem in every row, so a file is fixed in one go.
 
-Parsing is pure: it takes the bytes and the known country codes and returns typed rows and a list
-of problems, each with its row number (the header is row 1, as in a spreadsheet). Nothing here
-writes; services.inmates_import_csv imports the rows once the file has no problem at all.
+Parsing is pure: it takes the bytes and the known country codes and returns typed rows and the
+problems, each with its row number (the header is row 1, as in a spreadsheet). Every problem is
+counted, by column; the first MAX_LISTED_PROBLEMS are kept with their row numbers, so a file of
+50,000 bad rows gives a page of 100 problems and a count per column, not 400,000 lines. Nothing
+here writes; services.inmates_import_csv imports the rows once the file has no problem at all.
 """
 
 import csv
 import io
-from collections.abc import Collection, Mapping
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from functools import cache
 from typing import Any
 
+from django.db.models import Choices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from program.inmates.models import INMATE_EDITABLE_FIELDS, Country, Inmate
+from program.core.exports import starts_like_formula
+from program.inmates.models import (
+    INMATE_EDITABLE_FIELDS,
+    Country,
+    Inmate,
+    Judgment,
+)
+from program.inmates.reference import OFFENCES
 
-MAX_BYTES = 2 * 1024 * 1024
-COLUMNS = INMATE_EDITABLE_FIELDS
-# A cell starting with one of these is run as a formula when the file is opened in a spreadsheet
-# (CSV injection); such cells are refused rather than silently altered.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A file of 50,000 rows is about 8 MB.
+MAX_BYTES = 12 * 1024 * 1024
+MAX_LISTED_PROBLEMS = 100
+# Every file has the person's columns; the reason for a readmission override, one judgment and
+# one expulsion order are optional columns (a row that fills none of a group has none of it).
+# A person with several judgments is given on several rows with the same case number and the
+# same person columns, each row with its own judgment or order.
+REQUIRED_COLUMNS = tuple(f for f in INMATE_EDITABLE_FIELDS if f != "return_readmits_reason")
+JUDGMENT_COLUMNS = (
+    "judgment_court",
+    "judgment_date",
+    "judgment_final_on",
+    "sentence_type",
+    "sentence_length_days",
+    "remand_days",
+    "sentence_start",
+    "sentence_runs",
+    "offences",
+)
+EXPULSION_COLUMNS = (
+    "expulsion_ordered_on",
+    "expulsion_final",
+    "entry_ban_years",
+    "entry_ban_permanent",
+    "expulsion_revoked_on",
+)
+OPTIONAL_COLUMNS = ("return_readmits_reason", *JUDGMENT_COLUMNS, *EXPULSION_COLUMNS)
+COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 _TRUE = {"yes", "y", "true", "1", "ja", "j", "x"}
 _FALSE = {"no", "n", "false", "0", "nej", ""}
 _BOOLEAN_COLUMNS = (
@@ -30,7 +65,13 @@ _BOOLEAN_COLUMNS = (
     "specialist_treatment",
     "minor_children_visiting",
 )
-_MAX_LENGTHS = {"case_number": 30, "name": 200, "home_institution": 200}
+_MAX_LENGTHS = {
+    "case_number": 30,
+    "name": 200,
+    "home_institution": 200,
+    "judgment_court": 200,
+    "return_readmits_reason": 2000,
+}
 _LANGUAGE_MAX = 50
 
 
@@ -58,6 +99,10 @@ class InmateRow:
     specialist_treatment: bool
     minor_children_visiting: bool
     home_institution: str
+    return_readmits_reason: str = ""
+    # Each a dict of JSON values (dates as YYYY-MM-DD), as the services and import jobs take them.
+    judgments: tuple[dict[str, Any], ...] = ()
+    expulsion_orders: tuple[dict[str, Any], ...] = ()
 
     def country_codes(self) -> set[str]:
         codes = set(self.nationalities)
@@ -74,6 +119,7 @@ class InmateRow:
             "languages": list(self.languages),
             "interpreter_needed": self.interpreter_needed,
             "return_readmits": self.return_readmits,
+            "return_readmits_reason": self.return_readmits_reason,
             "security_level": self.security_level,
             "serious_mental_disorder": self.serious_mental_disorder,
             "specialist_treatment": self.specialist_treatment,
@@ -100,10 +146,13 @@ class InmateRow:
         return {c.code for c in inmate.nationalities.all()} != set(self.nationalities)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Not dataclasses.asdict, which deep-copies every value: 50,000 rows took ~8 s with it.
+        data = {name: getattr(self, name) for name in ROW_FIELDS}
         data["date_of_birth"] = self.date_of_birth.isoformat()
         data["nationalities"] = list(self.nationalities)
         data["languages"] = list(self.languages)
+        data["judgments"] = list(self.judgments)
+        data["expulsion_orders"] = list(self.expulsion_orders)
         return data
 
     @classmethod
@@ -114,14 +163,43 @@ class InmateRow:
                 "date_of_birth": date.fromisoformat(data["date_of_birth"]),
                 "nationalities": tuple(data["nationalities"]),
                 "languages": tuple(data["languages"]),
+                "judgments": tuple(data.get("judgments", ())),
+                "expulsion_orders": tuple(data.get("expulsion_orders", ())),
             }
         )
+
+    def same_person(self, other: "InmateRow") -> bool:
+        return (
+            self._plain_values() == other._plain_values()
+            and self.nationalities == other.nationalities
+            and self.country_of_return == other.country_of_return
+        )
+
+
+# The row's fields in order: import_jobs stores a row as the list of their values.
+ROW_FIELDS = tuple(item.name for item in fields(InmateRow))
 
 
 @dataclass
 class ParsedFile:
     rows: list[InmateRow] = field(default_factory=list)
+    # The first MAX_LISTED_PROBLEMS problems, in file order; add() counts every one.
     problems: list[Problem] = field(default_factory=list)
+    # Every problem by column ("" for a whole row or the file), listed or not.
+    problem_counts: Counter[str] = field(default_factory=Counter)
+    rows_with_problems: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        given, self.problems = self.problems, []
+        self.add(given)
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            if len(self.problems) < MAX_LISTED_PROBLEMS:
+                self.problems.append(problem)
+            self.problem_counts[problem.column] += 1
+            if problem.row is not None:
+                self.rows_with_problems.add(problem.row)
 
     @property
     def ok(self) -> bool:
@@ -129,7 +207,21 @@ class ParsedFile:
 
     @property
     def bad_rows(self) -> int:
-        return len({p.row for p in self.problems if p.row is not None})
+        return len(self.rows_with_problems)
+
+    @property
+    def problem_total(self) -> int:
+        return sum(self.problem_counts.values())
+
+    @property
+    def unlisted(self) -> int:
+        return self.problem_total - len(self.problems)
+
+    @property
+    def unlisted_by_column(self) -> list[tuple[str, int]]:
+        """The problems beyond the listed ones, counted by column, most first."""
+        rest = self.problem_counts - Counter(problem.column for problem in self.problems)
+        return sorted(rest.items(), key=lambda item: (-item[1], item[0]))
 
 
 class _RowReader:
@@ -142,10 +234,12 @@ class _RowReader:
         known_countries: Collection[str],
         *,
         refused: Collection[str] = (),
+        today: date | None = None,
     ) -> None:
         self.row = row
         self.cells = cells
         self.known = known_countries
+        self.today = today or timezone.localdate()
         self.refused = refused  # formula cells: already reported, not read further
         self.problems: list[Problem] = []
 
@@ -166,10 +260,11 @@ class _RowReader:
             )
         return value
 
-    def date(self, column: str) -> date | None:
+    def date(self, column: str, *, future: bool = False, required: bool = True) -> date | None:
         value = self.cells[column]
         if not value:
-            self.problem(column, _("is empty; give a date as YYYY-MM-DD."))
+            if required:
+                self.problem(column, _("is empty; give a date as YYYY-MM-DD."))
             return None
         try:
             parsed = date.fromisoformat(value)
@@ -179,20 +274,100 @@ class _RowReader:
         if len(value) != len("YYYY-MM-DD"):
             self.problem(column, _("use the form YYYY-MM-DD."))
             return None
-        if parsed > timezone.localdate():
+        if parsed > self.today and not future:
             self.problem(column, _("%(value)s is in the future.") % {"value": value})
         return parsed
 
-    def choice(
-        self, column: str, choices: list[tuple[str, Any]], *, default: str | None = None
-    ) -> str:
+    def whole_number(self, column: str) -> int | None:
+        value = self.cells[column]
+        if not value:
+            return None
+        if not value.isascii() or not value.isdigit():
+            self.problem(
+                column, _("“%(value)s” is not a whole number of 0 or more.") % {"value": value}
+            )
+            return None
+        return int(value)
+
+    def judgment(self) -> dict[str, Any] | None:
+        """The row's judgment, checked as the database checks one, or None when the row gives
+        none (every judgment column empty)."""
+        if not any(self.cells[column] for column in JUDGMENT_COLUMNS):
+            return None
+        court = self.text("judgment_court")
+        judged = self.date("judgment_date")
+        final_on = self.date("judgment_final_on", required=False)
+        kind = self.choice("sentence_type", Judgment.SentenceType)
+        length = self.whole_number("sentence_length_days")
+        remand = self.whole_number("remand_days") or 0
+        start = self.date("sentence_start", future=True)
+        runs = self.choice("sentence_runs", Judgment.Runs, default=Judgment.Runs.CONSECUTIVE)
+        offences = _split(self.cells["offences"])
+        known = {code for code, *_rest in OFFENCES}
+        for code in offences:
+            if code not in known:
+                self.problem(
+                    "offences",
+                    _("“%(code)s” is not an offence group; use: %(known)s.")
+                    % {"code": code, "known": ", ".join(sorted(known))},
+                )
+        if kind == Judgment.SentenceType.FIXED_TERM and not length:
+            self.problem(
+                "sentence_length_days",
+                _("is empty; a fixed-term sentence needs its length in days."),
+            )
+        if kind and kind != Judgment.SentenceType.FIXED_TERM and length is not None:
+            self.problem(
+                "sentence_length_days", _("must be empty for forvaring and life sentences.")
+            )
+        if length and remand >= length:
+            self.problem("remand_days", _("must be less than the sentence's length."))
+        if judged and final_on and final_on < judged:
+            self.problem(
+                "judgment_final_on", _("is before the judgment date; a judgment is final after.")
+            )
+        return {
+            "court": court,
+            "judgment_date": judged.isoformat() if judged else None,
+            "final_on": final_on.isoformat() if final_on else None,
+            "sentence_type": kind,
+            "length_days": length,
+            "remand_days": remand,
+            "sentence_start": start.isoformat() if start else None,
+            "runs": runs,
+            "offences": offences,
+        }
+
+    def expulsion_order(self) -> dict[str, Any] | None:
+        """The row's expulsion order, or None when the row gives none."""
+        if not any(self.cells[column] for column in EXPULSION_COLUMNS):
+            return None
+        ordered = self.date("expulsion_ordered_on")
+        final = self.boolean("expulsion_final")
+        years = self.whole_number("entry_ban_years")
+        permanent = self.boolean("entry_ban_permanent")
+        # A revocation may be dated ahead: it counts from that day (rule E5).
+        revoked = self.date("expulsion_revoked_on", future=True, required=False)
+        if permanent and years is not None:
+            self.problem("entry_ban_years", _("must be empty when the entry ban is permanent."))
+        if ordered and revoked and revoked < ordered:
+            self.problem("expulsion_revoked_on", _("is before the order was made."))
+        return {
+            "ordered_on": ordered.isoformat() if ordered else None,
+            "final": final,
+            "entry_ban_years": years,
+            "entry_ban_permanent": permanent,
+            "revoked_on": revoked.isoformat() if revoked else None,
+        }
+
+    def choice(self, column: str, choices: type[Choices], *, default: str | None = None) -> str:
         value = self.cells[column]
         if not value and default is not None:
             return default
-        by_value = {str(v).lower(): str(v) for v, _label in choices}
+        by_value = _choice_values(choices)
         if value.lower() in by_value:
             return by_value[value.lower()]
-        allowed = ", ".join(str(v) for v, _label in choices)
+        allowed = ", ".join(by_value.values())
         if not value:
             self.problem(column, _("is empty; use one of: %(allowed)s.") % {"allowed": allowed})
         else:
@@ -255,6 +430,12 @@ class _RowReader:
         return self.country("country_of_return", given) if given else None
 
 
+@cache
+def _choice_values(choices: type[Choices]) -> dict[str, str]:
+    # Once per kind of choice, not once per cell: a 50,000-row file reads 150,000 of them.
+    return {str(value).lower(): str(value) for value in choices.values}
+
+
 def _split(value: str) -> list[str]:
     seen: list[str] = []
     for part in value.split(";"):
@@ -267,7 +448,12 @@ def _split(value: str) -> list[str]:
 def _decode(data: bytes) -> str | Problem:
     """The file's text, or the problem that stops it being read."""
     if len(data) > MAX_BYTES:
-        return Problem(None, "", _("The file is larger than 2 MB."))
+        return Problem(
+            None,
+            "",
+            _("The file is larger than %(mb)s MB; split it into smaller files.")
+            % {"mb": MAX_BYTES // (1024 * 1024)},
+        )
     try:
         text = data.decode("utf-8-sig")  # with or without a byte-order mark
     except UnicodeDecodeError as error:
@@ -296,7 +482,7 @@ def _check_header(header: list[str]) -> list[Problem]:
             )
         ]
     problems = []
-    missing = [c for c in COLUMNS if c not in names]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         problems.append(
             Problem(1, "", _("Columns missing: %(columns)s.") % {"columns": ", ".join(missing)})
@@ -321,65 +507,100 @@ def parse(data: bytes, *, known_countries: Collection[str]) -> ParsedFile:
     result = ParsedFile()
     text = _decode(data)
     if isinstance(text, Problem):
-        result.problems.append(text)
+        result.add([text])
         return result
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
-        result.problems.append(
-            Problem(None, "", _("The file is not valid CSV: %(error)s.") % {"error": error})
+        result.add(
+            [Problem(None, "", _("The file is not valid CSV: %(error)s.") % {"error": error})]
         )
         return result
     if not records or not any(cell.strip() for cell in records[0]):
-        result.problems.append(Problem(1, "", _("The first row must name the columns.")))
+        result.add([Problem(1, "", _("The first row must name the columns."))])
         return result
     header = [name.strip().lower() for name in records[0]]
-    result.problems.extend(_check_header(records[0]))
+    result.add(_check_header(records[0]))
     if result.problems:
         return result
     first_row_of: dict[str, int] = {}
+    index_of: dict[str, int] = {}
+    today = timezone.localdate()
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue  # a blank line
         if len(record) != len(header):
-            result.problems.append(
-                Problem(
-                    number,
-                    "",
-                    _("has %(n)s cells; the header has %(m)s.")
-                    % {"n": len(record), "m": len(header)},
-                )
+            result.add(
+                [
+                    Problem(
+                        number,
+                        "",
+                        _("has %(n)s cells; the header has %(m)s.")
+                        % {"n": len(record), "m": len(header)},
+                    )
+                ]
             )
             continue
-        row = _read_row(number, dict(zip(header, record, strict=True)), known_countries)
+        row = _read_row(number, dict(zip(header, record, strict=True)), known_countries, today)
         if isinstance(row, list):
-            result.problems.extend(row)
+            result.add(row)
             continue
         first = first_row_of.setdefault(row.case_number, number)
-        if first != number:
-            result.problems.append(
-                Problem(
-                    number,
-                    "case_number",
-                    _("%(case)s is also on row %(first)s.")
-                    % {"case": row.case_number, "first": first},
+        if first != number and (row.judgments or row.expulsion_orders):
+            # Another judgment or order of a person given above: the person's columns must say
+            # the same, or which row is right is not ours to guess.
+            at = index_of.get(row.case_number)
+            earlier = result.rows[at] if at is not None else None
+            if at is not None and earlier is not None and earlier.same_person(row):
+                result.rows[at] = replace(
+                    earlier,
+                    judgments=earlier.judgments + row.judgments,
+                    expulsion_orders=earlier.expulsion_orders + row.expulsion_orders,
                 )
+                continue
+            result.add(
+                [
+                    Problem(
+                        number,
+                        "case_number",
+                        _(
+                            "%(case)s is also on row %(first)s with other details; a person's "
+                            "rows must give the same details, each with another judgment or "
+                            "expulsion order."
+                        )
+                        % {"case": row.case_number, "first": first},
+                    )
+                ]
             )
             continue
+        if first != number:
+            result.add(
+                [
+                    Problem(
+                        number,
+                        "case_number",
+                        _("%(case)s is also on row %(first)s.")
+                        % {"case": row.case_number, "first": first},
+                    )
+                ]
+            )
+            continue
+        index_of[row.case_number] = len(result.rows)
         result.rows.append(row)
     if not result.rows and not result.problems:
-        result.problems.append(Problem(None, "", _("The file has no rows to import.")))
+        result.add([Problem(None, "", _("The file has no rows to import."))])
     return result
 
 
 def _read_row(
-    number: int, raw: dict[str, str], known_countries: Collection[str]
+    number: int, raw: dict[str, str], known_countries: Collection[str], today: date
 ) -> InmateRow | list[Problem]:
-    refused = {
-        column for column, value in raw.items() if value.lstrip(" ").startswith(FORMULA_PREFIXES)
-    }
+    # A cell a spreadsheet would run as a formula (CSV injection) is refused, not altered.
+    refused = {column for column, value in raw.items() if starts_like_formula(value)}
     cells = {k: ("" if k in refused else v.strip()) for k, v in raw.items()}
-    reader = _RowReader(number, cells, known_countries, refused=refused)
+    for column in OPTIONAL_COLUMNS:
+        cells.setdefault(column, "")
+    reader = _RowReader(number, cells, known_countries, refused=refused, today=today)
     for column in COLUMNS:
         if column in refused:
             char = raw[column].lstrip(" ")[0]
@@ -397,15 +618,28 @@ def _read_row(
     case_number = reader.text("case_number")
     name = reader.text("name")
     date_of_birth = reader.date("date_of_birth")
-    sex = reader.choice("sex", Inmate.Sex.choices)
+    sex = reader.choice("sex", Inmate.Sex)
     nationalities = reader.nationalities()
     languages = reader.languages()
     flags = {column: reader.boolean(column) for column in _BOOLEAN_COLUMNS}
     country_of_return = reader.country_of_return()
-    return_readmits = reader.choice(
-        "return_readmits", Inmate.Readmission.choices, default=Inmate.Readmission.UNKNOWN
-    )
-    security_level = reader.choice("security_level", Inmate.SecurityLevel.choices)
+    # Empty: the country's answer applies. A yes or a no for this person needs its reason;
+    # "unknown" without one says nothing the country's answer does not, and is read as empty.
+    return_readmits = reader.choice("return_readmits", Inmate.Readmission, default="")
+    readmits_reason = reader.text("return_readmits_reason", required=False)
+    if return_readmits == Inmate.Readmission.UNKNOWN and not readmits_reason:
+        return_readmits = ""
+    if return_readmits and not readmits_reason:
+        reader.problem(
+            "return_readmits_reason",
+            _(
+                "is empty; give the reason this person's readmission differs from the "
+                "country's, or leave return_readmits empty to follow the country."
+            ),
+        )
+    judgment = reader.judgment()
+    expulsion_order = reader.expulsion_order()
+    security_level = reader.choice("security_level", Inmate.SecurityLevel)
     home_institution = reader.text("home_institution")
     if reader.problems or date_of_birth is None:
         return reader.problems
@@ -419,7 +653,10 @@ def _read_row(
         languages=languages,
         country_of_return=country_of_return,
         return_readmits=return_readmits,
+        return_readmits_reason=readmits_reason,
         security_level=security_level,
         home_institution=home_institution,
+        judgments=(judgment,) if judgment else (),
+        expulsion_orders=(expulsion_order,) if expulsion_order else (),
         **flags,
     )

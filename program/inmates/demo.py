@@ -64,6 +64,11 @@ COURTS = [
     "Eastern High Court",
     "Western High Court",
 ]
+# Readmission is a country's answer, kept as data with its date and source. The demo's answers
+# are made up for the demo (not a statement about any real country): most say yes, two are left
+# unknown, so that screening has cases to send to review.
+DEMO_READMISSION_UNKNOWN = {"ER", "SO"}
+DEMO_READMISSION_SOURCE = "Demodata (fiktiv) / demo data (fictional)"
 OFFENCES = ["violence", "robbery", "drugs", "property", "fraud", "weapons", "sexual", "trafficking"]
 
 
@@ -141,6 +146,13 @@ def load(out: TextIO) -> None:
         out.write(f"Inmates: {Inmate.objects.count()} (already there)\n")
         return
     rng = random.Random(SEED)  # noqa: S311 - demo data must be reproducible, not secret
+    for code, *_rest in ORIGINS:
+        if code not in DEMO_READMISSION_UNKNOWN:
+            Country.objects.filter(code=code, readmission="unknown").update(
+                readmission="yes",
+                readmission_as_of=date(2025, 1, 1),
+                readmission_source=DEMO_READMISSION_SOURCE,
+            )
     countries = {c.code: c for c in Country.objects.all()}
     offences = {o.code: o for o in OffenceCategory.objects.all()}
     for n in range(COUNT):
@@ -153,7 +165,13 @@ def load(out: TextIO) -> None:
             languages=person.languages,
             interpreter_needed=person.interpreter_needed,
             country_of_return=countries[person.nationality],
-            return_readmits=person.readmits,
+            # The person's own answer only where it differs from the country's: a refusal.
+            return_readmits="no" if person.readmits == "no" else "",
+            return_readmits_reason=(
+                "Landet har afvist at udstede rejsedokument i denne sag (demo)."
+                if person.readmits == "no"
+                else ""
+            ),
             security_level=person.security_level,
             serious_mental_disorder=person.serious_mental_disorder,
             specialist_treatment=person.specialist_treatment,
@@ -176,6 +194,19 @@ def load(out: TextIO) -> None:
             sentence_start=facts.sentence_start,
         )
         judgment.offence_categories.set([offences[code] for code in facts.offences])
+        if n % 23 == 2 and facts.sentence_type == "fixed_term":
+            # A newer, shorter sentence served after the first (joint serving): the person's
+            # release date is the two together, not the newer one alone.
+            Judgment.objects.create(
+                inmate=inmate,
+                court=facts.court,
+                judgment_date=facts.judgment_date + timedelta(days=200),
+                final_on=facts.judgment_date + timedelta(days=230),
+                sentence_type="fixed_term",
+                length_days=120,
+                remand_days=0,
+                sentence_start=facts.sentence_start + timedelta(days=200),
+            )
         if n % 37 != 6:  # a few have no expulsion order yet
             ExpulsionOrder.objects.create(
                 inmate=inmate,

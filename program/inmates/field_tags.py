@@ -16,7 +16,16 @@ from program.core.field_tags import (
 
 FIELD_TAGS: dict[str, Tag] = {
     # Reference data: countries.
-    **tagged("Country", NONE, "code", "name", "eu_eea"),
+    **tagged(
+        "Country",
+        NONE,
+        "code",
+        "name",
+        "eu_eea",
+        "readmission",
+        "readmission_as_of",
+        "readmission_source",
+    ),
     # Offence groups are reference data, but they are only ever shown as the offences of a
     # judgment: tagged with what they describe, so they are minimised with the judgment.
     **tagged("OffenceCategory", CRIMINAL, "code", "name", "is_terrorism", "is_war_crimes"),
@@ -33,11 +42,14 @@ FIELD_TAGS: dict[str, Tag] = {
         "interpreter_needed",
         "country_of_return",
         "return_readmits",
+        "return_readmits_reason",
         "minor_children_visiting",
         "home_institution",
     ),
     # The prison's risk classification, set from the offence and the sentence.
     "Inmate.security_level": CRIMINAL,
+    # The combined sentence dates, derived from the judgments.
+    **tagged("Inmate", CRIMINAL, "sentence_days", "release_on", "two_thirds_on"),
     **tagged("Inmate", HEALTH, "serious_mental_disorder", "specialist_treatment"),
     **tagged("Judgment", NONE, *TIMESTAMPED),
     **tagged(
@@ -51,6 +63,7 @@ FIELD_TAGS: dict[str, Tag] = {
         "length_days",
         "remand_days",
         "sentence_start",
+        "runs",
         "offence_categories",
         "full_term_date",
         "two_thirds_date",
@@ -71,4 +84,22 @@ FIELD_TAGS: dict[str, Tag] = {
     **tagged("NonAssociation", PERSONAL, "inmate_a", "inmate_b", "scope", "active"),
     # Why two people are kept apart: co-defendants, gang conflicts, threats.
     "NonAssociation.reason": CRIMINAL,
+    # A file being imported: the rows carry whole records, health flags included.
+    **tagged(
+        "ImportJob",
+        NONE,
+        "id",
+        "kind",
+        "digest",
+        "total",
+        "done",
+        "state",
+        "result",
+        "created_at",
+        "expires_at",
+    ),
+    "ImportJob.owner": PERSONAL,
+    "ImportJob.rows": HEALTH,
+    # An import's refusal names the row and the value refused.
+    "ImportJob.error": PERSONAL,
 }

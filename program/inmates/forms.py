@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
+from program.core.forms import DateField
 from program.inmates import selectors
 from program.inmates.csv_import import MAX_BYTES
 from program.inmates.models import (
@@ -50,7 +51,7 @@ def _style(fields: dict[str, forms.Field]) -> None:
         widget.attrs.setdefault("class", css)
 
 
-class _ModelForm(forms.ModelForm):
+class _ModelForm(forms.ModelForm[Any]):
     """A ModelForm whose CHECK-constraint errors appear at the field the constraint is about.
 
     Django evaluates a model's CHECK constraints while validating a ModelForm and reports them
@@ -90,16 +91,23 @@ class InmateForm(_ModelForm):
             "languages": _("Separate languages with commas, for example: Danish, Arabic."),
             "nationalities": _("Hold Ctrl (Cmd on a Mac) to choose more than one."),
         }
+        widgets = {"return_readmits_reason": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         countries = Country.objects.order_by("name")
-        nationalities = cast(forms.ModelMultipleChoiceField, self.fields["nationalities"])
+        nationalities = cast(
+            "forms.ModelMultipleChoiceField[Country]", self.fields["nationalities"]
+        )
         nationalities.queryset = countries
         nationalities.widget.attrs["size"] = 8
-        country_of_return = cast(forms.ModelChoiceField, self.fields["country_of_return"])
+        country_of_return = cast(
+            "forms.ModelChoiceField[Country]", self.fields["country_of_return"]
+        )
         country_of_return.queryset = countries
         country_of_return.empty_label = _("Not decided")
+        readmits = cast(forms.TypedChoiceField, self.fields["return_readmits"])
+        readmits.choices = [("", _("As the country (no override)")), *Inmate.Readmission.choices]
 
 
 class InmateEditForm(InmateForm):
@@ -138,9 +146,18 @@ class JudgmentForm(_ModelForm):
             "length_days",
             "remand_days",
             "sentence_start",
+            "runs",
             "offence_categories",
         ]
         widgets = {"offence_categories": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Most sentences are served one after the other: left as it is, it says so.
+        self.fields["runs"].required = False
+
+    def clean_runs(self) -> str:
+        return self.cleaned_data.get("runs") or Judgment.Runs.CONSECUTIVE
 
 
 class ExpulsionOrderForm(_ModelForm):
@@ -160,8 +177,8 @@ class NonAssociationForm(forms.Form):
     )
     scope = forms.ChoiceField(label=_("Scope"), choices=NonAssociation.Scope.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    starts_on = forms.DateField(label=_("From"))
-    ends_on = forms.DateField(
+    starts_on = DateField(label=_("From"))
+    ends_on = DateField(
         label=_("To"),
         required=False,
         help_text=_("The first day they may share again. Leave empty for until further notice."),
@@ -183,9 +200,7 @@ class NonAssociationForm(forms.Form):
 
 
 class NonAssociationEndForm(forms.Form):
-    ends_on = forms.DateField(
-        label=_("Ends on"), help_text=_("The first day the two may share again.")
-    )
+    ends_on = DateField(label=_("Ends on"), help_text=_("The first day the two may share again."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -212,8 +227,8 @@ class InmateFilterForm(forms.Form):
     search = forms.CharField(label=_("Name or case number"), required=False, max_length=200)
     nationality = forms.ChoiceField(label=_("Nationality"), required=False)
     institution = forms.ChoiceField(label=_("Home institution"), required=False)
-    release_from = forms.DateField(label=_("Release from"), required=False)
-    release_to = forms.DateField(label=_("Release to"), required=False)
+    release_from = DateField(label=_("Release from"), required=False)
+    release_to = DateField(label=_("Release to"), required=False)
     flags = forms.MultipleChoiceField(
         label=_("Needs"),
         choices=FLAG_CHOICES,
@@ -230,10 +245,19 @@ class InmateFilterForm(forms.Form):
         *args: Any,
         nationalities: list[tuple[str, str]],
         institutions: list[str],
+        minimised: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _style(self.fields)
+        if minimised:
+            # What placing needs: the medical-observation alert, not the family detail.
+            flags = cast(forms.MultipleChoiceField, self.fields["flags"])
+            flags.choices = [
+                (key, _("Needs medical observation") if key == "medical" else label)
+                for key, label in FLAG_CHOICES
+                if key != "children"
+            ]
         nationality = cast(forms.ChoiceField, self.fields["nationality"])
         nationality.choices = [("", _("Any nationality")), *nationalities]
         institution = cast(forms.ChoiceField, self.fields["institution"])
@@ -264,7 +288,7 @@ class InmateFilterForm(forms.Form):
 class InmateImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("Comma-separated, UTF-8, at most 2 MB, with the columns listed below."),
+        help_text=_("Comma-separated, UTF-8, at most 12 MB, with the columns listed below."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -277,9 +301,12 @@ class InmateImportForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(_("Choose a .csv file."))
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
+            raise forms.ValidationError(
+                _("The file is larger than 12 MB; split it into smaller files.")
+            )
         return upload
 
 
 class InmateImportConfirmForm(forms.Form):
+    job = forms.UUIDField(widget=forms.HiddenInput)
     digest = forms.CharField(widget=forms.HiddenInput, max_length=64)

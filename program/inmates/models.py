@@ -4,22 +4,48 @@ Dates derived from a judgment (two-thirds date, full-term date) are computed by 
 generated columns: one place, the same answer for pages, filters, exports and the API.
 """
 
+from datetime import date
+
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import DateField, ExpressionWrapper, F, Q, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel
 
 
+class Readmission(models.TextChoices):
+    """Whether a country takes its nationals back when they are deported (rule E16)."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class Country(models.Model):
-    """ISO 3166 reference data, with EU/EEA membership kept as data (eligibility rule E2)."""
+    """ISO 3166 reference data, with EU/EEA membership (rule E2) and readmission of its own
+    nationals (rule E16) kept as data, each readmission answer with the date and source it
+    rests on."""
 
     code = models.CharField(_("code"), max_length=2, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     eu_eea = models.BooleanField(_("EU/EEA member"), default=False)
+    readmission = models.CharField(
+        _("readmits its nationals"),
+        max_length=10,
+        choices=Readmission.choices,
+        default=Readmission.UNKNOWN,
+    )
+    readmission_as_of = models.DateField(_("readmission known as of"), null=True, blank=True)
+    readmission_source = models.CharField(
+        _("readmission source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the answer comes from: an agreement, a ministry letter, a practice."),
+    )
 
     class Meta:
         verbose_name = _("country")
@@ -27,6 +53,15 @@ class Country(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso"),
+            # A yes or a no is a finding; it must say when and from where, or it is not one.
+            models.CheckConstraint(
+                condition=Q(readmission="unknown")
+                | (Q(readmission_as_of__isnull=False) & ~Q(readmission_source="")),
+                name="country_readmission_dated_and_sourced",
+                violation_error_message=_(
+                    "Give the date and the source of a yes or a no on readmission."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -56,10 +91,7 @@ class Inmate(TimeStampedModel):
         FEMALE = "F", _("Female")
         OTHER = "X", _("Other")
 
-    class Readmission(models.TextChoices):
-        YES = "yes", _("Yes")
-        NO = "no", _("No")
-        UNKNOWN = "unknown", _("Unknown")
+    Readmission = Readmission
 
     class SecurityLevel(models.TextChoices):
         LOW = "low", _("Low")
@@ -90,11 +122,19 @@ class Inmate(TimeStampedModel):
         related_name="returnees",
         verbose_name=_("country of return"),
     )
+    # Empty: the country's own answer applies. A value overrides it for this person only
+    # (a personal travel document, a refusal in this person's case), with the reason why.
     return_readmits = models.CharField(
-        _("country of return readmits"),
+        _("readmission for this person"),
         max_length=10,
         choices=Readmission.choices,
-        default=Readmission.UNKNOWN,
+        blank=True,
+        default="",
+        help_text=_("Leave empty to follow the country's answer; set only to override it."),
+    )
+    # db_default too: rows written by SQL (the benchmark's seeding) get the same empty value.
+    return_readmits_reason = models.TextField(
+        _("reason for the readmission override"), blank=True, default="", db_default=""
     )
     security_level = models.CharField(
         _("security level"), max_length=10, choices=SecurityLevel.choices
@@ -107,15 +147,37 @@ class Inmate(TimeStampedModel):
         _("minor children in Denmark who visit"), default=False
     )
     home_institution = models.CharField(_("home Danish institution"), max_length=200)
+    # The sentence as it runs: all fixed-term judgments combined (docs/sentences.md). Kept by a
+    # PostgreSQL trigger on every judgment write, whatever its route, so rules, lists, exports and
+    # the occupancy forecast read one answer. Empty with no fixed-term judgment, or when an
+    # indefinite one (forvaring, life) is among them.
+    sentence_days = models.PositiveIntegerField(
+        _("combined sentence (days)"), null=True, blank=True, editable=False
+    )
+    release_on = models.DateField(
+        _("combined full-term date"), null=True, blank=True, editable=False
+    )
+    two_thirds_on = models.DateField(
+        _("combined two-thirds date"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("inmate")
         verbose_name_plural = _("inmates")
         ordering = ["name", "case_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(return_readmits="") | ~Q(return_readmits_reason=""),
+                name="inmate_readmission_override_reasoned",
+                violation_error_message=_(
+                    "Give the reason when readmission for this person differs from the country's."
+                ),
+            ),
+        ]
         indexes = [
             models.Index(models.functions.Upper("name"), name="inmate_name_upper"),
             # The search (icontains is UPPER(col) LIKE '%term%'): a B-tree cannot serve a leading
-            # wildcard, trigrams can (100,000 inmates: 320 ms scan → 26 ms; bench/, issue 7).
+            # wildcard, trigrams can (100,000 inmates: 320 ms scan → 26 ms, make bench).
             GinIndex(
                 OpClass(models.functions.Upper("name"), name="gin_trgm_ops"),
                 name="inmate_name_trgm",
@@ -135,6 +197,21 @@ class Inmate(TimeStampedModel):
     def initials(self) -> str:
         return "".join(part[0].upper() for part in self.name.split() if part)[:4]
 
+    @property
+    def readmission_effective(self) -> str:
+        """The person's override when set, else the country of return's answer."""
+        if self.return_readmits:
+            return self.return_readmits
+        if self.country_of_return is None:
+            return Readmission.UNKNOWN
+        return self.country_of_return.readmission
+
+    @property
+    def needs_medical_observation(self) -> bool:
+        """Whether only a medical-observation cell (or one beside it) suits this person: the
+        alert placing them needs, without the diagnosis behind it."""
+        return self.serious_mental_disorder or self.specialist_treatment
+
 
 # What a person may set on an inmate's record, in the order forms, the API and the CSV import
 # use (the CSV file's columns are exactly these).
@@ -148,6 +225,7 @@ INMATE_EDITABLE_FIELDS: tuple[str, ...] = (
     "interpreter_needed",
     "country_of_return",
     "return_readmits",
+    "return_readmits_reason",
     "security_level",
     "serious_mental_disorder",
     "specialist_treatment",
@@ -161,6 +239,11 @@ class Judgment(TimeStampedModel):
         FIXED_TERM = "fixed_term", _("Fixed-term prison")
         FORVARING = "forvaring", _("Forvaring (indefinite preventive detention)")
         LIFE = "life", _("Life")
+
+    class Runs(models.TextChoices):
+        # How this sentence is served beside the person's others (docs/sentences.md).
+        CONSECUTIVE = "consecutive", _("After the other sentences (joint serving)")
+        CONCURRENT = "concurrent", _("Alongside, from its own start")
 
     inmate = models.ForeignKey(
         Inmate, on_delete=models.CASCADE, related_name="judgments", verbose_name=_("inmate")
@@ -177,6 +260,17 @@ class Judgment(TimeStampedModel):
     )
     remand_days = models.PositiveIntegerField(_("remand days credited"), default=0)
     sentence_start = models.DateField(_("sentence start"))
+    runs = models.CharField(
+        _("served"),
+        max_length=12,
+        choices=Runs.choices,
+        default=Runs.CONSECUTIVE,
+        db_default=Runs.CONSECUTIVE,
+        help_text=_(
+            "Sentences are served one after the other and counted together unless the "
+            "judgment says it runs alongside."
+        ),
+    )
     offence_categories = models.ManyToManyField(
         OffenceCategory, related_name="judgments", blank=True, verbose_name=_("offences")
     )
@@ -264,9 +358,13 @@ class ExpulsionOrder(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.ordered_on:%Y-%m-%d}"
 
+    def in_force_on(self, on: date) -> bool:
+        """A revocation counts from its effective date: one dated later does not count yet."""
+        return self.revoked_on is None or self.revoked_on > on
+
     @property
     def in_force(self) -> bool:
-        return self.revoked_on is None
+        return self.in_force_on(timezone.localdate())
 
 
 class NonAssociation(TimeStampedModel):
@@ -313,3 +411,7 @@ class NonAssociation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.inmate_a_id} / {self.inmate_b_id} ({self.scope})"
+
+
+# Registered with the app from its own module (see there why).
+from program.inmates.models_import import ImportJob  # noqa: E402, F401

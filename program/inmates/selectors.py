@@ -11,6 +11,7 @@ from datetime import date, datetime
 from itertools import pairwise
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -22,14 +23,22 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from program.cells import selectors as cells_selectors
 from program.cells.models import Placement
+from program.core import json_rows
 from program.inmates.csv_import import InmateRow
-from program.inmates.models import Country, Inmate, Judgment, NonAssociation
+from program.inmates.models import (
+    Country,
+    ExpulsionOrder,
+    Inmate,
+    Judgment,
+    NonAssociation,
+    OffenceCategory,
+)
 
 # Filter flags of the inmate list: each is a condition the inmate must meet (all that are chosen).
 FLAGS: dict[str, Q] = {
@@ -49,14 +58,9 @@ ORDERINGS: dict[str, tuple[OrderBy, ...]] = {
 }
 
 
-def _current_judgments() -> QuerySet[Judgment]:
-    # The latest judgment is the one in force; ties (same day) go to the one recorded last.
-    return Judgment.objects.filter(inmate=OuterRef("pk")).order_by("-judgment_date", "-pk")
-
-
 def inmate_queryset(*, today: date | None = None) -> QuerySet[Inmate]:
-    """All inmates with release_date (the current judgment's full-term date, None for life and
-    forvaring) and is_placed (in a place today), nationalities prefetched."""
+    """All inmates with release_date (the combined full-term date of all their judgments, None
+    for life and forvaring) and is_placed (in a place today), nationalities prefetched."""
     today = today or timezone.localdate()
     placed_today = Placement.objects.filter(
         inmate=OuterRef("pk"), kind=Placement.Kind.PLACEMENT, period__contains=today
@@ -65,7 +69,7 @@ def inmate_queryset(*, today: date | None = None) -> QuerySet[Inmate]:
         Inmate.objects.select_related("country_of_return")
         .prefetch_related(Prefetch("nationalities", queryset=Country.objects.order_by("code")))
         .annotate(
-            release_date=Subquery(_current_judgments().values("full_term_date")[:1]),
+            release_date=F("release_on"),
             is_placed=Exists(placed_today),
         )
     )
@@ -152,6 +156,57 @@ def inmate_detail_queryset() -> QuerySet[Inmate]:
     )
 
 
+def inmate_page_queryset() -> QuerySet[Inmate]:
+    """One inmate for the record page, with its nationalities, judgments (each with the names
+    of its offence groups) and expulsion orders read in the inmate's own row (inmate_page_lists
+    reads them back): the page costs the same queries however many of each it shows."""
+    offence_names = ArraySubquery(
+        OffenceCategory.objects.filter(judgments=OuterRef("pk")).order_by("name").values("name")
+    )
+    return (
+        inmate_queryset()
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.select_related("place__cell__unit__facility").order_by(
+                    "-period"
+                ),
+            )
+        )
+        .annotate(
+            nationality_rows=json_rows.json_array(
+                Country.objects.filter(nationals=OuterRef("pk")).order_by("code")
+            ),
+            judgment_rows=json_rows.json_array(
+                Judgment.objects.filter(inmate=OuterRef("pk")).order_by("-judgment_date", "-pk"),
+                extra={"offence_names": offence_names},
+            ),
+            expulsion_order_rows=json_rows.json_array(
+                ExpulsionOrder.objects.filter(inmate=OuterRef("pk")).order_by("-ordered_on", "-pk")
+            ),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class InmatePageLists:
+    """What inmate_page_queryset() read with the inmate's row, as model instances."""
+
+    nationalities: list[Country]
+    judgments: list[Judgment]  # newest first; each with offence_names
+    expulsion_orders: list[ExpulsionOrder]  # newest first
+
+
+def inmate_page_lists(inmate: Inmate) -> InmatePageLists:
+    row: Any = inmate
+    return InmatePageLists(
+        nationalities=json_rows.instances(Country, row.nationality_rows),
+        judgments=json_rows.instances(Judgment, row.judgment_rows),
+        expulsion_orders=json_rows.instances(ExpulsionOrder, row.expulsion_order_rows),
+    )
+
+
 def non_association_queryset(*, today: date | None = None) -> QuerySet[NonAssociation]:
     today = today or timezone.localdate()
     return NonAssociation.objects.select_related("inmate_a", "inmate_b").annotate(
@@ -180,7 +235,7 @@ def home_institutions() -> list[str]:
 
     A handful of values over every inmate: DISTINCT read the whole table on each inmate-list
     page (130 ms at 100,000 inmates); this walks the index from one value to the next instead
-    (0.2 ms; bench/, issue 7).
+    (0.2 ms; measured with make bench).
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -203,7 +258,19 @@ def country_codes() -> set[str]:
 
 
 def inmate_by_case_number(*, case_number: str) -> Inmate | None:
-    return Inmate.objects.filter(case_number=case_number.strip()).first()
+    """The inmate with this case number, typed in any case ("kf-2026-30022") as search takes it.
+
+    The exact match uses the unique index; only a number typed otherwise than stored falls back
+    to the case-insensitive match (a scan, but rare and on one short column)."""
+    typed = case_number.strip()
+    if not typed:
+        return None
+    found = Inmate.objects.filter(case_number=typed).first()
+    if found is None and typed.upper() != typed:
+        found = Inmate.objects.filter(case_number=typed.upper()).first()
+    if found is None:
+        found = Inmate.objects.filter(case_number__iexact=typed).first()
+    return found
 
 
 @dataclass(frozen=True)
@@ -303,3 +370,37 @@ def inmate_changes_since(*, inmate_id: int, read_at: datetime) -> list[RecordCha
             )
         )
     return changes
+
+
+def placement_breaches(*, inmate_ids: Sequence[int]) -> list[cells_selectors.Breach]:
+    """Non-associations of these people broken today: both placed where the scope keeps them
+    apart. Shown on their records until one of them moves."""
+    return cells_selectors.inmate_breaches(inmate_ids=inmate_ids)
+
+
+def judgment_queryset() -> QuerySet[Judgment]:
+    """Judgments with their offence groups (one more query per page), newest first."""
+    return Judgment.objects.prefetch_related("offence_categories").order_by(
+        "inmate_id", "-judgment_date", "-pk"
+    )
+
+
+def expulsion_order_queryset() -> QuerySet[ExpulsionOrder]:
+    return ExpulsionOrder.objects.order_by("inmate_id", "-ordered_on", "-pk")
+
+
+def inmates_named(*, term: str, limit: int = 20) -> list[Inmate]:
+    """The people an auditor means by a case number (any letter case) or part of a name: the
+    case number's owner if there is one, else those whose name contains the term (at most
+    `limit`, by name)."""
+    term = term.strip()
+    if not term:
+        return []
+    owner = inmate_by_case_number(case_number=term)
+    if owner is not None:
+        return [owner]
+    return list(
+        Inmate.objects.filter(name__icontains=term)
+        .order_by("name", "pk")
+        .only("pk", "name", "case_number")[:limit]
+    )

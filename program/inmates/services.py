@@ -7,7 +7,7 @@ service saves inside a savepoint and turns the constraint that fired into a mess
 understands, attached to the field it is about.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypedDict, TypeVar, Unpack
@@ -44,6 +44,7 @@ CONSTRAINT_FIELDS: dict[str, str] = {
     "expulsion_revoked_after_order": "revoked_on",
     "nonassociation_ordered_pair": "other",
     "nonassociation_no_overlap": "starts_on",
+    "inmate_readmission_override_reasoned": "return_readmits_reason",
 }
 
 _M = TypeVar("_M", bound=models.Model)
@@ -62,6 +63,7 @@ class InmateFields(TypedDict, total=False):
     interpreter_needed: bool
     country_of_return: Country | None
     return_readmits: str
+    return_readmits_reason: str
     security_level: str
     serious_mental_disorder: bool
     specialist_treatment: bool
@@ -77,6 +79,7 @@ class JudgmentFields(TypedDict, total=False):
     length_days: int | None
     remand_days: int
     sentence_start: date
+    runs: str
     offence_categories: Iterable[OffenceCategory]
 
 
@@ -93,6 +96,10 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    judgments_added: int = 0
+    judgments_updated: int = 0
+    expulsion_orders_added: int = 0
+    expulsion_orders_updated: int = 0
 
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -185,7 +192,9 @@ def _lock(model: type[_M], pk: Any) -> _M:
         ) from error
 
 
-def _check_unchanged_since(obj: Inmate, unchanged_since: datetime | None) -> None:
+def _check_unchanged_since(
+    obj: Inmate | Judgment | ExpulsionOrder, unchanged_since: datetime | None
+) -> None:
     # Compared under the row lock (_lock), so no write can slip in between check and update.
     if unchanged_since is not None and obj.updated_at != unchanged_since:
         raise PreconditionFailedError(
@@ -274,13 +283,15 @@ def inmate_create(
     languages: Sequence[str] = (),
     interpreter_needed: bool = False,
     country_of_return: Country | None = None,
-    return_readmits: str = Inmate.Readmission.UNKNOWN,
+    return_readmits: str = "",
+    return_readmits_reason: str = "",
     serious_mental_disorder: bool = False,
     specialist_treatment: bool = False,
     minor_children_visiting: bool = False,
     actor: AbstractBaseUser | None,
 ) -> Inmate:
-    """Register an inmate. The case number is unique; at least one nationality is required."""
+    """Register an inmate. The case number is unique; at least one nationality is required; a
+    readmission answer for this person (overriding the country's) carries its reason."""
     return _inmate_insert(
         {
             "case_number": case_number.strip(),
@@ -292,6 +303,7 @@ def inmate_create(
             "interpreter_needed": interpreter_needed,
             "country_of_return": country_of_return,
             "return_readmits": return_readmits,
+            "return_readmits_reason": return_readmits_reason.strip(),
             "security_level": security_level,
             "serious_mental_disorder": serious_mental_disorder,
             "specialist_treatment": specialist_treatment,
@@ -314,7 +326,7 @@ def inmate_update(
     locked = _lock(Inmate, inmate.pk)
     _check_unchanged_since(locked, unchanged_since)
     values: dict[str, Any] = dict(changes)
-    for key in ("case_number", "name", "home_institution"):
+    for key in ("case_number", "name", "home_institution", "return_readmits_reason"):
         if isinstance(values.get(key), str):
             values[key] = values[key].strip()
     if "languages" in values:
@@ -338,10 +350,12 @@ def judgment_create(
     remand_days: int = 0,
     final_on: date | None = None,
     offence_categories: Iterable[OffenceCategory] = (),
+    runs: str = Judgment.Runs.CONSECUTIVE,
     actor: AbstractBaseUser | None,
 ) -> Judgment:
     """Record a judgment. A fixed-term sentence has a length and the others none; remand is less
-    than the sentence; PostgreSQL computes the full-term and two-thirds dates."""
+    than the sentence; PostgreSQL computes the judgment's own full-term and two-thirds dates and
+    the person's combined ones (all their judgments together, docs/sentences.md)."""
     judgment = Judgment(
         inmate=inmate,
         court=court.strip(),
@@ -351,6 +365,7 @@ def judgment_create(
         length_days=length_days,
         remand_days=remand_days,
         sentence_start=sentence_start,
+        runs=runs,
     )
     _clean_fields(judgment)
     _save(judgment)  # the INSERT returns the generated dates
@@ -360,10 +375,17 @@ def judgment_create(
 
 @transaction.atomic
 def judgment_update(
-    *, judgment: Judgment, actor: AbstractBaseUser | None, **changes: Unpack[JudgmentFields]
+    *,
+    judgment: Judgment,
+    actor: AbstractBaseUser | None,
+    unchanged_since: datetime | None = None,
+    **changes: Unpack[JudgmentFields],
 ) -> Judgment:
-    """Change a judgment; the generated dates are read back from PostgreSQL afterwards."""
+    """Change a judgment; the generated dates are read back from PostgreSQL afterwards (the
+    person's combined dates follow by trigger). With unchanged_since, a judgment changed
+    meanwhile is refused (412)."""
     locked = _lock(Judgment, judgment.pk)
+    _check_unchanged_since(locked, unchanged_since)
     values: dict[str, Any] = dict(changes)
     categories = values.pop("offence_categories", None)
     if isinstance(values.get("court"), str):
@@ -415,10 +437,14 @@ def expulsion_order_update(
     *,
     expulsion_order: ExpulsionOrder,
     actor: AbstractBaseUser | None,
+    unchanged_since: datetime | None = None,
     **changes: Unpack[ExpulsionOrderFields],
 ) -> ExpulsionOrder:
-    """Change an expulsion order (the same rules as when it was made)."""
+    """Change an expulsion order (the same rules as when it was made). A revocation counts
+    from the date it is given, which may lie ahead. With unchanged_since, an order changed
+    meanwhile is refused (412)."""
     locked = _lock(ExpulsionOrder, expulsion_order.pk)
+    _check_unchanged_since(locked, unchanged_since)
     changed = _set_changed(locked, dict(changes))
     if changed:
         _clean_fields(locked)
@@ -522,7 +548,7 @@ def non_association_end(
 def _inmates_insert_many(rows: Sequence[InmateRow], countries: dict[str, Country]) -> bool:
     """Insert new inmates in bulk: each row checked as _inmate_insert checks it, then one insert
     for the inmates and one for their nationalities (row by row, 10,000 new inmates took ~20 s;
-    bench/, issue 7). False, with nothing written, when a row is refused: the caller then goes
+    make bench). False, with nothing written, when a row is refused: the caller then goes
     row by row and reports the row."""
     inmates: list[Inmate] = []
     nationalities: list[list[Country]] = []
@@ -558,14 +584,22 @@ def _inmates_insert_many(rows: Sequence[InmateRow], countries: dict[str, Country
     return True
 
 
+# How often (in rows) an import reports its progress.
+PROGRESS_EVERY = 500
+
+
 @transaction.atomic
 def inmates_import_csv(
-    *, rows: Sequence[InmateRow], actor: AbstractBaseUser | None
+    *,
+    rows: Sequence[InmateRow],
+    actor: AbstractBaseUser | None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Create or update inmates from validated CSV rows, all or nothing.
 
     Rows are matched on case number; an existing inmate is written only when a value differs, so
-    importing the same file twice changes nothing the second time."""
+    importing the same file twice changes nothing the second time. `progress`, when given, is
+    told how many rows are written so far (every few hundred rows)."""
     seen: dict[str, int] = {}
     for row in rows:
         if row.case_number in seen:
@@ -595,7 +629,12 @@ def inmates_import_csv(
     inserted_together = bool(new_rows) and _inmates_insert_many(new_rows, countries)
     if inserted_together:
         created = len(new_rows)
+    reported = 0
     for row in rows:
+        handled = created + updated + unchanged
+        if progress is not None and handled - reported >= PROGRESS_EVERY:
+            progress(handled)
+            reported = handled
         values = row.model_values(countries)
         try:
             inmate = existing.get(row.case_number)
@@ -613,4 +652,108 @@ def inmates_import_csv(
                 _("Row %(row)s: %(problem)s") % {"row": row.row, "problem": error.message},
                 details={"rows": {row.row: error.details}},
             ) from error
-    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+    records = _records_import(rows)
+    return ImportResult(created=created, updated=updated, unchanged=unchanged, **records)
+
+
+_JUDGMENT_VALUES = ("final_on", "sentence_type", "length_days", "remand_days", "runs")
+_ORDER_VALUES = ("final", "entry_ban_years", "entry_ban_permanent", "revoked_on")
+
+
+def _as_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _records_import(rows: Sequence[InmateRow]) -> dict[str, int]:
+    """The judgments and expulsion orders the rows carry, written beside their inmates (joined
+    to the caller's transaction). A judgment is the same one when its court, judgment date and
+    sentence start match; an order when its date matches: those are updated where a value
+    differs, the rest added, so importing a file twice adds nothing the second time."""
+    counts = {
+        "judgments_added": 0,
+        "judgments_updated": 0,
+        "expulsion_orders_added": 0,
+        "expulsion_orders_updated": 0,
+    }
+    carrying = [row for row in rows if row.judgments or row.expulsion_orders]
+    if not carrying:
+        return counts
+    inmate_ids = dict(
+        Inmate.objects.filter(case_number__in=[row.case_number for row in carrying]).values_list(
+            "case_number", "pk"
+        )
+    )
+    judgments = {
+        (j.inmate_id, j.court, j.judgment_date, j.sentence_start): j
+        for j in Judgment.objects.filter(inmate_id__in=inmate_ids.values()).prefetch_related(
+            "offence_categories"
+        )
+    }
+    orders = {
+        (o.inmate_id, o.ordered_on): o
+        for o in ExpulsionOrder.objects.filter(inmate_id__in=inmate_ids.values())
+    }
+    offences = OffenceCategory.objects.in_bulk()
+    for row in carrying:
+        inmate_id = inmate_ids[row.case_number]
+        try:
+            for given in row.judgments:
+                values: dict[str, Any] = {
+                    "final_on": _as_date(given["final_on"]),
+                    "sentence_type": given["sentence_type"],
+                    "length_days": given["length_days"],
+                    "remand_days": given["remand_days"],
+                    "runs": given["runs"],
+                }
+                start = date.fromisoformat(given["sentence_start"])
+                judged = date.fromisoformat(given["judgment_date"])
+                chosen = [offences[code] for code in given["offences"]]
+                judgment = judgments.get((inmate_id, given["court"], judged, start))
+                if judgment is None:
+                    judgment = Judgment(
+                        inmate_id=inmate_id,
+                        court=given["court"],
+                        judgment_date=judged,
+                        sentence_start=start,
+                        **values,
+                    )
+                    _clean_fields(judgment)
+                    _save(judgment)
+                    judgment.offence_categories.set(chosen)
+                    judgments[(inmate_id, judgment.court, judged, start)] = judgment
+                    counts["judgments_added"] += 1
+                    continue
+                changed = _set_changed(judgment, values)
+                if changed:
+                    _clean_fields(judgment)
+                    _save(judgment, update_fields=[*changed, "updated_at"])
+                offences_changed = _pks(chosen) != _pks(judgment.offence_categories.all())
+                if offences_changed:
+                    judgment.offence_categories.set(chosen)
+                if changed or offences_changed:
+                    counts["judgments_updated"] += 1
+            for given in row.expulsion_orders:
+                ordered = date.fromisoformat(given["ordered_on"])
+                order_values: dict[str, Any] = {
+                    "final": given["final"],
+                    "entry_ban_years": given["entry_ban_years"],
+                    "entry_ban_permanent": given["entry_ban_permanent"],
+                    "revoked_on": _as_date(given["revoked_on"]),
+                }
+                order = orders.get((inmate_id, ordered))
+                if order is None:
+                    order = ExpulsionOrder(inmate_id=inmate_id, ordered_on=ordered, **order_values)
+                    _clean_fields(order)
+                    _save(order)
+                    orders[(inmate_id, ordered)] = order
+                    counts["expulsion_orders_added"] += 1
+                elif changed_order := _set_changed(order, order_values):
+                    _clean_fields(order)
+                    _save(order, update_fields=[*changed_order, "updated_at"])
+                    counts["expulsion_orders_updated"] += 1
+        except ApplicationError as error:
+            raise ApplicationError(
+                _("Row %(row)s: %(problem)s") % {"row": row.row, "problem": error.message},
+                details={"rows": {row.row: error.details}},
+            ) from error
+    return counts

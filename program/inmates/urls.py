@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.inmate_list, name="list"),
     path("new/", views.inmate_create, name="create"),
     path("import/", views.inmate_import, name="import"),
+    path("import/<uuid:pk>/", views.inmate_import_job, name="import-job"),
     path("<int:pk>/", views.inmate_detail, name="detail"),
     path("<int:pk>/edit/", views.inmate_edit, name="edit"),
     path("<int:pk>/judgments/new/", views.judgment_create, name="judgment-create"),

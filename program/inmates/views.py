@@ -7,24 +7,26 @@ Messages never carry a name or case number: they travel in a cookie.
 import hashlib
 from datetime import datetime
 from typing import Any, cast
+from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from program.audit.listing import log_listed
 from program.audit.purpose import purpose_required
-from program.audit.services import access_log_record
+from program.audit.services import access_log_list, access_log_record
+from program.core.acting import acting_user
 from program.core.errors import ApplicationError, PreconditionFailedError
 from program.core.policy import allows
 from program.core.roles import user_roles
-from program.inmates import csv_import, selectors, services
+from program.inmates import csv_import, import_jobs, record_links, selectors, services
 from program.inmates.forms import (
     ExpulsionOrderForm,
     InmateEditForm,
@@ -36,20 +38,20 @@ from program.inmates.forms import (
     NonAssociationEndForm,
     NonAssociationForm,
 )
+from program.inmates.minimisation import sees_health_and_family
 from program.inmates.models import ExpulsionOrder, Inmate, Judgment
+from program.inmates.models_import import ImportJob
+from program.inmates.tasks import REGISTER_IMPORT_TASK
 
 PAGE_SIZE = 50
-IMPORT_SESSION_KEY = "inmates_import"
+IMPORT_KIND = ImportJob.Kind.INMATES
+# The preview lists this many rows; the counts above it cover the whole file.
+PREVIEW_ROWS = 100
 SORTABLE_COLUMNS = [
     ("name", gettext_lazy("Name")),
     ("case_number", gettext_lazy("Case number")),
     ("release_date", gettext_lazy("Release date")),
 ]
-
-
-def _actor(request: HttpRequest) -> AbstractBaseUser:
-    # The route policy admits only signed-in users to these pages.
-    return cast(AbstractBaseUser, request.user)
 
 
 def _report(form: BaseForm, error: ApplicationError, aliases: dict[str, str] | None = None) -> None:
@@ -72,6 +74,7 @@ def _permissions(request: HttpRequest) -> dict[str, bool]:
         "can_edit": allows("inmates:edit", roles),
         "can_keep_apart": allows("inmates:non-association-create", roles),
         "can_import": allows("inmates:import", roles),
+        "can_see_access": allows("audit:access-log", roles),
     }
 
 
@@ -93,6 +96,7 @@ def inmate_list(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         nationalities=[(c.code, c.name) for c in selectors.nationalities_in_use()],
         institutions=selectors.home_institutions(),
+        minimised=not sees_health_and_family(request.user),
     )
     arguments: dict[str, Any] = {}
     if form.is_bound:
@@ -100,9 +104,9 @@ def inmate_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         arguments = form.selector_arguments()
     order = arguments.get("order", "name")
-    access_log_record(request=request, action="search", subject_type="inmate", criterion=arguments)
     paginator = Paginator(selectors.inmate_list(**arguments), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    log_listed(request, page.object_list, ("pk",), criterion=arguments)
     return render(
         request,
         "inmates/inmate_list.html",
@@ -121,18 +125,24 @@ def inmate_list(request: HttpRequest) -> HttpResponse:
 
 @purpose_required("inmate")
 def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inmate = get_object_or_404(selectors.inmate_detail_queryset(), pk=pk)
+    inmate = get_object_or_404(selectors.inmate_page_queryset(), pk=pk)
     access_log_record(request=request, action="view", subject_type="inmate", subject_id=pk)
-    judgments = list(inmate.judgments.all())
+    lists = selectors.inmate_page_lists(inmate)
+    judgments = lists.judgments
     return render(
         request,
         "inmates/inmate_detail.html",
         {
             "inmate": inmate,
+            "nationalities": lists.nationalities,
+            "expulsion_orders": lists.expulsion_orders,
             "judgments": judgments,
             "current_judgment": judgments[0] if judgments else None,
             "non_associations": selectors.non_associations_for(inmate=inmate),
+            "breaches": selectors.placement_breaches(inmate_ids=[inmate.pk]),
+            "sees_health_and_family": sees_health_and_family(request.user),
             "today": timezone.localdate(),
+            "record_links": record_links.links_for(inmate, request.user, user_roles(request.user)),
             **_permissions(request),
         },
     )
@@ -142,7 +152,7 @@ def inmate_create(request: HttpRequest) -> HttpResponse:
     form = InmateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            inmate = services.inmate_create(actor=_actor(request), **form.cleaned_data)
+            inmate = services.inmate_create(actor=acting_user(request), **form.cleaned_data)
         except ApplicationError as error:
             _report(form, error)
         else:
@@ -161,7 +171,7 @@ def _changed_since(pk: int, read_at: datetime) -> list[str]:
             _("Changed by %(who)s at %(when)s: %(what)s")
             % {
                 "who": change.by,
-                "when": timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M"),
+                "when": formats.date_format(timezone.localtime(change.at), "SHORT_DATETIME_FORMAT"),
                 "what": what,
             }
         )
@@ -177,7 +187,7 @@ def inmate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         read_at = values.pop("version")
         try:
             services.inmate_update(
-                inmate=inmate, actor=_actor(request), unchanged_since=read_at, **values
+                inmate=inmate, actor=acting_user(request), unchanged_since=read_at, **values
             )
         except PreconditionFailedError as error:
             # Nothing was written: keep what the user typed and say whose change it would undo.
@@ -189,12 +199,26 @@ def inmate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The inmate's record was saved."))
             return redirect("inmates:detail", pk=pk)
+    _shown(request, inmate.pk)
     return render(request, "inmates/inmate_form.html", {"form": form, "inmate": heading})
+
+
+def _shown(request: HttpRequest, *inmate_ids: int) -> None:
+    """A form page shows the person it is about (name, case number, the record it edits): a
+    read of their file like the record page's, logged the same way."""
+    access_log_list(
+        request=request,
+        subject_type="inmate",
+        subject_ids=list(inmate_ids),
+        criterion={},
+        action="view",
+    )
 
 
 def _record_form(
     request: HttpRequest, form: BaseForm, *, inmate: Inmate, title: str, submit: str
 ) -> HttpResponse:
+    _shown(request, inmate.pk)
     return render(
         request,
         "inmates/record_form.html",
@@ -212,7 +236,7 @@ def judgment_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = JudgmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.judgment_create(inmate=inmate, actor=_actor(request), **form.cleaned_data)
+            services.judgment_create(inmate=inmate, actor=acting_user(request), **form.cleaned_data)
         except ApplicationError as error:
             _report(form, error)
         else:
@@ -229,7 +253,9 @@ def judgment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = JudgmentForm(request.POST or None, instance=judgment)
     if request.method == "POST" and form.is_valid():
         try:
-            services.judgment_update(judgment=judgment, actor=_actor(request), **form.cleaned_data)
+            services.judgment_update(
+                judgment=judgment, actor=acting_user(request), **form.cleaned_data
+            )
         except ApplicationError as error:
             _report(form, error)
         else:
@@ -246,7 +272,7 @@ def expulsion_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.expulsion_order_create(
-                inmate=inmate, actor=_actor(request), **form.cleaned_data
+                inmate=inmate, actor=acting_user(request), **form.cleaned_data
             )
         except ApplicationError as error:
             _report(form, error)
@@ -269,7 +295,7 @@ def expulsion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.expulsion_order_update(
-                expulsion_order=order, actor=_actor(request), **form.cleaned_data
+                expulsion_order=order, actor=acting_user(request), **form.cleaned_data
             )
         except ApplicationError as error:
             _report(form, error)
@@ -297,12 +323,21 @@ def non_association_create(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 starts_on=form.cleaned_data["starts_on"],
                 ends_on=form.cleaned_data["ends_on"],
-                actor=_actor(request),
+                actor=acting_user(request),
             )
         except ApplicationError as error:
             _report(form, error, aliases={"other": "other_case_number"})
         else:
             messages.success(request, _("The two inmates will be kept apart."))
+            if selectors.placement_breaches(inmate_ids=[inmate.pk]):
+                messages.warning(
+                    request,
+                    _(
+                        "These two are already placed together where they must be kept apart. "
+                        "Move one of them: the breach shows on both records, the unit page and "
+                        "the occupancy administrator's home page until then."
+                    ),
+                )
             return redirect(reverse("inmates:detail", args=[pk]) + "#non-associations")
     return _record_form(
         request,
@@ -324,13 +359,14 @@ def non_association_end(request: HttpRequest, pk: int) -> HttpResponse:
             services.non_association_end(
                 non_association=rule,
                 ends_on=form.cleaned_data["ends_on"],
-                actor=_actor(request),
+                actor=acting_user(request),
             )
         except ApplicationError as error:
             _report(form, error)
         else:
             messages.success(request, _("The non-association was ended."))
             return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#non-associations")
+    _shown(request, rule.inmate_a_id, rule.inmate_b_id)
     return render(
         request,
         "inmates/non_association_end.html",
@@ -339,13 +375,14 @@ def non_association_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def inmate_import(request: HttpRequest) -> HttpResponse:
-    """Step 1 (upload) shows every problem, or a preview; step 2 (confirm) imports.
+    """Step 1 (upload) shows the problems, or a preview; step 2 (confirm) imports.
 
-    The validated rows wait in the server-side session between the steps, under the SHA-256 of
-    the file the user saw previewed; confirming imports exactly those rows, then drops them.
+    The checked rows wait server-side (import_jobs, never in the session) under the SHA-256 of
+    the file the user saw previewed; confirming imports exactly those rows: at once for a small
+    file, by the worker with a progress page for a large one.
     """
     if request.method == "POST" and "cancel" in request.POST:
-        request.session.pop(IMPORT_SESSION_KEY, None)
+        import_jobs.preview_drop(kind=IMPORT_KIND, owner=acting_user(request))
         return redirect("inmates:import")
     if request.method == "POST" and "digest" in request.POST:
         return _import_confirm(request)
@@ -355,47 +392,82 @@ def inmate_import(request: HttpRequest) -> HttpResponse:
     form = InmateImportForm(request.POST if posted else None, request.FILES if posted else None)
     context: dict[str, Any] = {"form": form, "columns": csv_import.COLUMNS}
     if request.method == "POST" and form.is_valid():
-        request.session.pop(IMPORT_SESSION_KEY, None)
         data = form.cleaned_data["file"].read()
         parsed = csv_import.parse(data, known_countries=selectors.country_codes())
         context["parsed"] = parsed
         if parsed.ok:
             digest = hashlib.sha256(data).hexdigest()
-            request.session[IMPORT_SESSION_KEY] = {
-                "digest": digest,
-                "rows": [row.to_json() for row in parsed.rows],
-            }
-            context["plan"] = selectors.inmate_import_plan(rows=parsed.rows)
-            context["confirm_form"] = InmateImportConfirmForm(initial={"digest": digest})
+            job = import_jobs.preview_store(
+                kind=IMPORT_KIND, owner=acting_user(request), digest=digest, rows=parsed.rows
+            )
+            plan = selectors.inmate_import_plan(rows=parsed.rows)
+            context.update(
+                plan=plan,
+                shown=plan.actions[:PREVIEW_ROWS],
+                not_shown=max(0, len(plan.actions) - PREVIEW_ROWS),
+                background=job.total >= import_jobs.BACKGROUND_FROM_ROWS,
+                confirm_form=InmateImportConfirmForm(initial={"digest": digest, "job": job.pk}),
+            )
+        else:
+            import_jobs.preview_drop(kind=IMPORT_KIND, owner=acting_user(request))
     return render(request, "inmates/import.html", context)
 
 
 def _import_confirm(request: HttpRequest) -> HttpResponse:
-    stored = request.session.get(IMPORT_SESSION_KEY)
     form = InmateImportConfirmForm(request.POST)
-    if not stored or not form.is_valid() or form.cleaned_data["digest"] != stored["digest"]:
+    job = (
+        import_jobs.preview_get(
+            kind=IMPORT_KIND,
+            owner=acting_user(request),
+            job_id=form.cleaned_data["job"],
+            digest=form.cleaned_data["digest"],
+        )
+        if form.is_valid()
+        else None
+    )
+    if job is None:
         messages.error(request, _("That preview is no longer available; upload the file again."))
         return redirect("inmates:import")
-    rows = [csv_import.InmateRow.from_json(row) for row in stored["rows"]]
-    try:
-        result = services.inmates_import_csv(rows=rows, actor=_actor(request))
-    except ApplicationError as error:
-        request.session.pop(IMPORT_SESSION_KEY, None)
+    if job.total >= import_jobs.BACKGROUND_FROM_ROWS:
+        import_jobs.job_queue(job=job, task=REGISTER_IMPORT_TASK)
+        return redirect("inmates:import-job", pk=job.pk)
+    job = import_jobs.run(
+        job_id=job.pk,
+        apply=import_jobs.apply_register_import,
+        route="inmates:import",
+        background=False,
+    )
+    if job.state != ImportJob.State.DONE:
         return render(
             request,
             "inmates/import.html",
-            {"form": InmateImportForm(), "columns": csv_import.COLUMNS, "import_error": error},
+            {
+                "form": InmateImportForm(),
+                "columns": csv_import.COLUMNS,
+                "import_error": {"message": job.error},
+            },
         )
-    request.session.pop(IMPORT_SESSION_KEY, None)
-    access_log_record(
-        request=request,
-        action="import",
-        subject_type="inmate",
-        criterion={"created": result.created, "updated": result.updated},
-    )
     messages.success(
         request,
         _("Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        % job.result,
     )
     return redirect("inmates:list")
+
+
+def inmate_import_job(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """A large import's progress: the page, or only the bar when htmx polls for it."""
+    job = import_jobs.job_for(kind=IMPORT_KIND, owner=acting_user(request), job_id=pk)
+    if job is None:
+        raise Http404(_("There is no such import, or it has expired."))
+    context = {
+        "job": job,
+        "poll_url": reverse("inmates:import-job", args=[job.pk]),
+        "title": _("Import inmates from CSV"),
+        "again_url": reverse("inmates:import"),
+        "done_url": reverse("inmates:list"),
+        "done_label": _("Go to the inmate list"),
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "imports/_job_progress.html", context)
+    return render(request, "imports/job.html", context)

@@ -21,6 +21,11 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Deadline reminder")
         TRANCHE_DUE = "tranche_due", _("Tranche due")
         TRANCHE_OVERDUE = "tranche_overdue", _("Tranche overdue")
+        BULK_READ = "bulk_read", _("Many people's records read")
+        # Something landed in one of the user's work queues (the home page's "waiting for you").
+        WAITING = "waiting", _("Waiting for you")
+        # An incident at a host facility: reported (the governor), or naming the recipient.
+        INCIDENT = "incident", _("Incident")
 
     class EmailState(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -3,21 +3,29 @@
 Any app tells its users something through `notify` (one) or `notify_many` (a job's batch); the
 e-mail is sent after commit by the worker (tasks.notification_send), and a rerun of the same
 fact neither adds a row nor sends a second e-mail.
+
+A notification is read by its recipient only, so its text is written in the recipient's
+language: the caller makes it under `translation.override(...)` with the language from
+program.core.selectors (user_languages for a batch, preferred_language for one user).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from program.core.errors import ApplicationError, NotFoundError
+from program.core.selectors import preferred_language, user_languages
 from program.notifications.models import Notification
+
+# The worker task that sends one notification's e-mail (program/notifications/tasks.py).
+SEND_TASK = "notifications.notification_send"
 
 TEXT_LENGTH = 300
 
@@ -27,7 +35,7 @@ def _queue_delivery(ids: list[int]) -> None:
     # notification and sent once the broker takes it, even if Redis is down at commit time.
     from program.outbox.services import enqueue_many
 
-    enqueue_many("transfers.notification_send", [((pk,), f"notification:{pk}") for pk in ids])
+    enqueue_many(SEND_TASK, [((pk,), f"notification:{pk}") for pk in ids])
 
 
 def _check(kind: str, link: str) -> None:
@@ -66,6 +74,43 @@ def notify_many(rows: Sequence[Notification]) -> None:
             email_state=Notification.EmailState.PENDING,
         ).values_list("pk", flat=True)
     _queue_delivery(sorted(pending))
+
+
+def notify_users(
+    *,
+    user_ids: Sequence[int],
+    kind: str,
+    text: Callable[[], str],
+    subject_type: str,
+    subject_id: int | str,
+    link: str = "",
+    dedupe_key: str = "",
+) -> None:
+    """Tell several users the same fact, each in the language they read: `text` is called once
+    per language under that language. Joins the caller's transaction (two queries and the
+    insert); the e-mails go after commit."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return
+    languages = user_languages(user_ids=ids)
+    texts: dict[str, str] = {}
+    for language in set(languages.values()):
+        with translation.override(language):
+            texts[language] = str(text())
+    notify_many(
+        [
+            Notification(
+                recipient_id=pk,
+                kind=kind,
+                text=texts[languages[pk]],
+                subject_type=subject_type,
+                subject_id=str(subject_id),
+                link=link,
+                dedupe_key=dedupe_key,
+            )
+            for pk in ids
+        ]
+    )
 
 
 @transaction.atomic
@@ -109,7 +154,7 @@ def notification_deliver(*, notification_id: int) -> str:
     """
     notification = (
         Notification.objects.select_for_update(of=("self",))
-        .select_related("recipient")
+        .select_related("recipient", "recipient__preferences")
         .filter(pk=notification_id)
         .first()
     )
@@ -122,12 +167,16 @@ def notification_deliver(*, notification_id: int) -> str:
         notification.save(update_fields=["email_state", "email_error"])
         return notification.email_state
     link = f"{getattr(settings, 'SITE_URL', '')}{notification.link}" if notification.link else ""
+    # The text was written in the recipient's language when the notification was made; the
+    # subject's kind is put in the same language here.
+    with translation.override(preferred_language(notification.recipient)):
+        subject = (
+            _("%(kind)s: %(text)s")
+            % {"kind": notification.get_kind_display(), "text": notification.text}
+        )[:150]
     try:
         send_mail(
-            subject=(
-                _("%(kind)s: %(text)s")
-                % {"kind": notification.get_kind_display(), "text": notification.text}
-            )[:150],
+            subject=subject,
             message=f"{notification.text}\n\n{link}\n" if link else f"{notification.text}\n",
             from_email=None,
             recipient_list=[address],

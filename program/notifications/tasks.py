@@ -1,14 +1,13 @@
 from celery import shared_task
 
+from program.core.tasks import RETRY_TRANSIENT
 from program.notifications import services
 
 
 @shared_task(
-    # The registered name is kept from when notifications lived in transfers/, so messages
-    # already queued under it (and anything that names it) still run.
-    name="transfers.notification_send",
+    name=services.SEND_TASK,
     ignore_result=True,
-    max_retries=3,
+    **RETRY_TRANSIENT,
     soft_time_limit=30,
     time_limit=60,
 )

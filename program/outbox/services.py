@@ -4,6 +4,7 @@ import logging
 import re
 from collections.abc import Collection, Iterable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from celery import Task
 from django.conf import settings
@@ -31,7 +32,7 @@ _TASK_ID = re.compile(r"^outbox-(\d+)-\d+$")
 JsonArg = int | str | float | bool | None
 
 
-def enqueue(task: Task | str, *args: JsonArg, key: str) -> None:
+def enqueue(task: Task[Any, Any] | str, *args: JsonArg, key: str) -> None:
     """Queue `task(*args)` once per `key`, as part of the current transaction.
 
     Arguments are ids and codes (JSON), never personal data. The same key queued again is
@@ -40,7 +41,9 @@ def enqueue(task: Task | str, *args: JsonArg, key: str) -> None:
     enqueue_many(task, [(args, key)])
 
 
-def enqueue_many(task: Task | str, calls: Iterable[tuple[Sequence[JsonArg], str]]) -> None:
+def enqueue_many(
+    task: Task[Any, Any] | str, calls: Iterable[tuple[Sequence[JsonArg], str]]
+) -> None:
     """Queue many calls of one task with one insert and one relay after commit."""
     name = task if isinstance(task, str) else task.name
     rows = [OutboxMessage(task=name, args=list(args), key=key) for args, key in calls]

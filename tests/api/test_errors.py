@@ -35,13 +35,13 @@ def test_unknown_api_address(caseworker) -> None:
 
 
 @pytest.mark.django_db
-def test_writes_to_read_only_endpoints_are_refused(occupancy_admin) -> None:
-    error = _assert_shape(
-        occupancy_admin.post("/api/v1/cells/", {"number": "X"}, content_type="application/json"),
-        403,
-        "permission_denied",
+def test_writes_to_read_only_endpoints_are_not_allowed(occupancy_admin) -> None:
+    response = occupancy_admin.post(
+        "/api/v1/cells/", {"number": "X"}, content_type="application/json"
     )
+    error = _assert_shape(response, 405, "method_not_allowed")
     assert "POST" in error["message"]
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
 
 
 @pytest.mark.django_db
@@ -53,13 +53,13 @@ def test_a_malformed_filter_names_the_field(occupancy_admin) -> None:
 
 @pytest.mark.django_db
 def test_token_authentication_works(make_user) -> None:
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from tests.api_tokens import token_for
+
     user = make_user("tok", "caseworker")
-    token = Token.objects.create(user=user)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     response = api.get("/api/v1/me/")
     assert response.status_code == 200
     assert response.json()["roles"] == ["caseworker"]

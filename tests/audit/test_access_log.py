@@ -12,7 +12,7 @@ from django.utils import timezone
 from program.audit import services
 from program.audit.models import AccessLogEntry, AuditPurge
 from program.core.errors import ApplicationError
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, the_programme
 from tests.inmates.factories import InmateFactory
 from transfers.models import TransferCase
 
@@ -67,7 +67,7 @@ def test_other_without_a_reason_is_refused(occupancy_admin) -> None:
 def test_the_caseworker_of_an_open_case_is_doing_case_work(caseworker) -> None:
     inmate = InmateFactory(name="Carl Case")
     carla = get_user_model().objects.get(username="carla")
-    TransferCase.objects.create(inmate=inmate, caseworker=carla)
+    TransferCase.objects.create(agreement=the_programme(), inmate=inmate, caseworker=carla)
     response = caseworker.get(reverse("inmates:detail", args=[inmate.pk]))
     assert "Carl Case" in response.content.decode()
     assert AccessLogEntry.objects.get().purpose == "case work"
@@ -82,15 +82,19 @@ def test_the_api_takes_the_purpose_from_the_header_or_defaults(caseworker) -> No
     assert purposes == [("appeal case", "api:inmate-detail"), ("api", "api:inmate-detail")]
 
 
-def test_a_search_records_its_criterion_and_a_plain_list_does_not(caseworker) -> None:
-    InmateFactory()
+def test_a_list_names_its_people_and_a_search_records_its_criterion(caseworker) -> None:
+    shown = InmateFactory(case_number="KF-9001")
     caseworker.get(reverse("inmates:list"), {"order": "name"})
-    assert AccessLogEntry.objects.count() == 0
     caseworker.get(reverse("inmates:list"), {"search": "KF-9", "order": "name"})
     caseworker.get(reverse("api:inmate-list"), {"search": "Ann", "nationality": "RS", "page": 1})
-    page, api = AccessLogEntry.objects.order_by("id")
-    assert (page.action, page.criterion) == ("search", {"search": "KF-9"})
-    assert api.criterion == {"search": "Ann", "nationality": "RS"}
+    listing, page, api = AccessLogEntry.objects.order_by("id")
+    assert (listing.action, listing.criterion, listing.subject_ids) == ("list", {}, [str(shown.pk)])
+    assert (page.action, page.criterion, page.subject_ids) == (
+        "search",
+        {"search": "KF-9"},
+        [str(shown.pk)],
+    )
+    assert (api.criterion, api.subject_ids) == ({"search": "Ann", "nationality": "RS"}, [])
     assert api.route == "api:inmate-list"
 
 
@@ -100,10 +104,11 @@ def test_the_roll_export_is_logged(occupancy_admin) -> None:
         occupancy_admin.get(reverse("cells:roll-csv"), {"facility": facility.pk}).status_code == 200
     )
     assert occupancy_admin.get(reverse("api:roll"), {"facility": facility.pk}).status_code == 200
-    rows = list(AccessLogEntry.objects.order_by("id").values_list("action", "subject_id", "route"))
+    rows = list(AccessLogEntry.objects.order_by("id").values_list("action", "criterion", "route"))
+    day = timezone.localdate().isoformat()
     assert rows == [
-        ("export", str(facility.pk), "cells:roll-csv"),
-        ("export", str(facility.pk), "api:roll"),
+        ("export", {"facility": facility.pk, "date": day}, "cells:roll-csv"),
+        ("export", {"facility": facility.pk, "date": day}, "api:roll"),
     ]
 
 
@@ -169,7 +174,7 @@ def test_access_log_page_query_count(auditor, django_assert_num_queries, rows) -
         for n in range(rows)
     )
     # 1 session, 2 user, 3 roles, 4 count, 5 the page of entries
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = auditor.get(reverse("audit:access-log"), {"user": "u", "action": "view"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == rows

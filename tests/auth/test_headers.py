@@ -78,10 +78,10 @@ def test_anonymous_responses_send_the_headers_too(route_args) -> None:  # noqa: 
 
 @pytest.mark.django_db
 def test_an_api_token_response_is_not_stored(make_user) -> None:
-    from rest_framework.authtoken.models import Token
+    from tests.api_tokens import token_for
 
-    token = Token.objects.create(user=make_user("carla"))
-    response = Client().get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = token_for(make_user("carla"))
+    response = Client().get(reverse("api:me"), HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
 

@@ -28,10 +28,12 @@ def _change(client: Client, new: str, old: str = PASSWORD):
     return client.post(CHANGE, {"old_password": old, "new_password1": new, "new_password2": new})
 
 
-def test_the_page_is_linked_from_the_header(caseworker) -> None:
+def test_the_page_is_linked_from_my_account_in_the_header(caseworker) -> None:
     body = caseworker.get(reverse("home")).content.decode()
-    assert f'href="{CHANGE}"' in body
-    assert f'href="{reverse("account:second-factor")}"' in body
+    assert f'href="{reverse("account:overview")}"' in body
+    account = caseworker.get(reverse("account:overview")).content.decode()
+    assert f'href="{CHANGE}"' in account
+    assert f'href="{reverse("account:second-factor")}"' in account
 
 
 def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(make_user) -> None:

@@ -63,7 +63,9 @@ def test_seeds_a_tiny_scale_and_measures_a_page(caseworker, make_user) -> None:
     assert listed > 0
 
     row = {"label": "inmate list", "group": "page", "system": page.as_dict(), "x_limit": 1.5}
-    assert ("≤2× limit", True) in report.row_budgets(row)
+    row |= {"floor_ms": 20.0, "limit": {"median_ms": 1.0}}
+    assert report.p50_budget_ms(row) == 27.0
+    assert ("p50≤27.0", page.median_ms <= 27.0) in report.row_budgets(row)
 
 
 def test_the_import_file_passes_the_intake_checks() -> None:

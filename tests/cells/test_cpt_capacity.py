@@ -1,4 +1,4 @@
-"""The CPT living-space rules, computed and enforced by PostgreSQL (programme-facts §9.6 C1–C3)."""
+"""The CPT living-space rules C1–C3 (docs/domain-rules.md §4), enforced by PostgreSQL."""
 
 from decimal import Decimal
 

@@ -130,7 +130,7 @@ def test_with_no_agreement_the_occupancy_endpoint_says_so(occupancy_admin) -> No
 def test_occupancy_query_count_stays_flat(occupancy_admin, django_assert_num_queries, rows) -> None:
     facility, places = _gjilan(places=rows)
     fill(places, date(2026, 1, 1))
-    # session, user, user's groups (roles), the agreement, daily series, occupied place-days
+    # session, user (with roles), the agreement, daily series, the rent terms, occupied place-days
     with django_assert_num_queries(6):
         response = occupancy_admin.get(OCCUPANCY, {"agreement": facility.agreement_id})
     assert response.json()["days"][-1]["occupied"] == rows
@@ -222,10 +222,11 @@ def test_bad_roll_parameters_are_a_400_that_names_the_field(
 def test_roll_query_count_stays_flat(occupancy_admin, django_assert_num_queries, rows) -> None:
     facility, places = _gjilan(places=rows)
     fill(places, date(2027, 1, 1))
-    # session, user, user's groups (roles), the facility, units, place counts by unit and status,
+    # session, user (with roles), the facility, units, place counts by unit and status,
     # places with cells, units and outage flag, placements with inmates and latest judgment,
-    # the access-log row (names leave the system)
-    with django_assert_num_queries(9):
+    # the access-log row naming everyone on the roll (names leave the system), with the
+    # bulk-read count in the same statement
+    with django_assert_num_queries(8):
         response = occupancy_admin.get(ROLL, {"facility": facility.pk})
     assert len(response.json()["places"]) == rows
 

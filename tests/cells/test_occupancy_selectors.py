@@ -264,7 +264,7 @@ def test_the_series_is_one_query_over_years(django_assert_num_queries) -> None:
     place_in(places[1], date(2027, 4, 1), date(2027, 5, 1))
     reserve(places[2], date(2027, 4, 20))
     reserve(places[3], date(2027, 4, 10), end_reason=Placement.EndReason.CANCELLED)
-    other = a_facility()  # another agreement's placements never count
+    other = a_facility(agreement=an_agreement())  # another agreement's placements never count
     place_in(make_places(a_unit(facility=other), 1)[0], date(2027, 4, 1))
 
     # generate_series over the days, left-joined to placements, with the cap in force each day
@@ -353,8 +353,9 @@ def test_half_the_contracted_places_used_all_year_is_fifty_percent(
     fill(places[100:150], date(2027, 1, 1), date(2028, 1, 1))  # exactly the year
     reserve(places[150], date(2027, 3, 1))  # a reserved place is paid for and empty
 
-    # occupied place-days: the placements' periods clipped to the window, summed
-    with django_assert_num_queries(1):
+    # the rent terms (finance, through the providers), then occupied place-days: the
+    # placements' periods clipped to the window, summed
+    with django_assert_num_queries(2):
         result = occupancy.utilisation(
             agreement=agreement, start=date(2027, 1, 1), end=date(2027, 12, 31)
         )
@@ -412,8 +413,10 @@ def test_the_forecast_flags_warning_and_alert_days(django_assert_num_queries) ->
     reserve(places[50], today + timedelta(days=10), end_reason=Placement.EndReason.CANCELLED)
     place_in(places[51], date(2027, 4, 1), expected_release_on=date(2027, 5, 1))  # overdue
 
-    # generate_series over the days, left-joined to the projected stays, with the cap each day
-    with django_assert_num_queries(1):
+    # the agreement's cases on their way (transfers, through the providers; every case names its
+    # programme), then generate_series over the days, left-joined to the projected stays, with
+    # the cap each day
+    with django_assert_num_queries(2):
         days = occupancy.forecast(agreement=agreement, today=today)
 
     assert len(days) == 181

@@ -22,8 +22,9 @@ def _facility_with_cells(n: int):
 def test_agreement_list_page_query_count(caseworker, django_assert_num_queries, rows) -> None:
     for _ in range(rows):
         AgreementFactory()
-    # session, user, user's groups (roles), agreements with facility counts, unread notifications
-    with django_assert_num_queries(5):
+    # session, user (with roles and unread count), the user's programme, the header's work-queue
+    # counts, the programme choices, agreements with facility counts
+    with django_assert_num_queries(6):
         response = caseworker.get(reverse("cells:agreement-list"))
     assert response.status_code == 200
     assert response.content.decode().count("/programme/agreements/") >= rows
@@ -46,7 +47,7 @@ def test_agreement_page_shows_term_ramp_up_and_facilities(caseworker) -> None:
 def test_facility_list_page_query_count(occupancy_admin, django_assert_num_queries, rows) -> None:
     for _ in range(rows):
         _facility_with_cells(2)
-    # session, user, roles, facilities with their counts
+    # session, user (with roles), facilities with their counts, the header's counts
     with django_assert_num_queries(4):
         response = occupancy_admin.get(reverse("cells:facility-list"))
     assert response.status_code == 200
@@ -56,7 +57,8 @@ def test_facility_list_page_query_count(occupancy_admin, django_assert_num_queri
 @pytest.mark.parametrize("cells", [1, 20])
 def test_facility_page_query_count(occupancy_admin, django_assert_num_queries, cells) -> None:
     facility = _facility_with_cells(cells)
-    # session, user, roles, facility, units, units' cells, capacity: totals, places, single, shared
+    # session, user (with roles), facility, units, units' cells, capacity: totals, places, single,
+    # shared; the header's counts
     with django_assert_num_queries(10):
         response = occupancy_admin.get(reverse("cells:facility-detail", args=[facility.pk]))
     assert response.status_code == 200
@@ -72,8 +74,8 @@ def test_an_unknown_facility_is_a_404(occupancy_admin) -> None:
 @pytest.mark.parametrize("rows", [1, 15])
 def test_cell_api_list_query_count(occupancy_admin, django_assert_num_queries, rows) -> None:
     facility = _facility_with_cells(rows)
-    # session, user, roles, count for pagination, the page of cells
-    with django_assert_num_queries(5):
+    # session, user (with roles), count for pagination, the page of cells
+    with django_assert_num_queries(4):
         response = occupancy_admin.get("/api/v1/cells/", {"facility": facility.pk})
     assert response.status_code == 200
     body = response.json()
@@ -86,9 +88,9 @@ def test_cell_api_list_query_count(occupancy_admin, django_assert_num_queries, r
 @pytest.mark.parametrize("rows", [1, 10])
 def test_agreement_api_list_query_count(caseworker, django_assert_num_queries, rows) -> None:
     for _ in range(rows):
-        RampUpCapFactory(agreement=FacilityFactory().agreement)
-    # session, user, roles, count, agreements, their caps, their facilities
-    with django_assert_num_queries(7):
+        RampUpCapFactory(agreement=FacilityFactory(agreement=AgreementFactory()).agreement)
+    # session, user (with roles), count, agreements, their caps, their facilities
+    with django_assert_num_queries(6):
         response = caseworker.get("/api/v1/agreements/")
     assert response.json()["count"] == rows
     assert response.json()["results"][0]["ramp_up_caps"] == [
@@ -101,7 +103,7 @@ def test_agreement_api_list_query_count(caseworker, django_assert_num_queries, r
 def test_facility_api_list_query_count(occupancy_admin, django_assert_num_queries, rows) -> None:
     for _ in range(rows):
         _facility_with_cells(3)
-    # session, user, roles, count, facilities with their counts
-    with django_assert_num_queries(5):
+    # session, user (with roles), count, facilities with their counts
+    with django_assert_num_queries(4):
         response = occupancy_admin.get("/api/v1/facilities/")
     assert response.json()["results"][0]["place_count"] == 3

@@ -478,8 +478,10 @@ def test_unit_page_query_count(occupancy_admin, django_assert_num_queries, unit,
     _fill(unit, cells)
     # session, user, user's groups (roles), the unit with its facility, its cells, their places,
     # the placements and reservations holding them (with inmate and expected release),
-    # the outages on the day
-    with django_assert_num_queries(8):
+    # the outages on the day, the non-associations broken in the unit that day (one query),
+    # the access-log row naming the people on the tiles (with the bulk-read count, one
+    # statement), the header's counts (work queues and unread, one query)
+    with django_assert_num_queries(10):
         response = occupancy_admin.get(unit_url(unit))
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="place-tile"') == cells
@@ -500,9 +502,10 @@ def test_htmx_action_answer_query_count_is_flat(
         actor=None,
     )
     # session, user, roles, the reservation with its place, cell, unit and facility;
+    # whether a transfer case owns the person's stay (program.cells.stays);
     # the service: savepoint, the locked reservation, its update, savepoint release;
     # then the grid: unit, cells, places, holds, outages
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = occupancy_admin.post(
             action_url("cells:reservation-cancel", reservation.pk),
             {"reason": "Transport cancelled"},

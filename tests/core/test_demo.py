@@ -6,10 +6,14 @@ from django.db import connection
 
 from finance.models import AidStream, PricingTerms
 from finance.selectors import term_totals
+from program.cells import demo as cells_demo
+from program.cells import programmes
 from program.cells.models import Agreement, Cell, Place
 from program.core.demo import demo_load
 from program.core.demo_users import demo_password
 from program.core.roles import Role
+from transfers import eligibility
+from transfers.models import TransferCase
 
 
 def _snapshot() -> dict[str, list[tuple]]:
@@ -36,7 +40,7 @@ def _snapshot() -> dict[str, list[tuple]]:
 @pytest.mark.django_db
 def test_the_demo_facility_holds_exactly_300_places_within_the_cpt_standards() -> None:
     demo_load(out=io.StringIO())
-    agreement = Agreement.objects.get()
+    agreement = Agreement.objects.get(name=cells_demo.AGREEMENT_NAME)
     assert agreement.contracted_places == 300
     assert agreement.signed_on.isoformat() == "2022-04-26"
     assert (agreement.initial_term_years, agreement.extension_years) == (5, 5)
@@ -46,9 +50,24 @@ def test_the_demo_facility_holds_exactly_300_places_within_the_cpt_standards() -
         300,
     ]
     assert Place.objects.filter(cell__unit__facility__agreement=agreement).count() == 300
-    assert set(Cell.objects.values_list("kind", flat=True)) == {"single", "shared"}
+    gjilan = Cell.objects.filter(unit__facility__agreement=agreement)
+    assert set(gjilan.values_list("kind", flat=True)) == {"single", "shared"}
     for cell in Cell.objects.all():
         assert 1 <= cell.places.count() <= cell.cpt_capacity
+
+
+@pytest.mark.django_db
+def test_the_demo_holds_a_second_programme_with_its_own_rules_and_users_in_gjilan() -> None:
+    demo_load(out=io.StringIO())
+    tartu = Agreement.objects.get(name=cells_demo.SECOND_AGREEMENT_NAME)
+    assert (tartu.sending_state, tartu.host_state, tartu.contracted_places) == ("SE", "EE", 400)
+    assert Place.objects.filter(cell__unit__facility__agreement=tartu).count() == 60
+    assert eligibility.params_load(tartu).sexes_admitted == ("F", "M")
+    gjilan = Agreement.objects.get(name=cells_demo.AGREEMENT_NAME)
+    assert eligibility.params_load(gjilan).sexes_admitted == ("M",)
+    assert not TransferCase.objects.exclude(agreement=gjilan).exists()
+    caseworker = get_user_model().objects.get(username=Role.CASEWORKER.value)
+    assert programmes.user_programme(caseworker) == gjilan
 
 
 @pytest.mark.django_db

@@ -37,10 +37,8 @@ def test_healthz_names_the_database_when_it_does_not_answer(client, monkeypatch)
 
 @pytest.mark.django_db
 def test_every_response_carries_a_request_id(client) -> None:
+    # Always the app's own unless a trusted proxy gave one (tests/core/test_request_id.py).
     assert len(client.get("/healthz")["X-Request-ID"]) == 32
-    assert (
-        client.get("/healthz", HTTP_X_REQUEST_ID="abc123def456")["X-Request-ID"] == "abc123def456"
-    )
     assert client.get("/healthz", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"] != "<script>"
 
 
@@ -51,8 +49,9 @@ def test_the_system_status_page_shows_services_and_jobs(occupancy_admin) -> None
     heartbeat_record(name="heartbeat", worker="celery@test")
     heartbeat_record(name="heartbeat", worker="celery@test")
     body = occupancy_admin.get("/system/").content.decode()
-    assert "database" in body
-    assert "broker" in body
+    # The services by their translated names (the page no longer shows the raw check names).
+    assert "Database" in body
+    assert "Message broker" in body
     assert "celery@test" in body
     assert ">2<" in body
     api = occupancy_admin.get("/api/v1/system/status/").json()

@@ -47,7 +47,7 @@ def test_officer_invoices_approvers_approve_officer_pays_and_the_paid_total_move
     invoice.get_by_label("Invoice reference").fill("XK-RENT-2026-10")
     invoice.get_by_label("Invoice date").fill("2026-10-03")
     invoice.get_by_label("Invoiced amount (EUR)").fill("3700000.00")
-    invoice.get_by_role("button", name="Record invoice").click()
+    invoice.get_by_role("button", name="Put forward for approval").click()
     alert = page.get_by_test_id("action-error")
     expect(alert).to_contain_text("Nothing was changed")
     expect(alert).to_contain_text("differs by EUR 50,000.00")
@@ -56,7 +56,7 @@ def test_officer_invoices_approvers_approve_officer_pays_and_the_paid_total_move
     invoice = page.get_by_test_id("action-invoice")
     expect(invoice.get_by_label("Invoice reference")).to_have_value("XK-RENT-2026-10")
     invoice.get_by_label("Invoiced amount (EUR)").fill("3750000.00")
-    invoice.get_by_role("button", name="Record invoice").click()
+    invoice.get_by_role("button", name="Put forward for approval").click()
     expect(page.get_by_test_id("status-invoiced")).to_be_visible()
     expect(page.get_by_test_id("action-approve")).to_have_count(0)  # not for the preparer
     _sign_out(page)

@@ -76,7 +76,7 @@ def test_the_officer_is_offered_the_payment_once_approved(finance_officer, tranc
     approved(tranche)
     assert _offered(finance_officer, tranche) == {"pay", "dispute"}
     body = finance_officer.get(_url("finance:tranche-detail", tranche)).content.decode()
-    assert 'value="3750000.00"' in body  # the amount is filled in
+    assert 'value="3,750,000.00"' in body  # the amount is filled in, grouped; it reads back
 
 
 def test_nothing_is_offered_on_a_paid_tranche(finance_officer, finance_approver, tranche) -> None:
@@ -319,20 +319,30 @@ def condition(tranche) -> TrancheCondition:
     return services.condition_add(tranche=tranche, kind="facility_ready", actor=None)
 
 
-def test_the_officer_meets_a_condition_and_anyone_in_finance_downloads_the_evidence(
-    finance_officer, auditor, condition
+def test_the_officer_records_evidence_a_second_person_signs_and_finance_downloads_it(
+    finance_officer, finance_approver, auditor, condition
 ) -> None:
     page = finance_officer.get(_url("finance:tranche-detail", condition.tranche)).content.decode()
     assert 'enctype="multipart/form-data"' in page
     evidence = SimpleUploadedFile("Hashim Thaçi signature.pdf", PDF, "application/pdf")
     response = finance_officer.post(
-        reverse("finance:condition-meet", args=[condition.pk]),
-        {f"c{condition.pk}-evidence": evidence, f"c{condition.pk}-signed_off_by": "A. Berisha"},
+        reverse("finance:condition-evidence", args=[condition.pk]),
+        {f"c{condition.pk}-evidence": evidence, f"c{condition.pk}-reference": "KSHK-1"},
     )
     assert response.status_code == 302
     condition.refresh_from_db()
+    assert condition.has_evidence
+    assert not condition.is_met
+    # The officer who recorded it is not offered the sign-off; the approver is, and signs.
+    page = finance_officer.get(_url("finance:tranche-detail", condition.tranche)).content.decode()
+    assert "sign-off-facility_ready" not in page
+    page = finance_approver.get(_url("finance:tranche-detail", condition.tranche)).content.decode()
+    assert "sign-off-facility_ready" in page
+    response = finance_approver.post(reverse("finance:condition-sign-off", args=[condition.pk]))
+    assert response.status_code == 302
+    condition.refresh_from_db()
     assert condition.is_met
-    assert condition.signed_off_by == "A. Berisha"
+    assert condition.signed_off_by.username == "anders"
 
     response = auditor.get(reverse("finance:evidence-download", args=[condition.pk]))
     assert response.status_code == 200
@@ -355,23 +365,20 @@ def test_evidence_that_is_not_allowed_is_refused_and_nothing_is_stored(
     finance_officer, condition, name, content, message
 ) -> None:
     response = finance_officer.post(
-        reverse("finance:condition-meet", args=[condition.pk]),
-        {
-            f"c{condition.pk}-evidence": SimpleUploadedFile(name, content),
-            f"c{condition.pk}-signed_off_by": "A. Berisha",
-        },
+        reverse("finance:condition-evidence", args=[condition.pk]),
+        {f"c{condition.pk}-evidence": SimpleUploadedFile(name, content)},
     )
     assert response.status_code == 400
     assert message in response.content.decode()
     condition.refresh_from_db()
-    assert not condition.is_met
+    assert not condition.has_evidence
     assert not condition.evidence
 
 
-def test_an_approver_may_not_meet_a_condition(finance_approver, condition) -> None:
+def test_an_approver_may_not_record_evidence(finance_approver, condition) -> None:
     response = finance_approver.post(
-        reverse("finance:condition-meet", args=[condition.pk]),
-        {f"c{condition.pk}-signed_off_by": "x"},
+        reverse("finance:condition-evidence", args=[condition.pk]),
+        {f"c{condition.pk}-reference": "x"},
     )
     assert response.status_code == 403
 
@@ -430,9 +437,10 @@ def test_the_tranche_page_with_its_forms_costs_no_extra_query(
     finance_officer, tranche, django_assert_num_queries
 ) -> None:
     tranche = due(tranche)
-    # session, user, roles, tranche with its joins; conditions, approvals, events: the role
-    # check reuses the roles already read and the forms read nothing; the header's unread count;
-    # (the history is its own request: the History tab)
-    with django_assert_num_queries(8):
+    # session, user (with its roles and unread count), tranche with its joins; conditions,
+    # approvals, events: the role check reuses the roles already read and the forms read
+    # nothing but the open inspection findings the officer may make a condition (one query); an
+    # officer has no work queue in the header (the history is its own request)
+    with django_assert_num_queries(7):
         response = finance_officer.get(_url("finance:tranche-detail", tranche))
     assert {shown.action.key for shown in response.context["actions"]} == {"invoice", "dispute"}

@@ -66,7 +66,7 @@ def test_tranche_list_query_count(auditor, django_assert_num_queries, agreements
     for _ in range(agreements):
         approved(first_rent(scheduled()))
     # session, user, roles, count for pagination, the page of tranches with their payment
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = auditor.get("/api/v1/tranches/", {"page_size": 200})
     assert response.status_code == 200
     assert response.json()["count"] == 81 * agreements
@@ -340,7 +340,7 @@ def test_cost_report_query_count(auditor, django_assert_num_queries, last) -> No
     quarters = 4 if last.startswith("2026") else 8
     # session, user, roles, the agreement, its terms, its rent tranches, and the occupancy of
     # every quarter in one query: the same count for one year and for two
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = auditor.get(
             reverse("api:cost-per-place-day"), {"from": "2026-01-01", "to": last}
         )

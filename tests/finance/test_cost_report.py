@@ -54,8 +54,10 @@ def test_a_quarter_divides_its_rent_by_its_occupied_place_days() -> None:
     # 3,750,000 × 26,390 ÷ 27,300 = 3,625,000.00
     assert q2.empty_place_days == 26390
     assert q2.empty_cost == Decimal("3625000.00")
-    # Per inmate-month: 910 ÷ 30.4375 = 29.897… months × EUR 8,500 = 254,127.31
-    assert q2.per_inmate_month_cost == Decimal("254127.31")
+    # Per inmate-month, in calendar months: 10 inmates × April, May and June in full = 30
+    # inmate-months × EUR 8,500 = 255,000.00 (not 910 ÷ 30.4375 × 8,500 = 254,127.31)
+    assert q2.inmate_months == Decimal("30.00")
+    assert q2.per_inmate_month_cost == Decimal("255000.00")
     # The year is its quarters together: 275 rent days, 2,750 place-days, EUR 11,250,000.
     (year,) = report.years
     assert (year.rent_days, year.occupied_place_days) == (275, 2750)
@@ -96,4 +98,5 @@ def test_without_a_comparison_price_there_is_no_comparison() -> None:
     terms = occupied_agreement(placed=1)
     report = _report(terms, date(2026, 4, 1), date(2026, 7, 1))
     assert report.total.per_inmate_month_cost is None
-    assert report.total.inmate_months == Decimal("2.99")
+    # April, May and June in full: three calendar months (not 91 ÷ 30.4375 = 2.99)
+    assert report.total.inmate_months == Decimal("3.00")

@@ -128,20 +128,24 @@ def test_the_schedule_loader_is_fast() -> None:
 
 
 def test_the_whole_demo_twice_and_its_cost_per_occupied_place_day(capsys) -> None:
-    """The figures the issue's note reports, with occupied place-days recounted by hand."""
+    """The demo's figures, with occupied place-days recounted by hand."""
     demo_load(out=io.StringIO())
     before = _snapshot()
     demo_load(out=io.StringIO())
     assert _snapshot() == before
 
-    agreement = Agreement.objects.get()
+    agreement = Agreement.objects.get(name=cells_demo.AGREEMENT_NAME)  # the demo has two
     report = selectors.cost_report(
         agreement=agreement, start=date(2026, 1, 1), end=date(2028, 1, 1)
     )
     y2026, y2027 = report.years
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT lower(period), upper(period) FROM cells_placement WHERE kind = 'placement'"
+            "SELECT lower(pl.period), upper(pl.period) FROM cells_placement pl"
+            " JOIN cells_place p ON p.id = pl.place_id JOIN cells_cell c ON c.id = p.cell_id"
+            " JOIN cells_unit u ON u.id = c.unit_id JOIN cells_facility f ON f.id = u.facility_id"
+            " WHERE pl.kind = 'placement' AND f.agreement_id = %s",
+            [agreement.pk],
         )
         periods = cursor.fetchall()
 

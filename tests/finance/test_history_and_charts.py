@@ -86,5 +86,6 @@ def test_the_cost_report_draws_the_cost_per_place_day_by_year_and_by_quarter(aud
     by_year = _svg(page, "chart-cost-by-year")
     by_quarter = _svg(page, "chart-cost-by-quarter")
     assert "2026, Cost per occupied place-day: EUR" in by_year
-    assert by_quarter.count("<text x=") == 3  # Q2, Q3, Q4 of 2026
+    # One category label per quarter (the value axis's tick labels are texts too)
+    assert by_quarter.count('dy="16">') == 3  # Q2, Q3, Q4 of 2026
     assert 'data-testid="cost-by-quarter"' in page

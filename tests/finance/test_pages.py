@@ -60,9 +60,10 @@ def test_the_tranche_page_shows_approvals_payment_and_timeline(auditor) -> None:
 def test_dashboard_query_count(finance_approver, django_assert_num_queries, agreements) -> None:
     for _ in range(agreements):
         scheduled()
-    # session, user, roles, totals by year, totals by stream, next tranches (with agreement, aid),
-    # the header's unread-notification count
-    with django_assert_num_queries(7):
+    # session, user (with its roles and unread count), the programmes for the filter, the user's
+    # programme, totals by year, totals by stream, the header's work-queue count (an approver),
+    # next tranches (with agreement, aid)
+    with django_assert_num_queries(8):
         assert finance_approver.get(reverse("finance:dashboard")).status_code == 200
 
 
@@ -71,8 +72,9 @@ def test_schedule_query_count(finance_officer, django_assert_num_queries, agreem
     for _ in range(agreements):
         scheduled()
     assert Tranche.objects.count() == 81 * agreements
-    # session, user, roles, the tranches with agreement and aid stream joined in, the agreements
-    # the officer's generate form offers, the header's unread-notification count
+    # session, user (with its roles and unread count), the programmes for the filter, the user's
+    # programme, the terms the officer's generate form offers, the tranches with agreement and
+    # aid stream joined in (an officer has no work queue in the header)
     with django_assert_num_queries(6):
         assert finance_officer.get(reverse("finance:schedule")).status_code == 200
 
@@ -82,10 +84,10 @@ def test_tranche_page_query_count(auditor, django_assert_num_queries, events) ->
     tranche = first_rent(scheduled())
     if events:
         tranche = paid(tranche)
-    # session, user, roles, tranche with agreement, aid stream, preparer, decider and payment;
-    # conditions, approvals, events (each with its person joined in); the history is the
-    # History tab's own request, below
-    with django_assert_num_queries(7):
+    # session, user (with its roles and unread count), tranche with agreement, aid stream,
+    # preparer, decider and payment; conditions, approvals, events (each with its person joined
+    # in); the history is the History tab's own request, below
+    with django_assert_num_queries(6):
         response = auditor.get(reverse("finance:tranche-detail", args=[tranche.pk]))
     assert response.status_code == 200
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from finance import services
-from finance.exports import neutralise
 from finance.models import Tranche
+from program.core.exports import neutralise
 from tests.finance.helpers import due, first_rent, scheduled, user
 from tests.finance.test_cost_report import occupied_agreement
 
@@ -73,8 +73,9 @@ def test_the_schedule_exports_as_xlsx_with_the_formula_neutralised(auditor) -> N
 def test_schedule_export_query_count(auditor, django_assert_num_queries, agreements) -> None:
     for _ in range(agreements):
         scheduled()
-    # session, user, roles, the tranches with agreement, aid stream and payment
-    with django_assert_num_queries(4):
+    # session, user (with its roles), the programmes (the schedule's programme filter), the
+    # user's programme, the tranches with agreement, aid stream and payment
+    with django_assert_num_queries(5):
         assert auditor.get(reverse("finance:schedule-export")).status_code == 200
 
 
@@ -87,7 +88,7 @@ def test_the_cost_report_page_shows_years_quarters_and_the_comparison(finance_ap
     body = response.content.decode()
     assert 'data-testid="per-day-2026-q2">EUR 4,120.88' in body
     assert 'data-testid="per-day-2026">EUR 4,090.91' in body
-    assert "365.25 / 12 = 30.4375 days" in body
+    assert "counts calendar months" in body
     assert "EUR 8,500.00" in body
     assert "Download XLSX" in body
 
@@ -135,9 +136,10 @@ def test_the_cost_report_exports_as_csv(auditor) -> None:
 @pytest.mark.parametrize("last", ["2026-12-31", "2027-12-31"])
 def test_cost_report_page_query_count(auditor, django_assert_num_queries, last) -> None:
     scheduled()
-    # session, user, roles, the agreement, its terms, its rent tranches, and the occupancy of
-    # every quarter in one query: the same count for one year and for two
-    with django_assert_num_queries(7):
+    # session, user (with its roles), the programmes for the filter, the user's programme, the
+    # chosen agreement, its terms, the occupancy of every quarter in one query, its rent
+    # tranches: the same count for one year and for two
+    with django_assert_num_queries(8):
         response = auditor.get(reverse("finance:cost-report"), {"from": "2026-01-01", "to": last})
     assert response.status_code == 200
 

@@ -110,9 +110,25 @@ def test_the_database_refuses_a_disputed_tranche_without_reason(tranche) -> None
 
 
 def test_the_database_refuses_a_met_condition_without_evidence(tranche) -> None:
-    with pytest.raises(IntegrityError, match="condition_met_with_evidence"):
+    with pytest.raises(IntegrityError, match="condition_met_with_second_signature"):
         TrancheCondition.objects.create(
-            tranche=tranche, kind="facility_ready", met_by=user("frida"), met_at="2026-04-01T10:00Z"
+            tranche=tranche,
+            kind="facility_ready",
+            signed_off_by=user("anders", Role.FINANCE_APPROVER),
+            met_at="2026-04-01T10:00Z",
+        )
+
+
+def test_the_database_refuses_a_sign_off_by_whoever_recorded_the_evidence(tranche) -> None:
+    with pytest.raises(IntegrityError, match="condition_met_with_second_signature"):
+        TrancheCondition.objects.create(
+            tranche=tranche,
+            kind="facility_ready",
+            evidence_reference="KSHK-1",
+            evidence_at="2026-04-01T09:00Z",
+            met_by=user("frida"),
+            signed_off_by=user("frida"),
+            met_at="2026-04-01T10:00Z",
         )
 
 
@@ -319,22 +335,26 @@ def test_a_disputed_tranche_resumes_with_a_corrected_invoice(tranche) -> None:
 
 def test_an_unmet_condition_keeps_a_tranche_planned_until_met(tranche, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
-    condition = services.condition_add(tranche=tranche, kind="facility_ready", actor=None)
+    condition = services.condition_add(tranche=tranche, kind="facility_ready", actor=user("frida"))
     assert services.tranches_advance(today=tranche.due_on).became_due == 2  # start fee, aid
     tranche.refresh_from_db()
     assert tranche.status == "planned"
-    condition = services.condition_meet(
-        condition=condition, evidence=pdf(), signed_off_by="Head of KCS", actor=user("frida")
+    condition = services.condition_record_evidence(
+        condition=condition, evidence=pdf(), actor=user("frida")
+    )
+    assert str(condition.evidence.name).endswith(".pdf")
+    # Evidence alone is not enough: it waits for a second person.
+    assert not condition.is_met
+    assert services.tranches_advance(today=tranche.due_on).became_due == 0
+    condition = services.condition_sign_off(
+        condition=condition, actor=user("anders", Role.FINANCE_APPROVER)
     )
     assert condition.is_met
-    assert str(condition.evidence.name).endswith(".pdf")
     assert services.tranches_advance(today=tranche.due_on).became_due == 1  # the rent
     tranche.refresh_from_db()
     assert tranche.status == "due"
     with pytest.raises(ConflictError, match="already met"):
-        services.condition_meet(
-            condition=condition, evidence=pdf(), signed_off_by="x", actor=user("frida")
-        )
+        services.condition_record_evidence(condition=condition, evidence=pdf(), actor=user("frida"))
 
 
 @pytest.mark.parametrize(
@@ -350,19 +370,18 @@ def test_bad_evidence_is_refused(tranche, name, content, message) -> None:
 
     condition = services.condition_add(tranche=tranche, kind="facility_ready", actor=None)
     with pytest.raises(ApplicationError, match=message):
-        services.condition_meet(
-            condition=condition,
-            evidence=SimpleUploadedFile(name, content),
-            signed_off_by="x",
-            actor=user("frida"),
+        services.condition_record_evidence(
+            condition=condition, evidence=SimpleUploadedFile(name, content), actor=user("frida")
         )
 
 
-def test_a_condition_needs_a_named_sign_off(tranche) -> None:
+def test_a_condition_needs_evidence_a_file_or_a_reference(tranche) -> None:
     condition = services.condition_add(tranche=tranche, kind="facility_ready", actor=None)
-    with pytest.raises(ApplicationError, match="signed the condition off"):
-        services.condition_meet(
-            condition=condition, evidence=pdf(), signed_off_by=" ", actor=user("f")
+    with pytest.raises(ApplicationError, match="as a file or give the reference"):
+        services.condition_record_evidence(condition=condition, reference=" ", actor=user("f"))
+    with pytest.raises(ConflictError, match="No evidence is recorded"):
+        services.condition_sign_off(
+            condition=condition, actor=user("anders", Role.FINANCE_APPROVER)
         )
 
 

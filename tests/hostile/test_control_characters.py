@@ -54,5 +54,7 @@ def test_a_direction_override_in_free_text_is_refused(caseworker) -> None:
 
 @pytest.mark.django_db
 def test_right_to_left_letters_and_zero_width_joiners_pass(caseworker) -> None:
-    response = caseworker.get(reverse("api:inmate-list"), {"q": "\u0645\u062d\u0645\u062f\u200d"})
+    response = caseworker.get(
+        reverse("api:inmate-list"), {"search": "\u0645\u062d\u0645\u062f\u200d"}
+    )
     assert response.status_code == 200

@@ -30,6 +30,24 @@ from tests.hostile.conftest import Programme
 # Which seeded row a route's <pk> names.
 TARGET_ARGS: dict[str, str] = {
     "api:inmate-detail": "inmate",
+    "api:judgment-detail": "judgment",
+    "api:expulsion-order-detail": "expulsion",
+    "api:agreement-detail": "agreement",
+    "api:facility-detail": "facility",
+    "api:ramp-up-cap-detail": "ramp_up",
+    "api:pricing-terms-detail": "terms",
+    # --- incidents (begin)
+    "incidents:review": "incident",
+    "incidents:add-information": "incident",
+    "api:incident-review": "incident",
+    # --- incidents (end)
+    "cells:agreement-edit": "agreement",
+    "cells:facility-create": "agreement",
+    "cells:facility-edit": "facility",
+    "cells:ramp-up-create": "agreement",
+    "cells:ramp-up-edit": "ramp_up",
+    "finance:terms-create": "agreement",
+    "finance:terms-edit": "terms",
     "api:placement-cancel": "reservation",
     "api:placement-move": "placement",
     "api:placement-release": "placement",
@@ -48,6 +66,16 @@ TARGET_ARGS: dict[str, str] = {
     "api:transfer-case-screen": "case",
     "api:transfer-case-transitions": "case",
     "api:transfer-case-release-preparation": "release_case",
+    "api:transfer-case-schedule": "notified_case",
+    "api:transfer-case-rebook": "scheduled_case",
+    "api:transfer-case-departure": "scheduled_case",
+    "api:transfer-case-admission": "transit_case",
+    "api:transfer-case-review": "serving_case",
+    "api:transfer-case-return": "return_case",
+    "api:transfer-case-deportation": "release_case",
+    "api:transfer-case-release": "release_case",
+    "api:transport-batch-departure": "batch",
+    "api:transport-batch-arrival": "batch",
     "cells:outage-end": "outage",
     "cells:outage-start": "cell",
     "cells:place-admit": "free_place",
@@ -55,7 +83,14 @@ TARGET_ARGS: dict[str, str] = {
     "cells:placement-move": "placement",
     "cells:placement-release": "placement",
     "cells:reservation-cancel": "reservation",
-    "finance:condition-meet": "condition",
+    "finance:condition-add": "tranche",
+    "finance:condition-edit": "condition",
+    "finance:condition-remove": "condition",
+    "finance:condition-evidence": "condition",
+    "finance:condition-sign-off": "condition",
+    "api:tranche-condition-detail": "condition",
+    "api:tranche-condition-evidence": "condition",
+    "api:tranche-condition-sign-off": "condition",
     "finance:tranche-approve": "invoiced_tranche",
     "finance:tranche-dispute": "invoiced_tranche",
     "finance:tranche-invoice": "due_tranche",
@@ -75,19 +110,90 @@ TARGET_ARGS: dict[str, str] = {
     "transfers:case-screen": "case",
     "transfers:case-transition": "case",
     "transfers:case-release-preparation": "release_case",
+    "transfers:case-review": "serving_case",
+    "transfers:batch-departure": "batch",
+    "transfers:batch-arrival": "batch",
     "transfers:document-upload": "case",
     "transfers:rule-parameter-edit": "min_days_left",  # a rule parameter's name, not a row
+    "letters:case-letter-generate": "appeal_case",
+    "api:transfer-case-letters": "appeal_case",
+    # --- h19host: the check-in at the gate of the seeded transport's person in transit.
+    "host:check-in": "transit_case",
+    "host:refuse": "transit_case",
+    # --- inspections (begin): owned by the inspections work
+    "inspections:edit": "inspection",
+    "inspections:finding-create": "inspection",
+    "inspections:finding-edit": "finding",
+    "inspections:action-add": "finding",
+    "inspections:action-update": "finding_action",
+    "api:inspection-detail": "inspection",
+    "api:inspection-report": "inspection",
+    "api:finding-detail": "finding",
+    "api:finding-action-detail": "finding_action",
+    "finance:condition-finding": "due_tranche",
+    # --- inspections (end)
+    # --- handover (begin)
+    "handover:edit": "handover",
+    "handover:complete": "handover",
+    "handover:escort": "completed_handover",  # the escort's form shows once it is complete
+    "handover:correct": "acknowledged_handover",
+    "api:handover-detail": "handover",
+    "api:handover-acknowledge-escort": "handover",
+    "api:handover-correct": "acknowledged_handover",
+    # --- handover (end)
+    # --- complaints (h19complaints)
+    "complaints:edit": "complaint",
+    "complaints:answer": "complaint",
+    "complaints:document-upload": "complaint",
+    "api:complaint-detail": "complaint",
+    "api:complaint-answer": "complaint",
+    "api:complaint-documents": "complaint",
+    # --- visits and travel support (begin): owned by the h19visits work
+    "visits:request": "visit_person",
+    "visits:book": "visit",
+    "visits:outcome": "visit",
+    "api:visit-book": "visit",
+    "api:visit-outcome": "visit",
+    "finance:travel-grant-approve": "travel_grant",
+    "finance:travel-grant-reject": "travel_grant",
+    "finance:travel-grant-pay": "approved_travel_grant",
+    "api:travel-grant-approve": "travel_grant",
+    "api:travel-grant-reject": "travel_grant",
+    "api:travel-grant-pay": "approved_travel_grant",
+    # --- visits and travel support (end)
 }
 # Pages (read-only routes) that show forms, with the seeded rows to open them for.
 PAGE_ARGS: dict[str, list[str]] = {
     "finance:tranche-detail": ["tranche", "due_tranche", "invoiced_tranche", "approved_tranche"],
-    "transfers:case-detail": ["case", "review_case", "appeal_case", "release_case"],
+    "transfers:case-detail": [
+        "case",
+        "review_case",
+        "appeal_case",
+        "release_case",
+        "scheduled_case",
+        "transit_case",
+        "serving_case",
+        "return_case",
+    ],
     "transfers:batch-detail": ["batch"],
+    "handover:detail": ["handover", "acknowledged_handover", "completed_handover"],  # handover
     "inmates:detail": ["inmate", "unplaced_inmate"],
     "cells:unit-detail": ["unit"],
+    "inspections:finding-detail": ["finding"],  # shows the action forms
+    "complaints:detail": ["complaint"],  # h19complaints: its document form
+    # --- visits and travel support (begin): owned by the h19visits work
+    "visits:detail": ["visit"],
+    "visits:person": ["visit_person"],
+    "finance:travel-grant-detail": ["travel_grant", "approved_travel_grant"],
+    # --- visits and travel support (end)
 }
 # Routes whose POST carries no value to make hostile: the act is the whole request.
 NO_INPUT: dict[str, str] = {
+    "finance:condition-sign-off": "a button: the second person's sign-off takes no fields",
+    "api:tranche-condition-sign-off": "an action without a body: the sign-off takes no fields",
+    "finance:condition-remove": "a button: removing a condition takes no fields",
+    "api:tranche-condition-detail": "the condition's fields are the add form's, probed on "
+    "finance:condition-add and api:tranche-condition-list",
     "login": "the sign-in form: covered by tests/auth (lock-out, passwords)",
     "logout": "signs out; nothing to fill in",
     "account:password-change": "covered by tests/auth/test_passwords.py",
@@ -99,6 +205,27 @@ NO_INPUT: dict[str, str] = {
     "api:transfer-case-screen": "screens one case now; no body",
     "notifications:read": "marks one notification read; no fields",
     "api:notification-read": "marks one notification read; no body",
+    "account:token-revoke": "revokes one of the user's own tokens; no fields",
+    "api:token-revoke": "revokes one of the user's own tokens; no body",
+    "letters:batch-letters": "queues the transport's letter job; no fields",
+    "api:transport-batch-letters": "queues the transport's letter job; no body",
+    # --- handover (begin)
+    "handover:for-case": "starts the case's handover; no fields",
+    "api:handover-complete": "marks the handover complete; no body",
+    "handover:health": "health staff's form (a role the walk's personas do not hold); its "
+    "one text field is probed on api:handover-detail and refused to others by the service",
+    "handover:arrival": "the host facility's acknowledgment: a button, no fields",
+    "api:handover-acknowledge-arrival": "the host facility's acknowledgment; no body",
+    # --- handover (end)
+    # h19complaints: the host roles are not walked here yet (PERSONA_ORDER); when they are, this
+    # form (inmate, received_on, channel, sealed) is read from its page and this entry goes.
+    "complaints:receipt-create": "a host-role form: probed once host roles are in PERSONA_ORDER",
+    # --- visits and travel support (begin): owned by the h19visits work
+    "finance:travel-grant-reject": "the approve form's second button (formaction): the same "
+    "fields, probed on finance:travel-grant-approve; api:travel-grant-reject is probed",
+    "visits:book": "host-facility staff only, and the walk's writing personas hold no host role "
+    "yet (the host work adds them): api:visit-book is reached, refused for the others",
+    # --- visits and travel support (end)
 }
 PERSONA_ORDER = [
     Role.CASEWORKER,
@@ -106,6 +233,8 @@ PERSONA_ORDER = [
     Role.FINANCE_OFFICER,
     Role.FINANCE_APPROVER,
     Role.AUDITOR,
+    Role.HOST_OFFICER,  # h19host: posted to the seeded facility (fixture host_posted)
+    Role.GOVERNOR,  # incidents: the review
 ]
 MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 # One value of each hostile kind; each is put in every field of the form at once.
@@ -251,6 +380,23 @@ def clients(persona) -> dict[str, Client]:
     return made
 
 
+@pytest.fixture
+def host_posted(clients, programme: Programme) -> None:
+    """h19host: the host officer works at the seeded facility, so their pages show their forms."""
+    from django.contrib.auth import get_user_model
+
+    from program.host.models import StaffPosting
+    from transfers.models import TransferCase
+
+    # The facility the seeded person in transit is arriving at.
+    arriving = TransferCase.objects.select_related("placement__place__cell__unit").get(
+        pk=programme.transit_case
+    )
+    facility = arriving.placement.place.cell.unit.facility_id  # type: ignore[union-attr]
+    for user in get_user_model().objects.filter(groups__name=Role.HOST_OFFICER):
+        StaffPosting.objects.update_or_create(user=user, defaults={"facility_id": facility})
+
+
 def _forms_on_pages(clients: dict[str, Client], programme: Programme) -> dict[str, Form]:
     """Every POST form on every page the policy lets a writing role open, by its action path."""
     forms: dict[str, Form] = {}
@@ -338,8 +484,9 @@ def _check(
     response: Any,
     wrote: dict[str, int],
     sent: set[str],
-    needs_input: bool,
+    required: set[str],
 ) -> list[str]:
+    needs_input = bool(required)
     problems = []
     status = response.status_code
     content_type = response.get("Content-Type", "")
@@ -363,7 +510,13 @@ def _check(
         named = set(error.get("details") or {}) | {
             f for f in sent if f in str(error.get("message", ""))
         }
-        if status == 400 and sent and not (named & sent or "non_field_errors" in named):
+        # A refusal names a field the request sent, or a required one it left out (an upload
+        # sent without its file is refused for the file).
+        if (
+            status == 400
+            and sent
+            and not (named & (sent | required) or "non_field_errors" in named)
+        ):
             problems.append(f"400 names no field sent: {error.get('message')!r}")
     elif not 400 <= status < 500 and "alert-error" not in body and "form-error" not in body:
         problems.append(f"answered {status}, wrote nothing and showed no error")
@@ -371,7 +524,9 @@ def _check(
 
 
 @pytest.mark.django_db
-def test_hostile_values_are_refused_everywhere(clients, programme: Programme, settings) -> None:
+def test_hostile_values_are_refused_everywhere(
+    clients, programme: Programme, settings, host_posted
+) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
     forms = _forms_on_pages(clients, programme)
     schema = SchemaGenerator().get_schema(request=None, public=True)
@@ -417,7 +572,7 @@ def test_hostile_values_are_refused_everywhere(clients, programme: Programme, se
                     response = client.post(url, data)
                 after = _domain_counts()
                 wrote = {t: after[t] - before[t] for t in after if after[t] != before[t]}
-                problems = _check(client, kind, response, wrote, set(data), bool(required))
+                problems = _check(client, kind, response, wrote, set(data), set(required))
                 transaction.set_rollback(True)
             outcomes.append(Outcome(name, kind, response.status_code, problems, bool(wrote)))
     failed = [o for o in outcomes if o.problems]

@@ -10,16 +10,19 @@ from django.urls import reverse
 from program.core.errors import ApplicationError
 from program.inmates import csv_import, selectors, services
 from program.inmates.models import Inmate
+from program.inmates.models_import import ImportJob
 from tests.inmates.factories import InmateFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("inmates:import")
-HEADER = ",".join(csv_import.COLUMNS)
+# The person columns, then the optional reason for a readmission override.
+HEADER = ",".join((*csv_import.REQUIRED_COLUMNS, "return_readmits_reason"))
 GOOD_ROWS = [
-    "KF-1,Ahmed Karimi,1988-03-02,M,AF;IR,Dari;English,yes,AF,no,medium,no,no,yes,Nyborg Prison",
-    "KF-2,Jonas Berg,1975-11-30,m,se,Swedish,,SE,yes,LOW,,,,Storstrøm Prison",
-    'KF-3,"Lee, Min",1999-01-15,F,CN,,no,,,high,yes,no,no,Vestre Prison',
+    "KF-1,Ahmed Karimi,1988-03-02,M,AF;IR,Dari;English,yes,AF,no,medium,no,no,yes,Nyborg Prison,"
+    "Refused a travel document",
+    "KF-2,Jonas Berg,1975-11-30,m,se,Swedish,,SE,yes,LOW,,,,Storstrøm Prison,Passport on file",
+    'KF-3,"Lee, Min",1999-01-15,F,CN,,no,,,high,yes,no,no,Vestre Prison,',
 ]
 
 
@@ -58,11 +61,11 @@ def test_a_good_file_is_read_with_or_without_a_byte_order_mark(bom) -> None:
     assert not second.interpreter_needed  # empty means no
     assert third.name == "Lee, Min"
     assert third.country_of_return is None
-    assert third.return_readmits == "unknown"
+    assert third.return_readmits == ""  # empty: the country's answer applies
 
 
 def test_columns_may_come_in_any_order() -> None:
-    columns = list(reversed(csv_import.COLUMNS))
+    columns = list(reversed(HEADER.split(",")))
     values = GOOD_ROWS[0].split(",")
     row = ",".join(reversed(values))
     parsed = _parse(_csv(row, header=",".join(columns)))
@@ -75,10 +78,10 @@ def test_every_problem_in_every_row_is_listed() -> None:
         _csv(
             GOOD_ROWS[0],
             # row 3: four problems in one row
-            ",Nameless Person,1988-02-30,Q,AF,,maybe,AF,no,medium,no,no,no,Nyborg Prison",
+            ",Nameless Person,1988-02-30,Q,AF,,maybe,AF,,medium,no,no,no,Nyborg Prison,",
             GOOD_ROWS[1],
             # row 5: unknown and malformed countries, bad security level, empty institution
-            "KF-5,Someone,1980-01-01,F,ZZ;Denmark,,no,QQ,perhaps,extreme,no,no,no,",
+            "KF-5,Someone,1980-01-01,F,ZZ;Denmark,,no,QQ,perhaps,extreme,no,no,no,,",
             # row 6: too few cells
             "KF-6,Short Row",
             # row 7: the same case number as row 2
@@ -105,7 +108,7 @@ def test_every_problem_in_every_row_is_listed() -> None:
     assert "“ZZ” is not a known country code" in messages
     assert "“Denmark” is not a two-letter ISO country code" in messages
     assert "is also on row 2" in messages
-    assert "has 2 cells; the header has 14" in messages
+    assert "has 2 cells; the header has 15" in messages
 
 
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", " =1+1"])
@@ -117,7 +120,7 @@ def test_spreadsheet_formula_cells_are_refused(cell) -> None:
 
 
 def test_a_formula_cell_does_not_hide_the_rows_other_problems() -> None:
-    row = "=cmd,Name,1988-01-01,Q,AF,,no,,,low,no,no,no,Nyborg Prison"
+    row = "=cmd,Name,1988-01-01,Q,AF,,no,,,low,no,no,no,Nyborg Prison,"
     assert _problems(_parse(_csv(row))) == [(2, "case_number"), (2, "sex")]
 
 
@@ -146,17 +149,24 @@ def _preview(client, data: bytes, name: str = "inmates.csv"):
     return client.post(URL, {"file": _upload(data, name)})
 
 
+def _waiting() -> ImportJob | None:
+    return ImportJob.objects.filter(state=ImportJob.State.PREVIEWED).first()
+
+
 def _confirm(client):
-    digest = client.session[("inmates_import")]["digest"]
-    return client.post(URL, {"digest": digest}, follow=True)
+    # The preview waits server-side, in a table; the session carries nothing of it.
+    job = _waiting()
+    assert job is not None
+    assert not any("import" in key for key, _value in client.session.items())
+    return client.post(URL, {"job": job.pk, "digest": job.digest}, follow=True)
 
 
 def test_the_preview_lists_every_bad_row_and_imports_nothing(caseworker) -> None:
     data = _csv(
         GOOD_ROWS[0],
-        ",Nameless,1988-01-01,M,AF,,no,,,low,no,no,no,Nyborg Prison",
-        "KF-4,Someone,1980-01-01,F,ZZ,,no,,,low,no,no,no,Nyborg Prison",
-        "KF-5,=evil(),1980-01-01,F,SE,,no,,,low,no,no,no,Nyborg Prison",
+        ",Nameless,1988-01-01,M,AF,,no,,,low,no,no,no,Nyborg Prison,",
+        "KF-4,Someone,1980-01-01,F,ZZ,,no,,,low,no,no,no,Nyborg Prison,",
+        "KF-5,=evil(),1980-01-01,F,SE,,no,,,low,no,no,no,Nyborg Prison,",
     )
     response = _preview(caseworker, data)
     body = response.content.decode()
@@ -166,7 +176,7 @@ def test_the_preview_lists_every_bad_row_and_imports_nothing(caseworker) -> None
     for row in ["3", "4", "5"]:
         assert f'<td class="app-number">{row}</td>' in body
     assert "Import these rows" not in body
-    assert "inmates_import" not in caseworker.session
+    assert _waiting() is None
     assert not Inmate.objects.exists()
 
 
@@ -205,26 +215,28 @@ def test_confirming_without_a_current_preview_imports_nothing(caseworker) -> Non
     response = caseworker.post(URL, {"digest": "0" * 64}, follow=True)
     assert "upload the file again" in response.content.decode()
     _preview(caseworker, _csv(*GOOD_ROWS))
-    response = caseworker.post(URL, {"digest": "f" * 64}, follow=True)
+    waiting = _waiting()
+    assert waiting is not None
+    response = caseworker.post(URL, {"job": waiting.pk, "digest": "f" * 64}, follow=True)
     assert "upload the file again" in response.content.decode()
     assert not Inmate.objects.exists()
 
 
 def test_cancelling_forgets_the_preview(caseworker) -> None:
     _preview(caseworker, _csv(*GOOD_ROWS))
-    assert "inmates_import" in caseworker.session
+    assert _waiting() is not None
     caseworker.post(URL, {"cancel": "1"})
-    assert "inmates_import" not in caseworker.session
+    assert not ImportJob.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
         ("inmates.xlsx", _csv(*GOOD_ROWS), "Choose a .csv file."),
-        ("inmates.csv", b"x" * (csv_import.MAX_BYTES + 1), "larger than 2 MB"),
+        ("inmates.csv", b"x" * (csv_import.MAX_BYTES + 1), "larger than 12 MB"),
     ],
 )
-def test_only_csv_files_up_to_2_mb_are_read(caseworker, name, data, message) -> None:
+def test_only_csv_files_up_to_12_mb_are_read(caseworker, name, data, message) -> None:
     body = _preview(caseworker, data, name).content.decode()
     assert message in body
     assert 'href="#id_file"' in body

@@ -34,6 +34,7 @@ def _inmate_post(**overrides: object) -> dict[str, object]:
         "languages": "Dari, English",
         "country_of_return": "AF",
         "return_readmits": "no",
+        "return_readmits_reason": "Refused a travel document",
         "security_level": "medium",
         "home_institution": "Nyborg Prison",
         "interpreter_needed": "on",

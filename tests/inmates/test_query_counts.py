@@ -25,10 +25,12 @@ def _inmates(n: int) -> None:
 @pytest.mark.parametrize("rows", [1, 60])
 def test_inmate_list_page_query_count(caseworker, django_assert_num_queries, rows) -> None:
     _inmates(rows)
-    # 1 session, 2 user, 3 user's groups (roles), 4 nationalities in use (filter choices),
-    # 5 home institutions (filter choices), 6 count for the paginator, 7 the page of inmates
-    # with release date and is_placed as subqueries, 8 their nationalities (prefetch),
-    # 9 the unread-notification count in the header
+    # 1 session, 2 user (with its roles and unread count), 3 nationalities in use (filter
+    # choices), 4 home institutions (filter choices), 5 count for the paginator, 6 the page of
+    # inmates with release date and is_placed as subqueries, 7 their nationalities (prefetch),
+    # 8 the access-log row naming everyone on the page (written in the statement that counts
+    # the reader's distinct people this hour, the bulk-read check), 9 the header's work-queue
+    # counts (the caseworker's "Cases needing my action")
     with django_assert_num_queries(9):
         response = caseworker.get(reverse("inmates:list"), {"order": "release_date"})
     assert response.status_code == 200
@@ -41,9 +43,9 @@ def test_inmate_list_page_query_count_with_filters(
     caseworker, django_assert_num_queries, rows
 ) -> None:
     _inmates(rows)
-    # The same nine (filters are conditions on the same queries), and 10 the access-log row
-    # that records the search and its criterion.
-    with django_assert_num_queries(10):
+    # The same nine: filters are conditions on the same queries, and the one access-log row
+    # records the criterion beside the people found.
+    with django_assert_num_queries(9):
         response = caseworker.get(
             reverse("inmates:list"),
             {"search": "Inmate", "nationality": "SE", "placed": "yes", "flags": "interpreter"},
@@ -55,8 +57,9 @@ def test_inmate_list_page_query_count_with_filters(
 @pytest.mark.parametrize("rows", [1, 60])
 def test_inmate_api_list_query_count(caseworker, django_assert_num_queries, rows) -> None:
     _inmates(rows)
-    # 1 session, 2 user, 3 user's groups (roles), 4 count for pagination, 5 the page of inmates
-    # with release date, is_placed and country of return joined, 6 their nationalities
+    # 1 session, 2 user (with its roles), 3 count for pagination, 4 the page of inmates with
+    # release date, is_placed and country of return joined, 5 their nationalities, 6 the
+    # access-log row naming everyone on the page (with the bulk-read count, one statement)
     with django_assert_num_queries(6):
         response = caseworker.get("/api/v1/inmates/", {"ordering": "-release_date"})
     assert response.status_code == 200
@@ -79,10 +82,13 @@ def test_inmate_record_page_query_count(caseworker, django_assert_num_queries, j
             "purpose": "occupancy",
         },
     )
-    # 1 session, 2 user, 3 roles, 4 the inmate with its annotations, 5 nationalities,
-    # 6 judgments, 7 their offence categories, 8 expulsion orders, 9 placements with place,
-    # cell, unit and facility joined, 10 non-associations with both inmates joined,
-    # 11 the access-log row for this view, 12 the unread-notification count in the header
-    with django_assert_num_queries(12):
+    # 1 session, 2 user (with its roles and unread count), 3 the inmate with its annotations,
+    # its nationalities, its judgments (each with its offence groups' names) and its expulsion
+    # orders read in its own row, 4 placements with place, cell, unit and facility joined, 5 the
+    # access-log row for this view, 6 non-associations broken today (one query for all), 7 the
+    # record links: transfer cases, incidents, complaints and the family-contact counts, every
+    # registered provider's rows in one UNION ALL (program/inmates/record_links.py), 8 the
+    # header's work-queue count, 9 non-associations with both inmates joined
+    with django_assert_num_queries(9):
         response = caseworker.get(reverse("inmates:detail", args=[inmate.pk]))
     assert response.status_code == 200

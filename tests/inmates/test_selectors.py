@@ -23,9 +23,16 @@ def _names(queryset) -> list[str]:
     return [inmate.name for inmate in queryset]
 
 
-def test_release_date_is_the_latest_judgments_full_term_date() -> None:
+def test_release_date_is_the_combined_full_term_date() -> None:
     inmate = InmateFactory.create()
-    JudgmentFactory.create(inmate=inmate, judgment_date=date(2023, 1, 1), length_days=100)
+    # Served out in 2023, before the next sentence started: it adds nothing (docs/sentences.md).
+    JudgmentFactory.create(
+        inmate=inmate,
+        judgment_date=date(2023, 1, 1),
+        final_on=date(2023, 1, 10),
+        sentence_start=date(2023, 1, 1),
+        length_days=100,
+    )
     JudgmentFactory.create(inmate=inmate, judgment_date=date(2024, 11, 1))  # 2027-05-21
     assert selectors.inmate_list().get().release_date == date(2027, 5, 21)
 

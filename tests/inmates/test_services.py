@@ -55,6 +55,7 @@ def test_registering_an_inmate_stores_every_field() -> None:
             interpreter_needed=True,
             country_of_return=Country.objects.get(code="AF"),
             return_readmits=Inmate.Readmission.NO,
+            return_readmits_reason="Refused a travel document",
             minor_children_visiting=True,
         ),
         actor=None,

@@ -98,10 +98,10 @@ def test_the_list_page_and_its_api_twin_cost_the_same_for_one_or_many(
     fiona = User.objects.get(username="frida")
     for n in range(rows):
         _tell(fiona, f"Tranche #{n} is overdue", key=f"overdue:{n}")
-    # session, user, roles, the page of notifications, its count (the paginator), the header's
-    # unread count
-    with django_assert_num_queries(6):
+    # session, user (with its roles and the header's unread count), the page of notifications,
+    # its count (the paginator)
+    with django_assert_num_queries(4):
         assert finance_officer.get(reverse("notifications:list")).status_code == 200
-    # session, user, roles, the count and the page of rows
-    with django_assert_num_queries(5):
+    # session, user (with its roles), the count and the page of rows
+    with django_assert_num_queries(4):
         assert finance_officer.get(reverse("api:notification-list")).status_code == 200

@@ -1,7 +1,15 @@
 """Fault drills: real processes (a Celery worker, Redis, PostgreSQL, gunicorn) that the test
 starts, kills and starts again. Each server is private to the test, on a port of its own: the
-machine's Redis on 6379 and PostgreSQL on 5432 are used by others and never stopped here."""
+machine's Redis on 6379 and PostgreSQL on 5432 are used by others and never stopped here.
 
+Whatever a drill starts is stopped and whatever folder it makes is removed, when it passes and
+when it fails: by the fixture's finalizer; by the same finalizer after Ctrl-C or SIGTERM (which a
+drill turns into an interruption, so pytest tears down); and, when the process ends before a
+finalizer could run (a second interruption, an internal error), by atexit. Every server runs in a
+process group of its own, stopped as a group."""
+
+import atexit
+import contextlib
 import os
 import shutil
 import signal
@@ -9,9 +17,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,14 +36,109 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until(predicate: Callable[[], object], *, timeout: float, what: str) -> float:
+def port_refuses(port: int) -> bool:
+    """Whether nothing listens on the loopback port any more (the connection is refused)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return False
+    except ConnectionRefusedError:
+        return True
+    except OSError:
+        return False  # a timeout: something is there, only slow
+
+
+def process_gone(pid: int) -> bool:
+    """Whether the process has exited. An exited process nobody has reaped yet (a zombie, such
+    as a postmaster whose parent pg_ctl is gone) counts as gone: it serves nothing."""
+    if Path("/proc/self/stat").exists():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            return True
+        return stat.rsplit(")", 1)[1].split()[0] == "Z"
+    try:  # no /proc: whether the pid still exists
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def wait_until(
+    predicate: Callable[[], object], *, timeout: float, what: str, every: float = 0.05
+) -> float:
     """Poll until predicate() is true; return the seconds it took, or fail naming `what`."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if predicate():
             return time.monotonic() - started
-        time.sleep(0.05)
+        time.sleep(every)
     raise AssertionError(f"{what}: not within {timeout} s")
+
+
+class Cleanup:
+    """One clean-up action, run once: by a fixture's finalizer, or at interpreter exit when the
+    finalizer never ran."""
+
+    def __init__(self, action: Callable[[], None]) -> None:
+        self._action = action
+        self._lock = threading.Lock()
+        self._done = False
+        atexit.register(self)
+
+    def __call__(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self._done = True
+        atexit.unregister(self)
+        self._action()
+
+
+def stop_group(process: subprocess.Popen[bytes], *, grace: float = 10) -> None:
+    """SIGTERM to the process group a server was started in, SIGKILL after `grace` seconds."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=grace)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # what is left of the group (children included)
+    process.wait()
+
+
+def temporary_folder(prefix: str) -> Path:
+    """A folder removed at interpreter exit unless removed earlier."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _interrupt_on_sigterm(request) -> Iterator[None]:
+    """During a drill, SIGTERM (a CI timeout, `kill`) interrupts as Ctrl-C does: pytest runs
+    every finalizer instead of dying with the drill's servers still running."""
+    main = threading.current_thread() is threading.main_thread()
+    if request.node.get_closest_marker("reliability") is None or not main:
+        yield
+        return
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.fixture
+def drill_dir() -> Iterator[Path]:
+    """A temporary folder for a drill's files (logs, e-mails), gone after the drill."""
+    path = temporary_folder("drill-")
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class Worker:
@@ -43,8 +148,9 @@ class Worker:
     def __init__(self, *, broker_url: str, queue: str, env: dict[str, str], beat: bool) -> None:
         self.broker_url, self.queue, self.env, self.beat = broker_url, queue, env, beat
         self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = Path(tempfile.mkstemp(prefix="worker-", suffix=".log")[1])
-        self.schedule_dir = Path(tempfile.mkdtemp(prefix="beat-"))
+        self.dir = temporary_folder("worker-")
+        self.log_path = self.dir / "worker.log"
+        self.cleanup = Cleanup(self._remove)
 
     def start(self) -> None:
         argv = [
@@ -55,7 +161,7 @@ class Worker:
         ]  # fmt: skip
         if self.beat:
             # Beat inside the worker with a file schedule, so the outbox relay ticks as deployed.
-            argv += ["--beat", "--schedule", str(self.schedule_dir / "beat")]
+            argv += ["--beat", "--schedule", str(self.dir / "beat")]
             argv += ["--scheduler", "celery.beat:PersistentScheduler"]
         env = {
             **os.environ,
@@ -72,25 +178,27 @@ class Worker:
             )  # fmt: skip
 
     def kill(self) -> None:
-        """SIGKILL, no warning: nothing runs in the worker after this (beat included)."""
+        """SIGKILL to the worker's group, no warning: nothing runs in it after this (beat
+        included); returns once the worker process is gone."""
         assert self.process is not None
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.process = None
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self.process = None
+        if self.process is not None:
+            stop_group(self.process, grace=15)
+            self.process = None
+
+    def _remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
 
 
 @pytest.fixture
@@ -111,17 +219,18 @@ def start_worker(monkeypatch) -> Iterator[Callable[..., Worker]]:
         monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
         celery_app._pool = None  # the producer pool caches its broker connection
         worker = Worker(broker_url=url, queue=queue, env=env, beat=beat)
-        worker.start()
         workers.append(worker)
+        worker.start()
         return worker
 
-    yield start
-    celery_app._pool = None
-    for worker in workers:
-        worker.stop()
-        print(f"--- worker log {worker.log_path} ---\n{worker.log()[-6000:]}")
-        worker.log_path.unlink(missing_ok=True)
-        shutil.rmtree(worker.schedule_dir, ignore_errors=True)
+    try:
+        yield start
+    finally:
+        celery_app._pool = None
+        for worker in workers:
+            worker.stop()
+            print(f"--- worker log {worker.log_path} ---\n{worker.log()[-6000:]}")
+            worker.cleanup()
 
 
 class RedisServer:
@@ -130,8 +239,9 @@ class RedisServer:
 
     def __init__(self) -> None:
         self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="redis-drill-"))
+        self.dir = temporary_folder("redis-drill-")
         self.process: subprocess.Popen[bytes] | None = None
+        self.cleanup = Cleanup(self._remove)
 
     @property
     def url(self) -> str:
@@ -161,10 +271,19 @@ class RedisServer:
             return False
 
     def stop(self) -> None:
+        """SIGKILL, no shutdown save: whatever it held is gone. Returns once the process is gone
+        and the port refuses connections."""
         if self.process is not None:
-            self.process.kill()  # no shutdown save: whatever it held is gone
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
             self.process = None
+            wait_until(lambda: port_refuses(self.port), timeout=10, what="Redis's port to close")
+
+    def _remove(self) -> None:
+        if self.process is not None:
+            stop_group(self.process, grace=0)
+            self.process = None
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def keys(self) -> int:
         with socket.create_connection(("127.0.0.1", self.port), timeout=2) as conn:
@@ -175,12 +294,11 @@ class RedisServer:
 @pytest.fixture
 def private_redis() -> Iterator[RedisServer]:
     server = RedisServer()
-    server.start()
     try:
+        server.start()
         yield server
     finally:
-        server.stop()
-        shutil.rmtree(server.dir, ignore_errors=True)
+        server.cleanup()
 
 
 # --- Transfer data for the drills (as tests/transfers/conftest.py, which is not in scope here) ---
@@ -198,7 +316,8 @@ def transfer_data(db) -> None:
 
     if not Country.objects.exists():
         importlib.import_module("program.inmates.migrations.0002_reference_data").load(apps, None)
-    importlib.import_module("transfers.migrations.0001_initial").load_reason_codes(apps, None)
+    importlib.import_module("transfers.migrations.0012_programme_texts").load(apps, None)
+    importlib.import_module("transfers.migrations.0010_sentence_texts").load(apps, None)
 
 
 @pytest.fixture
@@ -224,16 +343,21 @@ def place(db) -> object:
 
 class PostgresServer:
     """A cluster made by initdb in a temporary folder, on a TCP port of its own (trust, local
-    only). As root the server runs as `postgres`, as in program/devdb.py."""
+    only). As root the server runs as `postgres`, as in program/devdb.py. Its log lines carry
+    the time in UTC to the millisecond, so a drill can tell when the server really stopped and
+    was ready again."""
+
+    READY = "database system is ready to accept connections"
 
     def __init__(self) -> None:
         from program import devdb
 
         self._devdb = devdb
         self.port = free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="pg-drill-"))
+        self.root = temporary_folder("pg-drill-")
         self.data = self.root / "data"
         self.log = self.root / "postgres.log"
+        self.cleanup = Cleanup(self._remove)
 
     def url(self, database: str = "program") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -250,6 +374,9 @@ class PostgresServer:
             self._devdb._pg_bin("initdb"), "--pgdata", str(self.data), "--username", "postgres",
             "--auth", "trust", "--encoding", "UTF8", "--no-sync",
         )  # fmt: skip
+        with (self.data / "postgresql.conf").open("a") as conf:
+            # English messages, whatever the machine's locale: the drill looks for them.
+            conf.write("log_line_prefix = '%m [%p] '\nlog_timezone = 'UTC'\nlc_messages = 'C'\n")
 
     def start(self) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off"
@@ -267,15 +394,34 @@ class PostgresServer:
     def running(self) -> bool:
         return (self.data / "postmaster.pid").exists()
 
+    def postmaster_pid(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def logged_at(self, message: str) -> list[float]:
+        """When each log line with `message` was written (seconds since the epoch)."""
+        times = []
+        for line in self.log.read_text(errors="replace").splitlines():
+            if message in line:
+                # "2026-12-03 08:15:19.561 UTC [17661] LOG:  ..."
+                times.append(datetime.fromisoformat(f"{line[:23]}+00:00").timestamp())
+        return times
+
+    def _remove(self) -> None:
+        if self.running():
+            pid = self.postmaster_pid()
+            with contextlib.suppress(AssertionError):
+                self.stop(mode="immediate")
+            if not process_gone(pid):  # pg_ctl could not stop it: no server outlives the drill
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(self.root, ignore_errors=True)
+
 
 @pytest.fixture
 def private_postgres() -> Iterator[PostgresServer]:
     server = PostgresServer()
-    server.create()
-    server.start()
     try:
+        server.create()
+        server.start()
         yield server
     finally:
-        if server.running():
-            server.stop(mode="immediate")
-        shutil.rmtree(server.root, ignore_errors=True)
+        server.cleanup()

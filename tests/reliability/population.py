@@ -26,7 +26,8 @@ def candidates(n: int) -> list[Inmate]:
                     date_of_birth=date(1960, 1, 1) + timedelta(days=(i * 37) % 15000),
                     sex=Inmate.Sex.MALE,
                     country_of_return=countries[ORIGINS[i % len(ORIGINS)]],
-                    return_readmits=["yes", "yes", "unknown", "no"][i % 4],
+                    return_readmits=["", "", "", "no"][i % 4],
+                    return_readmits_reason="Refused a travel document" if i % 4 == 3 else "",
                     security_level=["low", "low", "medium", "high"][i % 4],
                     home_institution="Vestre Prison",
                 )

@@ -36,10 +36,10 @@ def test_the_same_key_queued_twice_is_one_message_sent_once(
     outbox_published, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        outbox.enqueue("transfers.notification_send", 7, key="notification:7")
-        outbox.enqueue("transfers.notification_send", 7, key="notification:7")
+        outbox.enqueue("notifications.notification_send", 7, key="notification:7")
+        outbox.enqueue("notifications.notification_send", 7, key="notification:7")
     message = OutboxMessage.objects.get()
-    assert outbox_published("transfers.notification_send") == [7]
+    assert outbox_published("notifications.notification_send") == [7]
     assert message.sent_at is not None
     assert message.attempts == 1
     assert message.args == [7]
@@ -73,15 +73,15 @@ def test_a_message_sent_but_never_done_is_sent_again_and_a_done_one_never(
     outbox_published, settings, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        outbox.enqueue("transfers.notification_send", 1, key="notification:1")
-        outbox.enqueue("transfers.notification_send", 2, key="notification:2")
-    assert outbox_published("transfers.notification_send") == [1, 2]
+        outbox.enqueue("notifications.notification_send", 1, key="notification:1")
+        outbox.enqueue("notifications.notification_send", 2, key="notification:2")
+    assert outbox_published("notifications.notification_send") == [1, 2]
     first = OutboxMessage.objects.get(key="notification:1")
     assert outbox.message_done(f"outbox-{first.pk}-1")
     assert not outbox.message_done("a-task-id-that-is-not-the-outbox's")
     settings.OUTBOX_RESEND_AFTER_SECONDS = 0  # the broker lost what it held (Redis came back empty)
     assert outbox.relay() == 1
-    assert outbox_published("transfers.notification_send") == [1, 2, 2]
+    assert outbox_published("notifications.notification_send") == [1, 2, 2]
     assert OutboxMessage.objects.get(key="notification:2").attempts == 2
     for _attempt in range(outbox.MAX_ATTEMPTS):
         outbox.relay()

@@ -24,11 +24,11 @@ OUTAGE_SECONDS = 8
 
 
 def test_while_redis_is_down_actions_succeed_and_their_work_runs_once_when_it_returns(
-    start_worker, private_redis, caseworker, carla, place, tmp_path
+    private_redis, start_worker, caseworker, carla, place, drill_dir
 ) -> None:
     inmates = population.candidates(60)
     cases = population.open_cases(inmates, every=6, caseworker=carla)
-    mail = tmp_path / "mail"
+    mail = drill_dir / "mail"
     worker = start_worker(
         broker_url=private_redis.url,
         beat=True,

@@ -64,19 +64,19 @@ def _mails(folder: Path) -> int:
 
 @pytest.mark.reliability
 def test_a_worker_killed_midway_through_the_sweep_leaves_every_effect_once(
-    start_worker, carla, place, tmp_path
+    private_redis, start_worker, carla, place, drill_dir
 ) -> None:
     inmates = population.candidates(6 * SWEEP_CHUNK)
     cases = population.open_cases(inmates, every=25, caseworker=carla)
     swept = len(selectors.sweep_population(on=timezone.localdate()))
     assert swept == len(inmates)
-    mail = tmp_path / "mail"
+    mail = drill_dir / "mail"
     env = {
         "CELERY_VISIBILITY_TIMEOUT": VISIBILITY,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail),
     }
-    worker = start_worker(**env)
+    worker = start_worker(broker_url=private_redis.url, **env)
     eligibility_sweep.delay()
 
     # Once the first chunk has committed, hold the lock each chunk takes first: the sweep stops
@@ -90,7 +90,7 @@ def test_a_worker_killed_midway_through_the_sweep_leaves_every_effect_once(
     assert 0 < stored_at_kill < swept, "the worker was not killed in the middle of the sweep"
     assert stored_at_kill % SWEEP_CHUNK == 0, "a chunk was stored in part"
 
-    second = start_worker(**env)
+    second = start_worker(broker_url=private_redis.url, **env)
     done = lambda: (  # noqa: E731
         Screening.objects.count() == swept
         and Notification.objects.filter(email_state=Notification.EmailState.SENT).count()

@@ -1,5 +1,7 @@
 """Field-level minimisation: the finance roles never receive conviction, offence or medical data,
-nor anything from an inmate's file, in any page, export or API response they may GET.
+nor anything from an inmate's file, in any page, export or API response they may GET; the
+occupancy administrator receives what placing a person needs (the medical-observation alert, the
+security level, non-associations) but no diagnosis, family detail or medical document.
 
 The data comes from the field tags (program/core/field_tags.py): every text field of the inmate
 apps tagged personal, criminal or health gets a distinctive value ("zq007x12": field 7, row 12),
@@ -22,26 +24,30 @@ from typing import Any
 import openpyxl
 import pytest
 from django.contrib.postgres.fields import ArrayField
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, models, transaction
 from django.db.models.functions import Cast, Concat
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from finance import exports
 from finance.models import AidStream
+from program.audit.purpose import SESSION_KEY
 from program.cells import services as cell_services
 from program.cells.models import Placement
-from program.core import field_tags
+from program.core import exports, field_tags
 from program.core.field_tags import CRIMINAL, HEALTH, PERSONAL
 from program.core.policy import ROUTES, Access
 from program.core.roles import Role
+from program.inmates.minimisation import HEALTH_AND_FAMILY_FIELDS
 from program.inmates.models import Inmate, Judgment, OffenceCategory
 from tests.core.test_route_policy import route_args  # noqa: F401  (the fixture, reused)
 from tests.factories import CellFactory, PlaceFactory
+from transfers import services as transfer_services
 from transfers.models import (
     CaseEvent,
     Decision,
+    Document,
     InmateOpinion,
     ManifestEntry,
     Screening,
@@ -53,6 +59,10 @@ FINANCE_ROLES = [Role.FINANCE_OFFICER, Role.FINANCE_APPROVER]
 # The apps whose rows are about an inmate. Finance's own personal fields (who prepared a tranche,
 # who signed a condition off) are the finance roles' business; the audit and notification tables
 # are append-only or per-recipient and are covered by their own tests.
+# The apps whose rows are about an inmate and that the planting below fills. The host facility's
+# records (handover, incidents, complaints, visits) carry check constraints that tie their flags
+# to their texts, which blind planting breaks; their own tests check their minimisation and
+# access log (tests/handover, tests/incidents, tests/complaints, tests/visits).
 INMATE_APPS = frozenset({"inmates", "cells", "transfers"})
 PLANTED_TAGS = frozenset({PERSONAL, CRIMINAL, HEALTH})
 SECRET_TAGS = frozenset({CRIMINAL, HEALTH})
@@ -281,7 +291,7 @@ def _finance_urls(args: dict[str, list[object]], role: str) -> Iterator[tuple[st
             if name in {"finance:cost-report", "finance:schedule"}:
                 yield name, f"{url}?{PERIOD}&year=2026"
             if name in {"cells:occupancy", "api:occupancy"}:
-                yield name, f"{url}?start=2026-01-01&end=2027-12-31"
+                yield name, f"{url}?{PERIOD}"  # the period is from= and to=
 
 
 @pytest.fixture
@@ -332,5 +342,111 @@ def test_the_planted_values_reach_those_who_may_read_the_file(
     assert {"inmates.Inmate.name", "inmates.Inmate.case_number"} <= found
     judgment = Judgment.objects.get(inmate_id=inmate)
     assert judgment.court.startswith("zq")
-    assert Placement.objects.filter(reason__startswith="zq").count() == 2
+    # Every placement's reason carries its token (the route walk's people and the one placed
+    # today, the person arriving at the host facility's check-in among them).
+    assert Placement.objects.exclude(reason__startswith="zq").count() == 0
+    assert Placement.objects.filter(reason__startswith="zq").count() >= 2
     assert any(label.startswith("transfers.") for label in planted.values())
+
+
+# --- The occupancy administrator: what placing needs, no health or family details ------------
+
+OCCUPANCY = Role.OCCUPANCY_ADMIN
+# The labels the record page gives the hidden fields, and the reasons of the eligibility rules
+# that state them (planted flags are switched on, so the rules would fail or ask for review).
+HIDDEN_TEXTS = (
+    "Serious mental disorder needing treatment outside prison",
+    "Ongoing specialist treatment",
+    "Minor children in Denmark who visit",
+    "Minor children in Denmark visit regularly",
+    "Diagnosed serious mental disorder",
+)
+# Pages that describe the rules or the API in general, about nobody.
+ABOUT_NOBODY = frozenset({"transfers:rules", "api:eligibility-rules", *DESCRIBES_THE_API})
+
+
+@pytest.fixture
+def medical_document(route_args) -> Document:  # noqa: F811
+    case = TransferCase.objects.get(pk=route_args["transfers:case-detail"][0])
+    document = transfer_services.document_upload(
+        case=case,
+        kind="medical_fitness",
+        file=SimpleUploadedFile("m.pdf", b"%PDF-1.4\n%%EOF"),
+        actor=case.caseworker,
+    )
+    transfer_services.case_screen(case=case, actor=case.caseworker)
+    return document
+
+
+def _purposes_given(client: Client) -> None:
+    """The purpose each record asks for, given once for every person (the purpose form)."""
+    session = client.session
+    session[SESSION_KEY] = {
+        f"inmate:{pk}": "occupancy" for pk in Inmate.objects.values_list("pk", flat=True)
+    }
+    session.save()
+
+
+def _occupancy_reads(
+    args: dict[str, list[object]], document: Document
+) -> Iterator[tuple[str, str]]:
+    yield from _finance_urls(args, OCCUPANCY)
+    inmate = args["inmates:detail"][0]
+    yield "audit:history", f"{reverse('audit:history')}?model=inmates.Inmate&id={inmate}"
+    yield "transfers:document-download", reverse("transfers:document-download", args=[document.pk])
+
+
+@pytest.mark.django_db
+def test_the_occupancy_administrator_gets_what_placing_needs_and_no_health_or_family(
+    occupancy_admin, planted, finance_args, medical_document
+) -> None:
+    _purposes_given(occupancy_admin)
+    hidden = set(HEALTH_AND_FAMILY_FIELDS)
+    leaks: list[str] = []
+    crawled = 0
+    for name, url in _occupancy_reads(finance_args, medical_document):
+        response = occupancy_admin.get(url)
+        assert response.status_code < 500, url
+        if name == "transfers:document-download" and url.endswith(f"/{medical_document.pk}/"):
+            if response.status_code != 403:
+                leaks.append(f"{url}: medical document answered {response.status_code}")
+            continue
+        crawled += 1
+        text, names = _payload(response)
+        leaks += [f"{url}: field {found!r}" for found in sorted(names & hidden)]
+        if name not in ABOUT_NOBODY:
+            leaks += [f"{url}: {label!r}" for label in HIDDEN_TEXTS if label in text]
+        if "medical_fitness" in text and name == "api:transfer-case-documents":
+            leaks.append(f"{url}: a medical document is listed")
+    print(f"\nminimisation: occupancy administrator read {crawled} responses")
+    assert crawled >= 20
+    assert leaks == []
+    # What placing needs is still there: the medical-observation alert and the security level.
+    inmate = finance_args["api:inmate-detail"][0]
+    record = occupancy_admin.get(reverse("api:inmate-detail", args=[inmate])).json()
+    assert record["medical_observation"] is True
+    assert record["security_level"]
+    page = occupancy_admin.get(reverse("inmates:detail", args=[inmate])).content.decode()
+    assert "Needs a medical-observation cell" in page
+
+
+@pytest.mark.django_db
+def test_the_same_details_reach_the_caseworker(
+    caseworker, planted, finance_args, medical_document
+) -> None:
+    # The control: the same planting and reading finds them where the whole file is read.
+    _purposes_given(caseworker)
+    inmate = finance_args["api:inmate-detail"][0]
+    record = caseworker.get(reverse("api:inmate-detail", args=[inmate])).json()
+    assert {name: record[name] for name in HEALTH_AND_FAMILY_FIELDS} == dict.fromkeys(
+        HEALTH_AND_FAMILY_FIELDS, True
+    )
+    page = caseworker.get(reverse("inmates:detail", args=[inmate])).content.decode()
+    assert all(label in page for label in HIDDEN_TEXTS[:3])
+    case = medical_document.case_id
+    case_page = caseworker.get(reverse("transfers:case-detail", args=[case])).content.decode()
+    assert "Diagnosed serious mental disorder" in case_page
+    listed = caseworker.get(reverse("api:transfer-case-documents", args=[case])).json()
+    assert "medical_fitness" in {document["kind"] for document in listed}
+    download = caseworker.get(reverse("transfers:document-download", args=[medical_document.pk]))
+    assert download.status_code == 200

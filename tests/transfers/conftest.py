@@ -9,8 +9,9 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from program.cells.models import Agreement
 from program.inmates.models import Country, Inmate
-from tests.factories import PlaceFactory
+from tests.factories import PlaceFactory, the_programme
 from tests.inmates.factories import ExpulsionOrderFactory, InmateFactory, JudgmentFactory
 
 
@@ -20,7 +21,14 @@ def reference_data(db) -> None:
     elsewhere in the run may have flushed them, so load them again if they are gone."""
     if not Country.objects.exists():
         importlib.import_module("program.inmates.migrations.0002_reference_data").load(apps, None)
-    importlib.import_module("transfers.migrations.0001_initial").load_reason_codes(apps, None)
+    importlib.import_module("transfers.migrations.0012_programme_texts").load(apps, None)
+    importlib.import_module("transfers.migrations.0010_sentence_texts").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def programme(reference_data) -> Agreement:
+    """Every case belongs to a programme: the one a test works in (tests/factories.py)."""
+    return the_programme()
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +66,7 @@ def make_eligible_inmate(**overrides) -> Inmate:
     fields = {
         "country_of_return_id": "RS",
         "return_readmits": Inmate.Readmission.YES,
+        "return_readmits_reason": "Travel document on file",
         "security_level": Inmate.SecurityLevel.LOW,
         **overrides,
     }

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from program.audit.models import AccessLogEntry
 from program.core.errors import ConflictError
+from program.inmates.models import Inmate
 from tests.transfers.conftest import make_eligible_inmate
-from tests.transfers.factories import TransferCaseFactory
+from tests.transfers.factories import TransferCaseFactory, case_in
 from tests.transfers.helpers import PDF, S, advance, batch, upload
 from transfers import services
 from transfers.models import Document, EligibilityRuleParameter, TransferCase
@@ -116,6 +117,12 @@ def test_a_decision_is_recorded_during_host_review_only(caseworker, case, carla,
     assert early.status_code == 409
     assert "host review" in early.json()["error"]["message"]
     advance(case, S.HOST_REVIEW, carla=carla, otto=otto)
+    unheard = caseworker.post(url, body, content_type="application/json")
+    assert unheard.status_code == 409
+    assert "opinion before the decision" in unheard.json()["error"]["message"]
+    services.opinion_record(
+        case=case, stance="agrees", heard_on=TODAY(), language="Arabic", actor=carla
+    )
     created = caseworker.post(url, body, content_type="application/json")
     assert created.status_code == 201
     assert created.json()["authority"] == "Kriminalforsorgen"
@@ -156,7 +163,7 @@ def test_an_appeal_is_lodged_over_the_api_and_refused_after_the_deadline(
         url, {}, content_type="application/json", HTTP_IF_MATCH=_etag(caseworker, case)
     )
     assert late.status_code == 409
-    assert "appeal window closed" in late.json()["error"]["message"]
+    assert "an appeal lodged within the window" in late.json()["error"]["message"]
     TransferCase.objects.filter(pk=case.pk).update(appeal_deadline=TODAY())
     lodged = caseworker.post(
         url,
@@ -195,6 +202,8 @@ def test_a_rejected_appeal_lets_a_suspended_transfer_be_scheduled(
         HTTP_IF_MATCH=response["ETag"],
     )
     assert again.status_code == 409  # an outcome is recorded once
+    # The window applies to everybody: booked once it has closed.
+    TransferCase.objects.filter(pk=case.pk).update(appeal_deadline=TODAY() - timedelta(days=1))
     case.refresh_from_db()
     services.case_transition(case=case, to=S.SCHEDULED, actor=carla, data={"batch": batch(carla)})
     assert case.state == S.SCHEDULED
@@ -282,7 +291,7 @@ def test_the_case_page_records_the_appeals_outcome(caseworker, case, carla, otto
     assert "Rejected (transfer stands)" in page
 
 
-# --- decided_no_transfer is final (DESIGN §5) ---------------------------------------------
+# --- decided_no_transfer is final (docs/transfer-lifecycle.md) ---------------------------
 
 
 def test_decided_no_transfer_is_final(caseworker, case, carla, otto) -> None:
@@ -376,15 +385,17 @@ def test_someone_else_says_why_before_the_case_page_opens(occupancy_admin, case)
 
 
 def test_a_worklist_search_is_logged_with_its_criterion(caseworker, carla) -> None:
-    TransferCaseFactory(caseworker=carla)
+    shown = TransferCaseFactory(caseworker=carla)
     url = reverse("transfers:worklist")
     caseworker.get(url)
     caseworker.get(url, {"sort": "name"})
-    assert not AccessLogEntry.objects.exists()  # a listing, not a search
+    # A listing names the people it shows, with no criterion (the order is not one).
+    listings = AccessLogEntry.objects.filter(action="list")
+    assert [entry.subject_ids for entry in listings] == [[str(shown.inmate_id)]] * 2
+    assert {entry.criterion.get("sort") for entry in listings} == {None}
     caseworker.get(url, {"q": "KF-1", "state": ["eligible", "notified"], "sort": "name"})
-    entry = AccessLogEntry.objects.get()
-    assert entry.action == "search"
-    assert entry.subject_type == "transfer_case"
+    entry = AccessLogEntry.objects.get(action="search")
+    assert entry.subject_type == "inmate"
     assert entry.criterion == {"q": "KF-1", "state": ["eligible", "notified"]}
 
 
@@ -396,8 +407,9 @@ def test_a_worklist_search_runs_a_fixed_number_of_queries(
         TransferCaseFactory(caseworker=carla)
     url = reverse("transfers:worklist")
     caseworker.get(url)  # warm the session and role cache
-    # The worklist's 7 (see test_pages_and_api) and the access-log insert.
-    with django_assert_num_queries(8):
+    # The worklist's 9 (see test_pages_and_api): the search criterion rides on the page's
+    # access-log row, which is already one of them.
+    with django_assert_num_queries(9):
         assert caseworker.get(url, {"scope": "mine"}).status_code == 200
     assert AccessLogEntry.objects.filter(action="search").count() == 1
 
@@ -414,6 +426,7 @@ def test_the_api_logs_searches_and_views_of_a_case(caseworker, case) -> None:
     )
     inmate = str(case.inmate_id)
     assert rows == [
+        ("list", "", {}),
         ("search", "", {"state": "identified"}),
         ("view", inmate, {"transfer_case": case.pk, "part": "case"}),
         ("view", inmate, {"transfer_case": case.pk, "part": "events"}),
@@ -458,7 +471,9 @@ def _booked(n: int, carla, otto) -> list[TransferCase]:
     return cases
 
 
-def test_the_manifest_download_discloses_everyone_on_board(occupancy_admin, carla, otto) -> None:
+def test_the_manifest_download_discloses_everyone_on_board(
+    occupancy_admin, carla, otto, programme
+) -> None:
     cases = _booked(3, carla, otto)
     services.case_transition(
         case=cases[2], to=S.WITHDRAWN, actor=carla, reason_code="new_proceedings"
@@ -474,7 +489,8 @@ def test_the_manifest_download_discloses_everyone_on_board(occupancy_admin, carl
     assert {e.action for e in entries} == {"disclosure"}
     assert entries[0].criterion == {
         "transport_batch": transport.pk,
-        "recipient": "Kosovo Correctional Service, Gjilan prison",
+        # The programme's host authority and facility.
+        "recipient": f"{programme.host_authority}, {programme.facilities.earliest('id').name}",
     }
 
 
@@ -503,16 +519,20 @@ def test_the_manifest_and_the_transport_page_log_in_a_fixed_number_of_queries(
 ) -> None:
     transport = _booked(rows, carla, otto)[0].transport_batches.get()
     caseworker.get(reverse("transfers:worklist"))  # warm the session and role cache
-    # 1 session, 2 user, 3 groups, 4 the batch, 5 its seats with people and places, 6 their
-    # nationalities, 7 the disclosure rows (one insert).
-    with django_assert_num_queries(7):
+    # 1 session, 2 user (with roles), 3 the batch, 4 its seats with people and places, 5 their
+    # nationalities, 6 the programme and 7 its facility (the recipient the disclosure names),
+    # 8 the disclosure rows (one insert).
+    with django_assert_num_queries(8):
         caseworker.get(reverse("transfers:batch-manifest", args=[transport.pk]))
-    # 1 session, 2 user, 3 groups, 4 the batch, 5 the manifest, 6 the list rows (one insert),
-    # 7 the header's unread count.
+    # 1 session, 2 user (with roles and unread count), 3 the batch, 4 the manifest, 5 the list
+    # rows (one insert), 6 the letters panel's last letter job, 7 the header's work-queue
+    # counts.
     with django_assert_num_queries(7):
         caseworker.get(reverse("transfers:batch-detail", args=[transport.pk]))
     assert AccessLogEntry.objects.filter(action="disclosure").count() == rows
-    assert AccessLogEntry.objects.filter(action="list").count() == rows
+    assert (
+        AccessLogEntry.objects.filter(action="list", route="transfers:batch-detail").count() == rows
+    )
 
 
 def test_needs_my_action_leaves_out_cases_waiting_on_a_clock_or_another_role(
@@ -526,9 +546,9 @@ def test_needs_my_action_leaves_out_cases_waiting_on_a_clock_or_another_role(
     TransferCase.objects.filter(pk=window_closed.pk).update(
         appeal_deadline=today - timedelta(days=1)
     )
-    review_due = TransferCaseFactory(caseworker=carla, state=S.SERVING, review_due_on=today)
-    TransferCaseFactory(caseworker=carla, state=S.SERVING, review_due_on=today + timedelta(9))
-    in_transit = TransferCaseFactory(caseworker=carla, state=S.IN_TRANSIT)
+    review_due = case_in(S.SERVING, caseworker=carla, review_due_on=today)
+    case_in(S.SERVING, caseworker=carla, review_due_on=today + timedelta(9))
+    in_transit = case_in(S.IN_TRANSIT, caseworker=carla)
     url = reverse("transfers:worklist")
 
     def listed(client) -> set[int]:
@@ -548,7 +568,17 @@ def test_importing_a_candidate_file_is_logged_as_a_collection(caseworker) -> Non
     _confirm(caseworker, preview)
     entry = AccessLogEntry.objects.get()
     assert (entry.action, entry.subject_type) == ("import", "inmate")
-    assert entry.criterion == {"created": 1, "updated": 0, "cases_opened": 1}
+    assert entry.criterion == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "cases_opened": 1,
+        "judgments_added": 0,
+        "judgments_updated": 0,
+        "expulsion_orders_added": 0,
+        "expulsion_orders_updated": 0,
+    }
+    assert entry.subject_ids == [str(pk) for pk in Inmate.objects.values_list("pk", flat=True)]
 
 
 @pytest.mark.parametrize("documents", [0, 3])
@@ -558,10 +588,10 @@ def test_the_case_history_tab_costs_the_same_whatever_the_file_holds(
     for kind in ["judgment", "expulsion_order", "medical_fitness"][:documents]:
         upload(case, kind, carla)
     url = reverse("transfers:case-history", args=[case.pk])
-    # session, user, roles, case, own-case check, history context, the access-log row and the
+    # session, user (with roles), case, own-case check, history context, the access-log row and the
     # session's purpose memo; the case's changes and its decisions', opinions', documents',
-    # seats' and release preparation's; the inmate and the people the snapshots name; the header
-    # count: the same number with no document as with three
+    # seats' and release preparation's; the inmate, the programme and the people the snapshots
+    # name; the header count: the same number with no document as with three
     with django_assert_num_queries(18):
         response = caseworker.get(url, headers={"HX-Request": "true"})
     assert response.status_code == 200

@@ -5,12 +5,15 @@ import io
 import re
 import time
 from collections import defaultdict
+from datetime import date
 
 import pytest
 from django.db import connection
 
-from program.cells.models import Placement
+from program.cells import demo as cells_demo
+from program.cells.models import Agreement, Placement
 from program.core.demo import demo_load
+from tests.letters.demo_checks import check_demo_letters
 from transfers.demo_documents import minimal_pdf
 from transfers.models import (
     CaseEvent,
@@ -20,6 +23,8 @@ from transfers.models import (
     TransferCase,
     missing_release_steps,
 )
+from transfers.report.figures import programme_report, scope_for
+from transfers.report.periods import Period
 from transfers.services import REQUIRED_DOCUMENTS
 
 pytestmark = pytest.mark.django_db
@@ -75,10 +80,39 @@ def test_the_demo_has_consistent_cases_in_every_state_fast_and_once(db, casework
     _check_placements()
     _check_screenings()
     _check_documents()
+    check_demo_letters()
+    _check_programme_report()
     _check_a_document_downloads(caseworker)
     before = _snapshot()
     demo_load(out=io.StringIO())
     assert _snapshot() == before
+
+
+def _check_programme_report() -> None:
+    """The demo's 2026 report has something in every figure on the timeline that the demo's
+    history holds, and its durations spread."""
+    # The demo's cases are the Gjilan programme's (the caseworker fixture brings a programme
+    # of its own, so the first one signed is not necessarily the demo's).
+    agreement = Agreement.objects.get(name=cells_demo.AGREEMENT_NAME)
+    report = programme_report(
+        scope=scope_for(agreement=agreement, period=Period(2026), today=date(2026, 12, 3))
+    )
+    for key in (
+        "decided",
+        "carried_out",
+        "refused",
+        "appeals_lodged",
+        "appeal_outcomes",
+        "gate_refusals",
+        "returns",
+        "removals",
+        "not_removable",
+    ):
+        assert report.result(key).value("total"), key
+    days = report.result("days_to_decision")
+    assert days.value("p90") > days.value("median")  # type: ignore[operator]
+    assert report.result("occupancy").value("peak")
+    assert report.result("cost").value("cost_per_occupied_place_day")
 
 
 def _check_placements() -> None:
@@ -100,7 +134,11 @@ def _check_placements() -> None:
             assert missing_release_steps(getattr(case, "release_preparation", None)) == []
         elif case.state == S.RETURNED:
             assert placement is not None
-            assert placement.end_reason == "returned"
+            # Back from the host facility, or refused at its gate (the reservation freed).
+            assert (placement.kind, placement.end_reason) in {
+                ("placement", "returned"),
+                ("reservation", "cancelled"),
+            }, case
         elif case.state == S.RELEASED_NOT_REMOVABLE:
             assert placement is not None
             assert placement.end_reason == "released"
@@ -136,7 +174,8 @@ def _check_documents() -> None:
     assert all(have[pk] == every_kind for pk in serving)
     # Nobody is given a document before the checklist asks for it.
     assert not Document.objects.filter(case__state__in=[S.IDENTIFIED, S.ELIGIBLE]).exists()
-    for document in Document.objects.order_by("kind").distinct("kind"):
+    # The demo's stand-in files (the letters it makes are real PDFs, checked with the letters).
+    for document in Document.objects.filter(letter__isnull=True).order_by("kind").distinct("kind"):
         with document.file.open("rb") as handle:
             content = handle.read()
         assert_valid_pdf(content)

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def queued(outbox_published) -> list[int]:
     """The e-mails queued for the worker (the broker is the edge of the system)."""
     # Handed to the broker by the outbox after commit (program/outbox).
-    return outbox_published("transfers.notification_send")
+    return outbox_published("notifications.notification_send")
 
 
 @pytest.fixture
@@ -194,9 +194,9 @@ def test_the_notification_list_runs_a_fixed_number_of_queries(
         services.notify(recipient=carla, kind="reminder", text=f"n{n}", case=case)
     url = reverse("notifications:list")
     caseworker.get(url)
-    # 1 session, 2 user, 3 groups (roles), 4 count for the paginator, 5 the page,
-    # 6 the unread count in the header.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user (with roles and unread count), 3 count for the paginator, 4 the
+    # header's work-queue counts, 5 the page.
+    with django_assert_num_queries(5):
         assert caseworker.get(url).status_code == 200
 
 
@@ -216,7 +216,50 @@ def test_the_unread_count_is_one_query_for_a_recipient_role_and_none_for_others(
     request.user._role_cache = frozenset({"finance_officer"})
     with django_assert_num_queries(1):
         assert unread_notifications(request) == {"unread_notifications": 0}
+    # The occupancy administrator is told of arrivals: the same one query, with the work queues.
     request.user = make_user("olga", "occupancy_admin")
     request.user._role_cache = frozenset({"occupancy_admin"})
+    with django_assert_num_queries(1):
+        assert unread_notifications(request) == {"unread_notifications": 0}
+    request.user = make_user("aud", "auditor")
+    request.user._role_cache = frozenset({"auditor"})
     with django_assert_num_queries(0):
         assert unread_notifications(request) == {"unread_notifications": 0}
+
+
+# --- A clock runs out into the caseworker's work queue ----------------------------------------
+
+
+def test_a_closed_appeal_window_tells_the_caseworker_once_that_the_case_waits(carla) -> None:
+    from transfers.queues import cases_needing_action
+    from transfers.services.waiting import tell_clock_waits
+
+    today = timezone.localdate()
+    waiting = _notified_case(carla, days_left=-1)  # the window closed yesterday
+    still_open = _notified_case(carla, days_left=2)
+    assert list(cases_needing_action(carla).values_list("pk", flat=True)) == [waiting.pk]
+
+    assert tell_clock_waits(on=today) == 1
+    assert tell_clock_waits(on=today) == 1  # a rerun: the same fact, nobody told again
+    told = Notification.objects.get(recipient=carla, kind=Notification.Kind.WAITING)
+    assert told.subject_id == str(waiting.pk)
+    assert told.text.startswith(f"Case #{waiting.pk} is Notified and waits for you (deadline ")
+    assert waiting.inmate.name not in told.text
+    assert told.link == reverse("transfers:case-detail", args=[waiting.pk])
+    # Two days on, the other window has closed too: told of that one, the first not again.
+    assert tell_clock_waits(on=today + timedelta(days=3)) == 2
+    assert sorted(
+        Notification.objects.filter(kind=Notification.Kind.WAITING).values_list(
+            "subject_id", flat=True
+        )
+    ) == sorted([str(waiting.pk), str(still_open.pk)])
+
+
+def test_the_daily_reminder_job_also_tells_of_cases_whose_clock_ran_out(carla) -> None:
+    from transfers.tasks import deadline_reminders
+
+    waiting = _notified_case(carla, days_left=-1)
+    deadline_reminders()
+    assert Notification.objects.filter(
+        recipient=carla, kind=Notification.Kind.WAITING, subject_id=str(waiting.pk)
+    ).exists()

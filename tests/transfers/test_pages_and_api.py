@@ -7,11 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from program.audit.models import AccessLogEntry
 from tests.transfers.conftest import make_eligible_inmate
 from tests.transfers.factories import TransferCaseFactory
 from tests.transfers.helpers import PDF, S, advance
 from transfers import services
-from transfers.models import Document, EligibilityRuleParameter, TransferCase
+from transfers.models import Document, EligibilityRuleParameter, ManifestEntry, TransferCase
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,10 @@ def test_a_refused_move_shows_what_is_missing(caseworker, case, carla) -> None:
         {"to": "proposed", "version": case.version},
         follow=True,
     )
-    assert "Upload first: Judgment, Expulsion order, Medical fitness" in response.content.decode()
+    assert (
+        "needs first: the document Judgment; the document Expulsion order; the document "
+        "Medical fitness." in response.content.decode()
+    )
 
 
 def test_the_case_page_offers_only_the_moves_of_my_role(
@@ -182,10 +186,10 @@ def test_a_case_is_opened_screened_and_moved_over_the_api(caseworker, place) -> 
         HTTP_IF_MATCH=_etag(caseworker, pk),
     )
     assert refused.status_code == 409
-    assert refused.json()["error"]["details"]["missing_documents"] == [
-        "Judgment",
-        "Expulsion order",
-        "Medical fitness",
+    assert refused.json()["error"]["details"]["missing"] == [
+        "the document Judgment",
+        "the document Expulsion order",
+        "the document Medical fitness",
     ]
     docs = reverse("api:transfer-case-documents", args=[pk])
     for kind in ("judgment", "expulsion_order", "medical_fitness"):
@@ -318,10 +322,11 @@ def test_the_worklist_runs_a_fixed_number_of_queries(
     _make_cases(rows, carla)
     url = reverse("transfers:worklist")
     caseworker.get(url)  # warm the session and role cache
-    # 1 session, 2 user, 3 user's groups (roles), 4 count for the paginator, 5 the page of
-    # cases joined to inmate and caseworker, 6 their nationalities (prefetch), 7 the unread
-    # notification count in the header.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user (with roles and unread count), 3 the programmes for the filter, 4 the
+    # user's programme, 5 count for the paginator, 6 the page of cases joined to inmate and
+    # caseworker, 7 their nationalities (prefetch), 8 the access-log row naming everyone on
+    # the page (with the bulk-read count, one statement), 9 the header's work-queue counts.
+    with django_assert_num_queries(9):
         assert caseworker.get(url).status_code == 200
 
 
@@ -331,8 +336,9 @@ def test_the_case_list_endpoint_runs_a_fixed_number_of_queries(
 ) -> None:
     _make_cases(rows, carla)
     url = reverse("api:transfer-case-list")
-    # 1 session, 2 user, 3 groups (roles), 4 count, 5 the page of cases with inmate and
-    # caseworker, 6 their nationalities (prefetch).
+    # 1 session, 2 user (with roles), 3 count, 4 the page of cases with inmate and
+    # caseworker, 5 their nationalities (prefetch), 6 the access-log row naming everyone on
+    # the page (with the bulk-read count, one statement).
     with django_assert_num_queries(6):
         assert caseworker.get(url).status_code == 200
 
@@ -342,12 +348,19 @@ def test_the_transport_list_endpoint_runs_a_fixed_number_of_queries(
     rows, caseworker, carla, django_assert_num_queries
 ) -> None:
     for _i in range(rows):
-        services.batch_create(
+        batch = services.batch_create(
             departs_on=timezone.localdate(), direction="dk_xk", seats=3, actor=carla
         )
-    # 1 session, 2 user, 3 groups, 4 count, 5 the batches, 6 their manifests (prefetch).
-    with django_assert_num_queries(6):
-        assert caseworker.get(reverse("api:transport-batch-list")).status_code == 200
+        ManifestEntry.objects.create(
+            batch=batch, case=TransferCaseFactory(caseworker=carla), added_by=carla
+        )
+    # 1 session, 2 user (with roles), 3 count, 4 the batches, 5 their manifests (prefetch),
+    # 6 the manifests' cases (prefetch: whose they are), 7 the access-log row naming everyone
+    # on the manifests (with the bulk-read count, one statement).
+    with django_assert_num_queries(7):
+        response = caseworker.get(reverse("api:transport-batch-list"))
+    assert response.status_code == 200
+    assert len(AccessLogEntry.objects.get(route="api:transport-batch-list").subject_ids) == rows
 
 
 @pytest.mark.parametrize("rows", [1, 10])
@@ -359,6 +372,8 @@ def test_the_transport_page_runs_a_fixed_number_of_queries(
             departs_on=timezone.localdate(), direction="dk_xk", seats=3, actor=carla
         )
     url = reverse("transfers:batch-list")
-    # 1 session, 2 user, 3 groups, 4 count, 5 the page of batches, 6 the unread count.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user (with roles and unread count), 3 the user's programme, 4 the
+    # programmes for the filter, 5 whether the plan form offers a choice of programme,
+    # 6 count, 7 the header's work-queue counts, 8 the page of batches with their programme.
+    with django_assert_num_queries(8):
         assert caseworker.get(url).status_code == 200

@@ -151,13 +151,14 @@ def test_deported_waits_for_the_three_steps_and_names_the_missing_ones(
     caseworker, serving, carla
 ) -> None:
     services.case_transition(case=serving, to=S.RELEASE_PREP, actor=carla)
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     with pytest.raises(ConflictError) as refused:
         services.case_transition(case=serving, to=S.DEPORTED, actor=carla)
-    assert refused.value.message == (
-        "Complete the release preparation first: travel document issued, acceptance by the "
-        "country of return, flight date."
+    assert refused.value.message.startswith(
+        "Release preparation → Deported needs first: travel document issued; acceptance by the "
+        "country of return; flight date; a leaving day after the admission ("
     )
+    # Not before the release date (the judgment's full term), nor before the flight.
+    release_on = serving.inmate.judgments.get().full_term_date.isoformat()
     steps = removal_steps()
     release_preparation.record(
         case=serving,
@@ -167,16 +168,16 @@ def test_deported_waits_for_the_three_steps_and_names_the_missing_ones(
     serving.refresh_from_db()
     response = caseworker.post(
         reverse("transfers:case-transition", args=[serving.pk]),
-        {"to": "deported", "version": serving.version, "on": tomorrow},
+        {"to": "deported", "version": serving.version, "on": release_on},
         follow=True,
     )
-    assert "Complete the release preparation first: flight date." in response.content.decode()
+    assert "needs first: flight date." in response.content.decode()
     serving.refresh_from_db()
     assert serving.state == S.RELEASE_PREP
     release_preparation.record(case=serving, actor=carla, values=steps, expected_version=1)
     caseworker.post(
         reverse("transfers:case-transition", args=[serving.pk]),
-        {"to": "deported", "version": serving.version, "on": tomorrow},
+        {"to": "deported", "version": serving.version, "on": release_on},
     )
     serving.refresh_from_db()
     assert serving.state == S.DEPORTED
@@ -243,7 +244,7 @@ def test_the_api_reads_and_replaces_the_preparation_with_if_match(
 
 
 def test_the_api_refuses_outside_the_window_with_409(caseworker, carla) -> None:
-    case = TransferCaseFactory(state=S.SERVING, caseworker=carla, inmate=make_eligible_inmate())
+    case = case_in(S.SERVING, caseworker=carla, inmate=make_eligible_inmate())
     response = caseworker.put(
         _api(case),
         {"travel_document_status": "requested"},

@@ -86,7 +86,7 @@ def test_a_job_that_breaks_is_marked_failed(carla, population, queued, monkeypat
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "screenings_run", broken)
+    monkeypatch.setattr(services.screening, "screenings_run", broken)
     job = services.screen_job_start(actor=carla)
     with pytest.raises(RuntimeError):
         services.screen_job_run(job_id=job.pk)

@@ -8,9 +8,8 @@ admits caseworkers, the occupancy administrator and the auditor to read, casewor
 the services refuse other roles with 403.
 """
 
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -20,6 +19,7 @@ from rest_framework.views import APIView
 
 from program.audit.models import AccessLogEntry
 from program.audit.services import access_log_record
+from program.core.acting import acting_user
 from program.core.api.preconditions import (
     etag_header,
     if_match,
@@ -28,14 +28,13 @@ from program.core.api.preconditions import (
     version_number,
     with_etag,
 )
+from program.core.api.query import refuse_unknown_parameters
 from transfers import release_preparation, selectors, services
 from transfers.api.serializers import (
-    AppealInput,
     AppealOutcomeInput,
     DecisionSerializer,
     InmateOpinionSerializer,
     ManifestPersonSerializer,
-    NotificationInput,
     ReleasePreparationSerializer,
     TransferCaseSerializer,
 )
@@ -56,10 +55,6 @@ _REFUSALS = {
     409: OpenApiResponse(description="The case is not in a state for this, or not ready."),
 }
 _CASE_WRITE_REFUSALS = {**_REFUSALS, **precondition_responses(CASE)}
-
-
-def _actor(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _case_response(pk: int) -> Response:
@@ -85,6 +80,7 @@ class CaseOpinionsView(APIView):
         responses=InmateOpinionSerializer(many=True),
     )
     def get(self, request: Request, pk: int) -> Response:
+        refuse_unknown_parameters(request)
         case = get_object_or_404(TransferCase, pk=pk)
         log_case_view(request, case, "opinions")
         opinions = case.opinions.select_related("recorded_by").order_by("-recorded_at", "-id")
@@ -100,7 +96,9 @@ class CaseOpinionsView(APIView):
         case = get_object_or_404(TransferCase, pk=pk)
         data = InmateOpinionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        opinion = services.opinion_record(case=case, actor=_actor(request), **data.validated_data)
+        opinion = services.opinion_record(
+            case=case, actor=acting_user(request), **data.validated_data
+        )
         return Response(InmateOpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
 
@@ -111,6 +109,7 @@ class CaseDecisionsView(APIView):
         responses=DecisionSerializer(many=True),
     )
     def get(self, request: Request, pk: int) -> Response:
+        refuse_unknown_parameters(request)
         case = get_object_or_404(TransferCase, pk=pk)
         log_case_view(request, case, "decisions")
         decisions = case.decisions.select_related("recorded_by").order_by("-recorded_at", "-id")
@@ -127,73 +126,20 @@ class CaseDecisionsView(APIView):
         case = get_object_or_404(TransferCase, pk=pk)
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        decision = services.decision_record(case=case, actor=_actor(request), **data.validated_data)
+        decision = services.decision_record(
+            case=case, actor=acting_user(request), **data.validated_data
+        )
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
-
-
-class CaseNotificationView(APIView):
-    @extend_schema(
-        summary="Record the inmate's notification of the decision (the case becomes notified)",
-        description=f"{WRITERS} The appeal deadline follows: the day notified plus the "
-        "configurable number of days (parameter appeal_days). Needs the decision letter and "
-        "the notification receipt uploaded.",
-        request=NotificationInput,
-        responses={200: TransferCaseSerializer, **_CASE_WRITE_REFUSALS},
-        parameters=[if_match_parameter(CASE), etag_header(200)],
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        case = get_object_or_404(TransferCase, pk=pk)
-        read_version = if_match(request, parse=version_number, thing=CASE)
-        data = NotificationInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.case_transition(
-            case=case,
-            to=TransferCase.State.NOTIFIED,
-            actor=_actor(request),
-            text=data.validated_data["text"],
-            data={
-                "notified_on": data.validated_data["notified_on"],
-                "language": data.validated_data["language"],
-            },
-            expected_version=read_version,
-        )
-        return _case_response(case.pk)
-
-
-class CaseAppealView(APIView):
-    @extend_schema(
-        summary="Record that the inmate lodged an appeal (the case goes under appeal)",
-        description=f"{WRITERS} Refused after the appeal deadline. Whether an appeal suspends "
-        "the transfer is the parameter appeal_suspends.",
-        request=AppealInput,
-        responses={200: TransferCaseSerializer, **_CASE_WRITE_REFUSALS},
-        parameters=[if_match_parameter(CASE), etag_header(200)],
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        case = get_object_or_404(TransferCase, pk=pk)
-        read_version = if_match(request, parse=version_number, thing=CASE)
-        data = AppealInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values: dict[str, Any] = {}
-        if data.validated_data.get("lodged_on"):
-            values["lodged_on"] = data.validated_data["lodged_on"]
-        services.case_transition(
-            case=case,
-            to=TransferCase.State.UNDER_APPEAL,
-            actor=_actor(request),
-            text=data.validated_data["text"],
-            data=values,
-            expected_version=read_version,
-        )
-        return _case_response(case.pk)
 
 
 class CaseAppealOutcomeView(APIView):
     @extend_schema(
         summary="Record the appeal's outcome",
-        description=f"{WRITERS} upheld: the transfer is off and the case ends in "
-        "decided_no_transfer (final). rejected: the transfer stands and the case can be "
-        "scheduled.",
+        description=f"{WRITERS} In every state where the appeal is open (under appeal, "
+        "scheduled, in transit, serving). upheld: the transfer is off (before departure the case "
+        "ends in decided_no_transfer; at the host facility its return is pending; on the way the "
+        "person is refused at the gate). rejected: the transfer stands; a seat the appeal "
+        "held is booked again.",
         request=AppealOutcomeInput,
         responses={200: TransferCaseSerializer, **_CASE_WRITE_REFUSALS},
         parameters=[if_match_parameter(CASE), etag_header(200)],
@@ -205,7 +151,7 @@ class CaseAppealOutcomeView(APIView):
         data.is_valid(raise_exception=True)
         services.appeal_decide(
             case=case,
-            actor=_actor(request),
+            actor=acting_user(request),
             expected_version=read_version,
             **data.validated_data,
         )
@@ -274,7 +220,7 @@ class CaseReleasePreparationView(APIView):
         data.is_valid(raise_exception=True)
         release_preparation.record(
             case=case,
-            actor=_actor(request),
+            actor=acting_user(request),
             values=dict(data.validated_data),
             expected_version=read_version,
         )

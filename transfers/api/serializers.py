@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from program.cells.models import Agreement
 from program.inmates.models import Inmate
 from transfers.models import (
     CaseEvent,
@@ -16,6 +17,7 @@ from transfers.models import (
     TransferCase,
     TransportBatch,
 )
+from transfers.moves import PLAIN_TARGETS
 
 
 class TransferCaseSerializer(serializers.ModelSerializer[TransferCase]):
@@ -33,6 +35,7 @@ class TransferCaseSerializer(serializers.ModelSerializer[TransferCase]):
         model = TransferCase
         fields = [
             "id",
+            "agreement",
             "inmate",
             "inmate_case_number",
             "nationalities",
@@ -59,19 +62,22 @@ class TransferCaseSerializer(serializers.ModelSerializer[TransferCase]):
 class CaseOpenInput(serializers.Serializer[Any]):
     # An unknown id is a 400 naming the field, not a 404 for the whole request.
     inmate = serializers.PrimaryKeyRelatedField[Inmate](queryset=Inmate.objects.all())
+    agreement = serializers.PrimaryKeyRelatedField[Agreement](
+        queryset=Agreement.objects.all(),
+        required=False,
+        help_text="The programme (agreement id); by default the user's programme, or the only one.",
+    )
 
 
 class TransitionInput(serializers.Serializer[Any]):
+    """A move without input. The moves that need input have their own endpoints."""
+
     # The version the client read travels in If-Match, not in the body.
-    to = serializers.ChoiceField(choices=TransferCase.State.choices)
+    to = serializers.ChoiceField(
+        choices=[(state, TransferCase.State(state).label) for state in PLAIN_TARGETS]
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     text = serializers.CharField(required=False, allow_blank=True, default="")
-    notified_on = serializers.DateField(required=False)
-    language = serializers.CharField(required=False)
-    lodged_on = serializers.DateField(required=False)
-    batch = serializers.IntegerField(required=False)
-    place = serializers.IntegerField(required=False)
-    on = serializers.DateField(required=False)
 
 
 class ScreeningSerializer(serializers.ModelSerializer[Screening]):
@@ -145,8 +151,14 @@ class TransportBatchSerializer(serializers.ModelSerializer[TransportBatch]):
 
     class Meta:
         model = TransportBatch
-        fields = ["id", "departs_on", "direction", "seats", "escort", "manifest"]
+        fields = ["id", "agreement", "departs_on", "direction", "seats", "escort", "manifest"]
         read_only_fields = ["id", "manifest"]
+        extra_kwargs = {
+            "agreement": {
+                "required": False,
+                "help_text": "The programme (agreement id); by default the user's programme.",
+            }
+        }
 
 
 # --- Opinion, decision, notification and appeal ------------------------------------------------
@@ -172,6 +184,15 @@ class InmateOpinionSerializer(serializers.ModelSerializer[InmateOpinion]):
 
 class DecisionSerializer(serializers.ModelSerializer[Decision]):
     recorded_by = serializers.CharField(source="recorded_by.get_username", read_only=True)
+    supersedes_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=300,
+        help_text="Why this decision supersedes the one in force (needed when there is one).",
+    )
+    superseded_reason = serializers.CharField(read_only=True)
 
     class Meta:
         model = Decision
@@ -183,23 +204,11 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
             "decided_on",
             "recorded_by",
             "recorded_at",
+            "superseded_at",
+            "superseded_reason",
+            "supersedes_reason",
         ]
-        read_only_fields = ["id", "recorded_by", "recorded_at"]
-
-
-class NotificationInput(serializers.Serializer[Any]):
-    notified_on = serializers.DateField(help_text="The day the inmate was told of the decision.")
-    language = serializers.CharField(
-        max_length=50, help_text="The language the inmate was notified in."
-    )
-    text = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class AppealInput(serializers.Serializer[Any]):
-    lodged_on = serializers.DateField(
-        required=False, help_text="The day the appeal was lodged (today when left out)."
-    )
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+        read_only_fields = ["id", "recorded_by", "recorded_at", "superseded_at"]
 
 
 class AppealOutcomeInput(serializers.Serializer[Any]):

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from transfers.api import case_records, views
+from transfers.api import case_records, intake, moves, views
 
 router = SimpleRouter()
 router.register("transfer-cases", views.TransferCaseViewSet, basename="transfer-case")
@@ -11,6 +11,13 @@ router.register("transport-batches", views.TransportBatchViewSet, basename="tran
 
 urlpatterns = [
     *router.urls,
+    # The candidate intake (transfers/api/intake.py).
+    path("candidate-intakes/", intake.CandidateIntakeView.as_view(), name="candidate-intake-list"),
+    path(
+        "candidate-intakes/<str:pk>/",
+        intake.CandidateIntakeJobView.as_view(),
+        name="candidate-intake-detail",
+    ),
     # A case's file beyond its moves (transfers/api/case_records.py).
     path(
         "transfer-cases/<int:pk>/opinions/",
@@ -21,16 +28,6 @@ urlpatterns = [
         "transfer-cases/<int:pk>/decisions/",
         case_records.CaseDecisionsView.as_view(),
         name="transfer-case-decisions",
-    ),
-    path(
-        "transfer-cases/<int:pk>/notification/",
-        case_records.CaseNotificationView.as_view(),
-        name="transfer-case-notification",
-    ),
-    path(
-        "transfer-cases/<int:pk>/appeal/",
-        case_records.CaseAppealView.as_view(),
-        name="transfer-case-appeal",
     ),
     path(
         "transfer-cases/<int:pk>/appeal-outcome/",
@@ -46,6 +43,30 @@ urlpatterns = [
         "transport-batches/<int:pk>/manifest/",
         case_records.TransportManifestView.as_view(),
         name="transport-batch-manifest",
+    ),
+    # The moves that need input, each with its own typed endpoint (transfers/api/moves.py).
+    *[
+        path(
+            f"transfer-cases/<int:pk>/{endpoint}/",
+            view.as_view(),
+            name=f"transfer-case-{endpoint}",
+        )
+        for endpoint, view in moves.MOVE_VIEWS.items()
+    ],
+    path(
+        "transfer-cases/<int:pk>/review/",
+        moves.CaseReviewView.as_view(),
+        name="transfer-case-review",
+    ),
+    path(
+        "transport-batches/<int:pk>/departure/",
+        moves.BatchDepartureView.as_view(),
+        name="transport-batch-departure",
+    ),
+    path(
+        "transport-batches/<int:pk>/arrival/",
+        moves.BatchArrivalView.as_view(),
+        name="transport-batch-arrival",
     ),
     path("eligibility-rules/", views.EligibilityRulesView.as_view(), name="eligibility-rules"),
 ]

@@ -3,21 +3,27 @@ so refusals (400, 403, 409) reach the client in the project's one error shape. A
 version as an ETag; a move (transition, screening) needs it back in If-Match: 428 without, 412
 when the case moved since."""
 
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from program.audit.models import AccessLogEntry
-from program.audit.services import access_log_record
+from program.audit.listing import AccessLoggedListMixin, people_on
+from program.core.acting import acting_user
+from program.core.api.filters import StrictFilterBackend
 from program.core.api.preconditions import (
     etag_header,
     if_match,
@@ -26,8 +32,12 @@ from program.core.api.preconditions import (
     version_number,
     with_etag,
 )
+from program.core.api.query import refuse_unknown_parameters
+from program.core.errors import ConflictError
+from program.inmates.minimisation import MEDICAL_DOCUMENT_KINDS, sees_health_and_family
 from transfers import eligibility, selectors, services
 from transfers.api.case_records import log_case_view
+from transfers.api.filters import TransferCaseFilter
 from transfers.api.serializers import (
     CaseEventSerializer,
     CaseOpenInput,
@@ -39,6 +49,7 @@ from transfers.api.serializers import (
     TransportBatchSerializer,
 )
 from transfers.models import TransferCase, TransportBatch
+from transfers.moves import MOVES
 
 _REFUSALS = {
     400: OpenApiResponse(description="Invalid input, named in the error."),
@@ -50,10 +61,6 @@ _REFUSALS = {
 CASE = "transfer case"
 # A move is a write on the case row: it needs the ETag read last (If-Match).
 _MOVE_REFUSALS = {**_REFUSALS, **precondition_responses(CASE)}
-
-
-def _actor(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _read_version(request: Request) -> int:
@@ -70,7 +77,7 @@ def _case_response(pk: int, http_status: int = status.HTTP_200_OK) -> Response:
     retrieve=extend_schema(summary="One transfer case", parameters=[etag_header(200)]),
 )
 class TransferCaseViewSet(
-    mixins.ListModelMixin,
+    AccessLoggedListMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet[TransferCase],
@@ -79,18 +86,16 @@ class TransferCaseViewSet(
 
     serializer_class = TransferCaseSerializer
     lookup_value_regex = r"\d+"
-    filter_backends: list[Any] = []
+    filterset_class = TransferCaseFilter
+    filter_backends = [StrictFilterBackend]  # one order, the worklist's: no ?ordering=
+    listed_people = ("inmate_id",)
 
     def get_queryset(self) -> QuerySet[TransferCase]:
-        params = self.request.query_params
-        filters = selectors.CaseFilters(
-            mine=params.get("mine") == "true",
-            states=tuple(params.getlist("state")),
-            nationality=params.get("nationality", ""),
-            search=params.get("q", ""),
-            include_closed=self.action != "list",
-        )
-        return selectors.case_list(user=_actor(self.request), filters=filters)
+        if getattr(self, "swagger_fake_view", False):  # the schema is made without a user
+            return TransferCase.objects.none()
+        # One case is looked up among all, closed ones too; the list narrows it (api/filters.py).
+        filters = selectors.CaseFilters(include_closed=True)
+        return selectors.case_list(user=acting_user(self.request), filters=filters)
 
     @extend_schema(
         summary="Open a case for an inmate",
@@ -101,18 +106,12 @@ class TransferCaseViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = CaseOpenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        case = services.case_open(inmate=data.validated_data["inmate"], actor=_actor(request))
-        return _case_response(case.pk, status.HTTP_201_CREATED)
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # A search of people's files: the criterion is logged (a plain listing is not).
-        access_log_record(
-            request=request,
-            action=AccessLogEntry.Action.SEARCH,
-            subject_type="transfer_case",
-            criterion=request.query_params.dict(),
+        case = services.case_open(
+            inmate=data.validated_data["inmate"],
+            actor=acting_user(request),
+            agreement=data.validated_data.get("agreement"),
         )
-        return super().list(request, *args, **kwargs)
+        return _case_response(case.pk, status.HTTP_201_CREATED)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
@@ -121,9 +120,10 @@ class TransferCaseViewSet(
 
     @extend_schema(
         summary="Move the case to another state",
-        description="`reason` is a reason code where the move ends or reverses a case. Some "
-        "moves need more: notified (notified_on, language), under_appeal (lodged_on), "
-        "scheduled (batch, optional place), admitted/returned/deported (optional on).",
+        description="Only the moves without input; `reason` is a reason code where the move "
+        "ends or reverses a case. A move that needs input has its own endpoint under "
+        "/transfer-cases/{id}/ (notification, appeal, schedule, rebook, departure, admission, "
+        "return, deportation, release); asking for it here is refused naming that endpoint.",
         request=TransitionInput,
         responses={200: TransferCaseSerializer, **_MOVE_REFUSALS},
         parameters=[if_match_parameter(CASE), etag_header(200)],
@@ -135,13 +135,19 @@ class TransferCaseViewSet(
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
+        move = MOVES.get((case.state, values["to"]))
+        if move is not None and move.has_input:
+            raise ConflictError(
+                _("This move needs input: use POST /transfer-cases/%(pk)s/%(endpoint)s/.")
+                % {"pk": case.pk, "endpoint": move.endpoint},
+                details={"endpoint": move.endpoint},
+            )
         services.case_transition(
             case=case,
-            to=values.pop("to"),
-            reason_code=values.pop("reason"),
-            text=values.pop("text"),
-            actor=_actor(request),
-            data=values,
+            to=values["to"],
+            reason_code=values["reason"],
+            text=values["text"],
+            actor=acting_user(request),
             expected_version=read_version,
         )
         return _case_response(case.pk)
@@ -158,7 +164,7 @@ class TransferCaseViewSet(
     def screen(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
         screening = services.case_screen(
-            case=case, actor=_actor(request), expected_version=_read_version(request)
+            case=case, actor=acting_user(request), expected_version=_read_version(request)
         )
         return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
 
@@ -182,6 +188,8 @@ class TransferCaseViewSet(
         pagination_class=None,
     )
     def documents(self, request: Request, pk: int) -> Response:
+        if request.method == "GET":
+            refuse_unknown_parameters(request)
         case = get_object_or_404(TransferCase, pk=pk)
         if request.method == "POST":
             data = DocumentInput(data=request.data)
@@ -190,11 +198,13 @@ class TransferCaseViewSet(
                 case=case,
                 kind=data.validated_data["kind"],
                 file=data.validated_data["file"],
-                actor=_actor(request),
+                actor=acting_user(request),
             )
             return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
         log_case_view(request, case, "documents")
         documents = case.documents.select_related("uploaded_by").order_by("kind", "-version")
+        if not sees_health_and_family(request.user):  # medical documents: the full file only
+            documents = documents.exclude(kind__in=MEDICAL_DOCUMENT_KINDS)
         return Response(DocumentSerializer(documents, many=True).data)
 
     @extend_schema(
@@ -208,6 +218,7 @@ class TransferCaseViewSet(
         pagination_class=None,  # the whole timeline, unpaged
     )
     def events(self, request: Request, pk: int) -> Response:
+        refuse_unknown_parameters(request)
         case = get_object_or_404(TransferCase, pk=pk)
         log_case_view(request, case, "events")
         return Response(CaseEventSerializer(selectors.case_events(case), many=True).data)
@@ -216,6 +227,14 @@ class TransferCaseViewSet(
 class EligibilityRulesView(APIView):
     @extend_schema(
         summary="The eligibility rules (texts, sources, versions) and the parameters in force",
+        parameters=[
+            OpenApiParameter(
+                "programme",
+                int,
+                description="Agreement id: that programme's parameters (its own, else those "
+                "for every programme, else the defaults). Without it: those for every programme.",
+            )
+        ],
         responses={
             200: OpenApiResponse(
                 response=OpenApiTypes.OBJECT,
@@ -224,7 +243,15 @@ class EligibilityRulesView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        params = eligibility.params_load()
+        refuse_unknown_parameters(request, accepted=("programme",))
+        # ?programme=<agreement id>: that programme's parameters; without it, the values for
+        # every programme without its own.
+        given = request.query_params.getlist("programme")
+        if len(given) > 1 or (given and not given[0].isdigit()):
+            raise serializers.ValidationError(
+                {"programme": [_("Give one programme, as its agreement id (a whole number).")]}
+            )
+        params = eligibility.params_load(int(given[0]) if given else None)
         return Response(
             {
                 "rule_set_version": params.rule_set_version,
@@ -249,15 +276,23 @@ class EligibilityRulesView(APIView):
     retrieve=extend_schema(summary="One transport batch"),
 )
 class TransportBatchViewSet(
-    mixins.ListModelMixin,
+    AccessLoggedListMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet[TransportBatch],
 ):
     serializer_class = TransportBatchSerializer
-    queryset = TransportBatch.objects.prefetch_related("manifest").order_by("departs_on", "id")
+    queryset = TransportBatch.objects.prefetch_related("manifest__case").order_by(
+        "departs_on", "id"
+    )
+
+    def people_listed(self, rows: list[TransportBatch]) -> list[Any]:
+        # Each manifest names people by their case.
+        entries = (entry for batch in rows for entry in batch.manifest.all())
+        return people_on(entries, ["case.inmate_id"])
+
     lookup_value_regex = r"\d+"
-    filter_backends: list[Any] = []
+    filter_backends = [StrictFilterBackend]  # no filters: the page parameters only
 
     @extend_schema(
         summary="Plan a transport", responses={201: TransportBatchSerializer, **_REFUSALS}
@@ -265,5 +300,5 @@ class TransportBatchViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = TransportBatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        batch = services.batch_create(actor=_actor(request), **data.validated_data)
+        batch = services.batch_create(actor=acting_user(request), **data.validated_data)
         return Response(TransportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)

@@ -33,6 +33,7 @@ REASON_CODES = [
     ("return_court", "Court appearance in Denmark", "return"),
     ("return_contract_end", "End of the agreement", "return"),
     ("return_pre_release", "Pre-release rule: return before the release date", "return"),
+    ("appeal_upheld", "The appeal against the transfer was upheld", "return"),
 ]
 
 

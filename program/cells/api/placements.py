@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -18,8 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from program.cells import services, unit_view
+from program.audit.listing import AccessLoggedDetailMixin, AccessLoggedListMixin
+from program.cells import services, stays, unit_view
 from program.cells.models import Place, Placement
+from program.core.acting import acting_user
+from program.core.api.filters import IntegerFilter
 from program.inmates.models import Inmate
 
 # --- Output -----------------------------------------------------------------------------------
@@ -98,9 +100,9 @@ class PlacementSerializer(serializers.ModelSerializer[Placement]):
 
 
 class PlaceFilter(django_filters.FilterSet):
-    facility = django_filters.NumberFilter(field_name="cell__unit__facility_id")
-    unit = django_filters.NumberFilter(field_name="cell__unit_id")
-    cell = django_filters.NumberFilter(field_name="cell_id")
+    facility = IntegerFilter(field_name="cell__unit__facility_id")
+    unit = IntegerFilter(field_name="cell__unit_id")
+    cell = IntegerFilter(field_name="cell_id")
     free_on = django_filters.DateFilter(
         method="filter_free_on",
         label="Only places nobody holds from this day on and that are in use on it.",
@@ -124,8 +126,8 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet[Place]):
 
 
 class PlacementFilter(django_filters.FilterSet):
-    inmate = django_filters.NumberFilter(field_name="inmate_id")
-    place = django_filters.NumberFilter(field_name="place_id")
+    inmate = IntegerFilter(field_name="inmate_id")
+    place = IntegerFilter(field_name="place_id")
     kind = django_filters.ChoiceFilter(choices=Placement.Kind.choices)
     active_on = django_filters.DateFilter(
         method="filter_active_on",
@@ -142,8 +144,11 @@ class PlacementFilter(django_filters.FilterSet):
         return unit_view.placements_active_on(queryset, value)
 
 
-class PlacementViewSet(viewsets.ReadOnlyModelViewSet[Placement]):
+class PlacementViewSet(
+    AccessLoggedListMixin, AccessLoggedDetailMixin, viewsets.ReadOnlyModelViewSet[Placement]
+):
     serializer_class = PlacementSerializer
+    listed_people = ("inmate_id",)
     queryset = unit_view.placement_queryset().order_by("-period", "-id")
     filterset_class = PlacementFilter
     lookup_value_regex = r"\d+"
@@ -210,10 +215,6 @@ _REFUSALS = {
 }
 
 
-def _actor(request: Request) -> AbstractBaseUser | None:
-    return request.user if isinstance(request.user, AbstractBaseUser) else None
-
-
 def _answer(placement: Placement, http_status: int) -> Response:
     fresh = unit_view.placement_queryset().get(pk=placement.pk)
     return Response(PlacementSerializer(fresh).data, status=http_status)
@@ -234,13 +235,13 @@ class PlacementAdmitView(APIView):
     def post(self, request: Request) -> Response:
         data = AdmitInput(data=request.data)
         data.is_valid(raise_exception=True)
-        placement = services.placement_admit(
+        placement = stays.stay_admit(
             inmate=data.validated_data["inmate"],
             place=data.validated_data["place"],
             on=data.validated_data["on"],
             reason=data.validated_data["reason"],
             expected_release_on=data.validated_data.get("expected_release_on"),
-            actor=_actor(request),
+            actor=acting_user(request),
         )
         return _answer(placement, status.HTTP_201_CREATED)
 
@@ -255,12 +256,12 @@ class PlacementReserveView(APIView):
     def post(self, request: Request) -> Response:
         data = ReserveInput(data=request.data)
         data.is_valid(raise_exception=True)
-        reservation = services.reservation_create(
+        reservation = stays.stay_reserve(
             inmate=data.validated_data["inmate"],
             place=data.validated_data["place"],
             arrival_on=data.validated_data["on"],
             reason=data.validated_data["reason"],
-            actor=_actor(request),
+            actor=acting_user(request),
         )
         return _answer(reservation, status.HTTP_201_CREATED)
 
@@ -282,7 +283,7 @@ class PlacementMoveView(APIView):
             to_place=data.validated_data["to_place"],
             on=data.validated_data["on"],
             reason=data.validated_data["reason"],
-            actor=_actor(request),
+            actor=acting_user(request),
         )
         return _answer(moved, status.HTTP_201_CREATED)
 
@@ -298,12 +299,12 @@ class PlacementReleaseView(APIView):
         placement = _placement(pk)
         data = ReleaseInput(data=request.data)
         data.is_valid(raise_exception=True)
-        released = services.placement_release(
+        released = stays.stay_release(
             placement=placement,
             on=data.validated_data["on"],
             end_reason=data.validated_data["end_reason"],
             reason=data.validated_data["reason"],
-            actor=_actor(request),
+            actor=acting_user(request),
         )
         return _answer(released, status.HTTP_200_OK)
 
@@ -319,7 +320,9 @@ class PlacementCancelView(APIView):
         reservation = _placement(pk)
         data = CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        cancelled = services.reservation_cancel(
-            reservation=reservation, reason=data.validated_data["reason"], actor=_actor(request)
+        cancelled = stays.stay_cancel(
+            reservation=reservation,
+            reason=data.validated_data["reason"],
+            actor=acting_user(request),
         )
         return _answer(cancelled, status.HTTP_200_OK)

@@ -9,6 +9,17 @@ class RampUpCapSerializer(serializers.ModelSerializer[RampUpCap]):
         fields = ["effective_from", "places"]
 
 
+class RampUpStepSerializer(serializers.ModelSerializer[RampUpCap]):
+    """A ramp-up step on its own: the agreement is given when it is recorded, never changed."""
+
+    class Meta:
+        model = RampUpCap
+        fields = ["id", "agreement", "effective_from", "places"]
+        read_only_fields = ["id"]
+        # The one-step-per-day rule is the service's, with its message.
+        validators: list[object] = []
+
+
 class AgreementSerializer(serializers.ModelSerializer[Agreement]):
     ramp_up_caps = RampUpCapSerializer(many=True, read_only=True)
     facilities = serializers.PrimaryKeyRelatedField[Facility](many=True, read_only=True)
@@ -32,7 +43,7 @@ class AgreementSerializer(serializers.ModelSerializer[Agreement]):
             "ramp_up_caps",
             "facilities",
         ]
-        read_only_fields = fields
+        read_only_fields = ["id", "ramp_up_caps", "facilities"]
 
 
 class FacilitySerializer(serializers.ModelSerializer[Facility]):
@@ -53,7 +64,9 @@ class FacilitySerializer(serializers.ModelSerializer[Facility]):
             "cell_count",
             "place_count",
         ]
-        read_only_fields = fields
+        read_only_fields = ["id", "unit_count", "cell_count", "place_count"]
+        # The unique name per agreement is checked by the service, with its message.
+        validators: list[object] = []
 
 
 class CellSerializer(serializers.ModelSerializer[Cell]):

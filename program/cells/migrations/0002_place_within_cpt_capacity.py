@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# A cell never holds more places than its CPT capacity (DESIGN §4.3). The count spans rows, so a
+# A cell never holds more places than its CPT capacity (docs/domain-rules.md §4). The count spans rows, so a
 # CHECK constraint cannot express it; these triggers do. The cell row is locked first (NO KEY UPDATE,
 # which does not clash with the foreign key's own KEY SHARE lock) so that two
 # transactions adding places to one cell are serialised and cannot both pass the count.

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -52,7 +53,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         return _error(
             "invalid",
-            "The request has invalid fields: " + _first_message(exc.detail),
+            _("The request has invalid fields: %(first)s") % {"first": _first_message(exc.detail)},
             exc.detail,
             status.HTTP_400_BAD_REQUEST,
         )

@@ -26,6 +26,8 @@ V = TypeVar("V")
 # A strong entity tag; W/ is tolerated on the way in because a proxy that compresses a response
 # may weaken the ETag the client saw, and the version inside is still the row's.
 _ENTITY_TAG = re.compile(r'^(?:W/)?"([^"\s]{1,64})"$')
+# The schema's spelling of an entity tag (RFC 9110 §8.8.3: visible ASCII but the quote).
+ENTITY_TAG_SYNTAX = r'^(?:W/)?"[!#-~]{1,64}"$'
 _VERSION_NUMBER = re.compile(r"^[0-9]{1,9}$")  # fits the PositiveIntegerField it is compared to
 
 
@@ -108,6 +110,7 @@ def if_match_parameter(thing: str) -> OpenApiParameter:
         type=OpenApiTypes.STR,
         location=OpenApiParameter.HEADER,
         required=True,
+        pattern=ENTITY_TAG_SYNTAX,
         description=(
             f"The ETag of the {thing} as last read (the ETag header of GET on it). A stale "
             "one is refused with 412; a write without it is refused with 428."

@@ -7,7 +7,7 @@ from program.core.demo import demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the Gjilan demo programme and one user per role (idempotent; never in production)."
+    help = "Load the demo programmes and one user per role (idempotent; never in production)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
