@@ -40,8 +40,18 @@ def demo_load(*, out: TextIO) -> None:
         loader.load(out)
 
 
-@register(order=100)
+# The users come first: the host staff's postings (60), the handovers' caseworker (56) and every
+# later step that names a user need them. Until this was so, a fresh database's demo had no
+# handovers and its host staff were posted nowhere, so every host page answered 404.
+@register(order=1)
 def _users(out: TextIO) -> None:
     from program.core import demo_users
 
     demo_users.load(out)
+
+
+@register(order=1000)
+def _logins(out: TextIO) -> None:
+    from program.core import demo_users
+
+    demo_users.print_logins(out)

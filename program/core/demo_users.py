@@ -30,9 +30,10 @@ def _give_address(user: Any) -> None:
 
 
 def load(out: TextIO) -> None:
+    """Make the users (first of all the demo's steps: other apps post them, name them as
+    preparers and address their notifications)."""
     roles_sync()
     user_model = get_user_model()
-    rows: list[tuple[str, str]] = []
     for role in Role:
         user, created = user_model.objects.get_or_create(
             username=role.value,
@@ -43,7 +44,6 @@ def load(out: TextIO) -> None:
             user.set_password(demo_password(role.value))
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role.value))
-        rows.append((role.value, str(role.label)))
     admin, created = user_model.objects.get_or_create(
         username=ADMIN_USERNAME,
         defaults={
@@ -58,6 +58,12 @@ def load(out: TextIO) -> None:
         admin.set_password(demo_password(ADMIN_USERNAME))
         admin.save(update_fields=["password"])
     # No second factor is made for the admin: it sets one up at its first sign-in (README).
+    out.write(f"Demo users: {len(Role) + 1}\n")
+
+
+def print_logins(out: TextIO) -> None:
+    """The log-ins, printed last so that they are what a developer sees after the load."""
+    rows = [(role.value, str(role.label)) for role in Role]
     rows.append((ADMIN_USERNAME, "System administrator (sets up a second factor at sign-in)"))
     out.write("Demo log-ins (username / password, role):\n")
     for username, label in rows:

@@ -1,4 +1,4 @@
-"""Demo incidents at Gjilan (after the users, order 100, and the placements): one reviewed and
+"""Demo incidents at Gjilan (after the users, order 1, and the placements): one reviewed and
 closed, one awaiting review and past its deadline (the governor's queue), one use of force
 notified to the Danish authority. Idempotent: an incident is found again by its description.
 """

@@ -63,7 +63,7 @@ def _action(finding: Finding, title: str, owner: str, deadline: date, actor: Any
     )
 
 
-@register(order=115)  # after the demo users (100) and the payment schedule (110)
+@register(order=115)  # after the demo users (1) and the payment schedule (110)
 def load(out: TextIO) -> None:
     for short, name in BODIES:
         InspectionBody.objects.get_or_create(short_name=short, defaults={"name": name})

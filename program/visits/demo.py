@@ -1,6 +1,6 @@
 """Family contact at Gjilan: for three people in place there, visits held in the last months (one
 with the children), video calls, a visit booked for next week with an interpreter, a request
-waiting to be booked, a cancelled visit. Runs after the demo users (order 100) and the transfer
+waiting to be booked, a cancelled visit. Runs after the demo users (order 1) and the transfer
 cases; a second run changes nothing."""
 
 from datetime import datetime, timedelta

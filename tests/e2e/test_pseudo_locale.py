@@ -116,8 +116,9 @@ def _first(queryset: models.QuerySet[Any]) -> Any:
     return row
 
 
-def _route_args() -> dict[str, Callable[[], list[object]]]:
-    """Arguments for the pages that show one record, taken from the demo programme."""
+def _route_args(role: str = "") -> dict[str, Callable[[], list[object]]]:
+    """Arguments for the pages that show one record, taken from the demo programme (the one
+    this role may open where records differ by role)."""
     inmate = lambda: _first(Inmate.objects.filter(judgments__isnull=False)).pk  # noqa: E731
     tranche = lambda: _first(Tranche.objects.filter(stream="rent")).pk  # noqa: E731
     case = lambda: _first(TransferCase.objects.filter(events__isnull=False).distinct()).pk  # noqa: E731
@@ -125,6 +126,9 @@ def _route_args() -> dict[str, Callable[[], list[object]]]:
 
     # --- handover (begin): the demo's records of the December transport, being filled in
     def draft() -> Handover:
+        if role in (Role.HOST_OFFICER, Role.HOST_MANAGER):
+            # Host staff read a record only once the escort has acknowledged it.
+            return _first(Handover.objects.filter(escort_acknowledged_at__isnull=False))
         return _first(Handover.objects.filter(escort_acknowledged_at__isnull=True))
 
     # --- handover (end)
@@ -224,7 +228,7 @@ def _route_args() -> dict[str, Callable[[], list[object]]]:
 
 
 def _pages(role: str) -> list[tuple[str, str]]:
-    args = _route_args()
+    args = _route_args(role)
     pages = []
     for name, access in sorted(ROUTES.items()):
         if is_api(name) or name in NOT_PAGES or "GET" not in access.methods:
