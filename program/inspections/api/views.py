@@ -31,7 +31,7 @@ from program.core.api.preconditions import (
     version_number,
     with_etag,
 )
-from program.core.errors import NotFoundError
+from program.core.errors import ApplicationError
 from program.inmates.models import Inmate
 from program.inspections import selectors, services
 from program.inspections.api.serializers import (
@@ -58,14 +58,14 @@ def _parse(request: Request, serializer_class: type[serializers.Serializer[Any]]
 
 
 def _row(model: Any, pk: int | None, name: str) -> Any:
-    """The row an input names by id, or a 404 naming the field."""
+    """The row an input names by id, or a 400 at that field: an id in the body that names
+    nothing is a mistake in the request, not a page that is not there (404 is for the path)."""
     if pk is None:
         return None
     row = model.objects.filter(pk=pk).first()
     if row is None:
-        raise NotFoundError(
-            _("There is no %(what)s %(pk)s.") % {"what": name, "pk": pk}, details={name: pk}
-        )
+        message = _("There is no %(what)s %(pk)s.") % {"what": name, "pk": pk}
+        raise ApplicationError(message, details={name: [message]})
     return row
 
 
