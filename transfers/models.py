@@ -594,8 +594,9 @@ class ManifestEntry(models.Model):
         return f"{self.case_id} on {self.batch_id}"
 
 
-class ScreeningJob(models.Model):
-    """An on-demand "screen all candidates" run: the worker counts `done` up to `total`."""
+class ProgressJob(models.Model):
+    """A job the worker runs while the page that started it shows its progress: it counts `done`
+    up to `total`. Subclasses name what `total` and `done` count and add what they need."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -604,9 +605,8 @@ class ScreeningJob(models.Model):
         FAILED = "failed", _("Failed")
 
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
-    total = models.PositiveIntegerField(_("to screen"), default=0)
-    done = models.PositiveIntegerField(_("screened"), default=0)
-    cases_moved = models.PositiveIntegerField(_("cases moved"), default=0)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -617,16 +617,15 @@ class ScreeningJob(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("screening job")
-        verbose_name_plural = _("screening jobs")
+        abstract = True
         ordering = ["-started_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(done__lte=F("total")), name="screeningjob_done_le_total"
+                condition=Q(done__lte=F("total")), name="%(class)s_done_le_total"
             ),
             models.CheckConstraint(
                 condition=Q(finished_at__isnull=True) | Q(state__in=["finished", "failed"]),
-                name="screeningjob_finished_when_ended",
+                name="%(class)s_finished_when_ended",
             ),
         ]
 
@@ -642,6 +641,18 @@ class ScreeningJob(models.Model):
     @property
     def is_over(self) -> bool:
         return self.state in (self.State.FINISHED, self.State.FAILED)
+
+
+class ScreeningJob(ProgressJob):
+    """An on-demand "screen all candidates" run: the worker counts `done` up to `total`."""
+
+    total = models.PositiveIntegerField(_("to screen"), default=0)
+    done = models.PositiveIntegerField(_("screened"), default=0)
+    cases_moved = models.PositiveIntegerField(_("cases moved"), default=0)
+
+    class Meta(ProgressJob.Meta):
+        verbose_name = _("screening job")
+        verbose_name_plural = _("screening jobs")
 
 
 class ReleasePreparation(models.Model):

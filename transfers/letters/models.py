@@ -7,8 +7,10 @@ regeneration is a new Letter and a new version of the case's Document.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from transfers.models import ProgressJob
 
 
 class LetterKind(models.TextChoices):
@@ -126,14 +128,8 @@ class Letter(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class LetterJob(models.Model):
+class LetterJob(ProgressJob):
     """A transport's manifest and letters made by the worker; it counts `done` up to `total`."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        FINISHED = "finished", _("Finished")
-        FAILED = "failed", _("Failed")
 
     batch = models.ForeignKey(
         "transfers.TransportBatch",
@@ -141,43 +137,11 @@ class LetterJob(models.Model):
         related_name="letter_jobs",
         verbose_name=_("transport"),
     )
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(_("letters to make"), default=0)
     done = models.PositiveIntegerField(_("letters made"), default=0)
     made = models.PositiveIntegerField(_("new versions"), default=0)
     error = models.CharField(_("error"), max_length=300, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
-    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ProgressJob.Meta):
         verbose_name = _("letter job")
         verbose_name_plural = _("letter jobs")
-        ordering = ["-started_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(done__lte=F("total")), name="letterjob_done_le_total"
-            ),
-            models.CheckConstraint(
-                condition=Q(finished_at__isnull=True) | Q(state__in=["finished", "failed"]),
-                name="letterjob_finished_when_ended",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_state_display()} {self.done}/{self.total}"
-
-    @property
-    def percent(self) -> int:
-        if self.total:
-            return 100 * self.done // self.total
-        return 100 if self.is_over else 0
-
-    @property
-    def is_over(self) -> bool:
-        return self.state in (self.State.FINISHED, self.State.FAILED)
