@@ -7,8 +7,8 @@ Art. 30's record of processing, and the finance roles' ban on conviction and med
   birth, who recorded what, free text that may name someone);
 - criminal: convictions, offences, sentences, expulsion orders and the decisions taken to execute
   a sentence (GDPR Art. 10; the Law Enforcement Directive);
-- health: medical facts about a person (GDPR Art. 9). The issue names four tags; health is a
-  fifth because medical data is minimised like criminal data but is not criminal data, and the
+- health: medical facts about a person (GDPR Art. 9). Health is kept apart from the others
+  because medical data is minimised like criminal data but is not criminal data, and the
   minimisation test plants it separately;
 - financial: money, payment terms and the payment workflow;
 - none: nothing about a person and no money (ids, timestamps, reference data, cell sizes).

@@ -1,5 +1,5 @@
-"""Every page and endpoint a role may open costs at most ten queries (issue 20's budget, the
-fixed cost of a signed-in request included), with the route policy's own seeded data.
+"""Every page and endpoint a role may open costs at most ten queries (docs/benchmark.md), the
+fixed cost of a signed-in request included, with the route policy's own seeded data.
 
 Each route is opened twice by each role that may see it; the second visit is counted (the first
 notes the purpose of reading a person's record in the session, and fills the per-process copy of
