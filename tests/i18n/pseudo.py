@@ -1,7 +1,8 @@
 """A pseudo-locale built at test time: proof that a third language needs only a catalogue.
 
 `build_catalogue` extracts every string marked for translation in the project (Django's own
-makemessages, run over symlinks to the source so that nothing is written into the repository)
+makemessages, run over a copy of the templates and symlinks to the Python source, so that
+nothing is written into the repository)
 and Django's own strings, and writes a compiled catalogue in which every msgstr is its msgid
 wrapped in markers. With that catalogue on LOCALE_PATHS and the code in LANGUAGES, a page shown
 in the pseudo-locale has every translated word between ⟦ and ⟧; any word outside the markers
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterable
 from contextlib import chdir
 from pathlib import Path
@@ -57,7 +59,14 @@ def extract(workdir: Path) -> polib.POFile:
     source = workdir / "source"
     source.mkdir()
     for name in SOURCES:
-        (source / name).symlink_to(Path(settings.BASE_DIR) / name, target_is_directory=True)
+        if name == "templates":
+            # makemessages writes each template's extract as `<name>.html.py` beside it: a
+            # copy keeps those files out of the repository, where two test workers building
+            # their catalogues at once deleted each other's (xgettext: "No such file").
+            shutil.copytree(Path(settings.BASE_DIR) / name, source / name)
+        else:
+            # Python files are read in place.
+            (source / name).symlink_to(Path(settings.BASE_DIR) / name, target_is_directory=True)
     locale = source / "locale"
     with override_settings(LOCALE_PATHS=[locale]), chdir(source):
         call_command(
