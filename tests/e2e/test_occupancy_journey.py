@@ -130,3 +130,45 @@ def test_an_admission_clicked_before_htmx_has_loaded_lands_by_the_full_page_form
     expect(page.get_by_test_id("action-message")).to_have_count(0)
     tile = page.locator('[data-testid="place-tile"][data-place="A-102-1"]')
     expect(tile).to_contain_text("Occupied")
+
+
+def test_the_admission_form_has_the_focus_before_anyone_can_type_in_it(
+    page: Page, live_server, gjilan
+) -> None:
+    """htmx puts the cursor in a swapped-in form's `autofocus` field when the swap settles. With
+    htmx's default 20 ms settle delay that came after the form was on screen, so typing begun in
+    another of its fields in between lost the focus and the rest of the text to the first field:
+    the desk journey's flake ("Arrived on the trKF-2026-30017" in the case-number field, the
+    reason typed into the form just swapped in). The pages settle at once (`defaultSettleDelay`
+    0 in base.html), so the focus is placed in the same task as the swap, before any key press
+    can be handled. The second half is the control: with a settle delay put back, the typing is
+    torn between the two fields as it was."""
+    base = live_server.url
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill("otto")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    unit_url = f"{base}/programme/units/{gjilan.pk}/"
+    admit = page.locator('[data-testid="place-tile"][data-place="A-102-1"]').get_by_role(
+        "link", name="Admit"
+    )
+    case_number = page.get_by_test_id("action-form").get_by_label("Inmate's case number")
+    reason = page.get_by_test_id("action-form").get_by_label("Reason")
+
+    page.goto(unit_url, wait_until="load")
+    # Where the focus is at the first task after the swap: the earliest a key press is handled.
+    page.evaluate(
+        """() => document.body.addEventListener("htmx:afterSwap", () => setTimeout(() => {
+             window.focusAfterSwap = document.activeElement.id; }, 0), {once: true})"""
+    )
+    admit.click()
+    page.wait_for_function("() => window.focusAfterSwap !== undefined")
+    assert page.evaluate("() => window.focusAfterSwap") == case_number.get_attribute("id")
+
+    page.goto(unit_url, wait_until="load")
+    page.evaluate("() => { htmx.config.defaultSettleDelay = 300; }")
+    admit.click()
+    reason.click()
+    page.keyboard.type("Arrived on the transport", delay=40)
+    expect(case_number).not_to_have_value("")
+    assert reason.input_value() != "Arrived on the transport"
