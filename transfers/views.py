@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from program.core.acting import acting_user
 from program.core.errors import ApplicationError
 from program.core.policy import allows
 from program.core.roles import user_roles
+from program.core.uploads import stored_file_response
 from program.inmates.minimisation import (
     MEDICAL_DOCUMENT_KINDS,
     screening_results_for,
@@ -438,9 +439,6 @@ def _screening_results(
     ]
 
 
-EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-
-
 def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """One stored version of a document, as an attachment named without personal data.
 
@@ -453,20 +451,12 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
     asked = ask_purpose(request, "inmate", document.case.inmate_id)
     if asked is not None:
         return asked
-    extension = EXTENSIONS.get(document.content_type, "bin")
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404(_("The file of this document is missing from storage.")) from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"case-{document.case_id}-{document.kind}-v{document.version}.{extension}",
+    response = stored_file_response(
+        document.file,
+        name=f"case-{document.case_id}-{document.kind}-v{document.version}",
         content_type=document.content_type,
+        missing=_("The file of this document is missing from storage."),
     )
-    # The stored bytes were sniffed on upload; the browser must not second-guess the type.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     access_log_record(
         request=request,
         action=AccessLogEntry.Action.EXPORT,

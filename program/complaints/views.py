@@ -34,7 +34,7 @@ from program.core.acting import acting_user
 from program.core.errors import ApplicationError
 from program.core.policy import allows
 from program.core.roles import user_roles
-from program.core.uploads import EXTENSIONS
+from program.core.uploads import stored_file_response
 from program.host.selectors import posted_facility
 
 PAGE_SIZE = 50
@@ -243,20 +243,12 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
     asked = ask_purpose(request, PERSON, document.complaint.inmate_id)
     if asked is not None:
         return asked
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404(_("The file of this document is missing from storage.")) from error
-    extension = EXTENSIONS.get(document.content_type, "bin")
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"complaint-{document.complaint_id}-{document.kind}-{document.pk}.{extension}",
+    response = stored_file_response(
+        document.file,
+        name=f"complaint-{document.complaint_id}-{document.kind}-{document.pk}",
         content_type=document.content_type,
+        missing=_("The file of this document is missing from storage."),
     )
-    # The stored bytes were sniffed on upload; the browser must not second-guess the type.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     access_log_record(
         request=request,
         action=AccessLogEntry.Action.EXPORT,

@@ -9,6 +9,8 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from program.core.errors import ApplicationError
@@ -68,3 +70,26 @@ def upload_check(file: UploadedFile[bytes], *, field: str = "file") -> CheckedUp
         digest.update(chunk)
     file.seek(0)
     return CheckedUpload(content_type=content_type, size=file.size or 0, sha256=digest.hexdigest())
+
+
+def stored_file_response(
+    stored: FieldFile, *, name: str, content_type: str | None, missing: str
+) -> FileResponse:
+    """A stored upload sent back as an attachment: named by the system (`name`, without its
+    extension, which comes from the checked content type; the uploaded name may carry a
+    person's name), typed as checked on upload (the browser must not second-guess it), kept out
+    of every cache. `missing` is the 404's text when storage has lost the file."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(missing) from error
+    extension = EXTENSIONS.get(content_type or "")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{name}.{extension}" if extension else name,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -23,7 +23,7 @@ from program.core.acting import acting_user
 from program.core.errors import ApplicationError, PreconditionFailedError
 from program.core.policy import access_for
 from program.core.roles import user_roles
-from program.core.uploads import EXTENSIONS
+from program.core.uploads import stored_file_response
 from program.inspections import selectors, services
 from program.inspections.forms import ActionForm, ActionUpdateForm, FindingForm, InspectionForm
 from program.inspections.models import Finding, FindingAction, Inspection
@@ -168,20 +168,12 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     inspection = get_object_or_404(Inspection, pk=pk)
     if not inspection.report:
         raise Http404(_("No report is on file for this inspection."))
-    try:
-        handle = inspection.report.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404(_("The report file is missing from storage.")) from missing
-    known = EXTENSIONS.get(inspection.report_content_type)
-    suffix = f".{known}" if known else ""
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"inspection-{inspection.pk}-report{suffix}",
+    return stored_file_response(
+        inspection.report,
+        name=f"inspection-{inspection.pk}-report",
         content_type=inspection.report_content_type,
+        missing=_("The report file is missing from storage."),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Findings ---------------------------------------------------------------------------------
