@@ -23,21 +23,11 @@ from finance.travel.models import TravelGrant
 from program.core import exports as table_export
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
+from program.core.form_errors import show_refusal
 from program.core.policy import allows
 from program.core.roles import user_roles
 
 PAGE_SIZE = 50
-
-
-def _report(form: BaseForm, error: ApplicationError) -> None:
-    placed = False
-    for key, problems in error.details.items():
-        if key in form.fields and isinstance(problems, list):
-            for problem in problems:
-                form.add_error(key, str(problem))
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _permissions(request: HttpRequest) -> dict[str, bool]:
@@ -78,7 +68,7 @@ def travel_budget_set(request: HttpRequest) -> HttpResponse:
         try:
             services.travel_budget_set(actor=acting_user(request), **form.cleaned_data)
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The travel-support budget is saved."))
             return redirect("finance:travel-support")
@@ -120,7 +110,7 @@ def travel_grant_prepare(request: HttpRequest) -> HttpResponse:
                 actor=acting_user(request),
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The travel grant is prepared and waits for approval."))
             return redirect("finance:travel-grant-detail", grant.pk)
@@ -177,7 +167,7 @@ def _grant_move(
             try:
                 act(request, pk, form.cleaned_data)
             except ApplicationError as error:
-                _report(form, error)
+                show_refusal(form, error)
                 return _detail(
                     request,
                     pk,

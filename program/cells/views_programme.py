@@ -20,6 +20,7 @@ from program.cells import programme_admin, programmes
 from program.cells.models import Agreement, Facility, RampUpCap
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
+from program.core.form_errors import show_refusal
 
 _DATE = forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
 
@@ -85,15 +86,6 @@ def _values(form: forms.ModelForm[Any]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form._meta.fields or ()}
 
 
-def _refused(form: forms.BaseForm, error: ApplicationError) -> None:
-    named = [name for name in error.details if name in form.fields]
-    if named:
-        for name in named:
-            form.add_error(name, error.message)
-    else:
-        form.add_error(None, error.message)
-
-
 def _form_page(
     request: HttpRequest,
     form: forms.ModelForm[Any],
@@ -106,7 +98,7 @@ def _form_page(
         try:
             row = save(_values(form))
         except ApplicationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Saved: %(row)s.") % {"row": row})
             return redirect(back)
@@ -123,7 +115,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
                 agreement=None, values=_values(form), actor=request.user
             )
         except ApplicationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Saved: %(row)s.") % {"row": agreement})
             return redirect("cells:agreement-detail", pk=agreement.pk)

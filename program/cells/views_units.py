@@ -36,6 +36,7 @@ from program.cells.forms import (
 from program.cells.models import Cell, Outage, Placement, Unit
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
+from program.core.form_errors import show_refusal
 from program.core.policy import allows
 from program.core.roles import user_roles
 
@@ -162,12 +163,6 @@ def _done(request: HtmxHttpRequest, unit: Unit, on: date, message: str) -> HttpR
     return redirect(_unit_url(unit, on))
 
 
-def _attach_field_errors(form: forms.Form, error: ApplicationError) -> None:
-    for name in error.details:
-        if name in form.fields and name not in form.errors:
-            form.add_error(name, error.message)
-
-
 def _handle(
     request: HtmxHttpRequest,
     action: _Action,
@@ -181,7 +176,7 @@ def _handle(
     try:
         message = perform(action.form.cleaned_data)
     except ApplicationError as error:  # ConflictError included; the service wrote nothing
-        _attach_field_errors(action.form, error)
+        show_refusal(action.form, error, above=False)
         return _show_form(request, action, on, error=error.message, status=error.http_status)
     return _done(request, action.unit, on, message)
 

@@ -9,7 +9,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,6 +31,7 @@ from program.complaints.forms import (
 from program.complaints.models import Complaint, ComplaintDocument
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
+from program.core.form_errors import show_refusal
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.core.uploads import stored_file_response
@@ -39,18 +39,6 @@ from program.host.selectors import posted_facility
 
 PAGE_SIZE = 50
 PERSON = "inmate"
-
-
-def _report(form: BaseForm, error: ApplicationError) -> None:
-    """Put a service's error next to each field it names, or above the form."""
-    placed = False
-    for name, problems in error.details.items():
-        if name in form.fields and isinstance(problems, list):
-            form.add_error(name, error.message)
-            placed = True
-            break
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _log_view(request: HttpRequest, complaint: Complaint, **extra: Any) -> None:
@@ -127,7 +115,7 @@ def complaint_register(request: HttpRequest) -> HttpResponse:
         try:
             complaint = services.complaint_register(actor=acting_user(request), **data)
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Complaint #%(pk)s is registered.") % {"pk": complaint.pk})
             return redirect("complaints:detail", pk=complaint.pk)
@@ -162,7 +150,7 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 complaint=complaint, actor=acting_user(request), version=version, **data
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The registration is saved."))
             return redirect("complaints:detail", pk=complaint.pk)
@@ -192,7 +180,7 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.complaint_answer(complaint=complaint, actor=acting_user(request), **data)
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The answer is recorded."))
             return redirect("complaints:detail", pk=complaint.pk)
@@ -284,7 +272,7 @@ def receipt_create(request: HttpRequest) -> HttpResponse:
                 actor=acting_user(request), **form.cleaned_data
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,

@@ -20,6 +20,7 @@ from program.audit.listing import log_listed
 from program.audit.services import access_log_record
 from program.cells.models import Facility
 from program.core.errors import ApplicationError
+from program.core.form_errors import show_refusal
 from program.host import arrivals, selectors, services
 from program.host.forms import CheckInForm, HeadcountForm, RefuseForm
 from program.host.models import ArrivalCheck, HeadcountConfirmation
@@ -140,7 +141,7 @@ def check_in(request: HttpRequest, case_id: int) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
             )
         except ApplicationError as error:
-            _field_or_form(form, error, fields=("identity_confirmed", "items"))
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -164,7 +165,7 @@ def refuse(request: HttpRequest, case_id: int) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
             )
         except ApplicationError as error:
-            _field_or_form(form, error, fields=("reason",))
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -178,12 +179,6 @@ def refuse(request: HttpRequest, case_id: int) -> HttpResponse:
 def _place_of(check: ArrivalCheck) -> str:
     place = check.placement.place if check.placement else None
     return f"{place.cell.number}-{place.number}" if place else "—"
-
-
-def _field_or_form(form: Any, error: ApplicationError, *, fields: tuple[str, ...]) -> None:
-    """Show a service's refusal at the field it names, else above the form."""
-    named = [name for name in fields if name in error.details]
-    form.add_error(named[0] if named else None, error.message)
 
 
 def _headcount_context(facility: Facility, today: date) -> dict[str, Any]:
@@ -230,7 +225,7 @@ def headcount(request: HttpRequest) -> HttpResponse:
                     actor=request.user,  # type: ignore[arg-type]
                 )
             except ApplicationError as error:
-                _field_or_form(form, error, fields=("reason", "unit", "counted"))
+                show_refusal(form, error)
             else:
                 messages.success(request, _confirmed_message(confirmation))
                 return redirect("host:headcount")

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from program.audit.services import access_log_list, access_log_record_many
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
+from program.core.form_errors import show_refusal
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.incidents import selectors, services
@@ -34,18 +34,6 @@ from program.incidents.models import Incident
 PAGE_SIZE = 25
 # Why an incident is read, for the access log: the incident's own work (reporting, review).
 PURPOSE = "incident"
-
-
-def _report(form: Form, error: ApplicationError) -> None:
-    """Put a service's refusal on the form: at the field it names, else at the top."""
-    placed = False
-    for name, problems in (error.details or {}).items():
-        if name in form.fields and not form.fields[name].widget.is_hidden:
-            for problem in problems:
-                form.add_error(name, str(problem))
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _people(rows: list[Incident]) -> list[int]:
@@ -94,7 +82,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 actor=acting_user(request), **form.service_arguments()
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The incident was reported. The governor will review it."))
             return redirect("incidents:detail", pk=incident.pk)
@@ -167,7 +155,7 @@ def incident_review(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The review was recorded."))
             return redirect("incidents:detail", pk=incident.pk)
@@ -196,7 +184,7 @@ def incident_add_information(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The information was added; the governor is told."))
             return redirect("incidents:detail", pk=incident.pk)

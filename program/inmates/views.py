@@ -24,6 +24,7 @@ from program.audit.purpose import purpose_required
 from program.audit.services import access_log_list, access_log_record
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError, PreconditionFailedError
+from program.core.form_errors import show_refusal
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.inmates import csv_import, import_jobs, record_links, selectors, services
@@ -52,20 +53,6 @@ SORTABLE_COLUMNS = [
     ("case_number", gettext_lazy("Case number")),
     ("release_date", gettext_lazy("Release date")),
 ]
-
-
-def _report(form: BaseForm, error: ApplicationError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's error next to each field it names, or above the form."""
-    aliases = aliases or {}
-    placed = False
-    for key, problems in error.details.items():
-        name = aliases.get(key, key)
-        if name in form.fields and isinstance(problems, list):
-            for problem in problems:
-                form.add_error(name, str(problem))
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _permissions(request: HttpRequest) -> dict[str, bool]:
@@ -154,7 +141,7 @@ def inmate_create(request: HttpRequest) -> HttpResponse:
         try:
             inmate = services.inmate_create(actor=acting_user(request), **form.cleaned_data)
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The inmate was registered."))
             return redirect("inmates:detail", pk=inmate.pk)
@@ -195,7 +182,7 @@ def inmate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for line in _changed_since(pk, read_at):
                 form.add_error(None, line)
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The inmate's record was saved."))
             return redirect("inmates:detail", pk=pk)
@@ -238,7 +225,7 @@ def judgment_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.judgment_create(inmate=inmate, actor=acting_user(request), **form.cleaned_data)
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The judgment was recorded."))
             return redirect(reverse("inmates:detail", args=[pk]) + "#judgments")
@@ -257,7 +244,7 @@ def judgment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 judgment=judgment, actor=acting_user(request), **form.cleaned_data
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The judgment was saved."))
             return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#judgments")
@@ -275,7 +262,7 @@ def expulsion_create(request: HttpRequest, pk: int) -> HttpResponse:
                 inmate=inmate, actor=acting_user(request), **form.cleaned_data
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The expulsion order was recorded."))
             return redirect(reverse("inmates:detail", args=[pk]) + "#expulsion")
@@ -298,7 +285,7 @@ def expulsion_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expulsion_order=order, actor=acting_user(request), **form.cleaned_data
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The expulsion order was saved."))
             return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#expulsion")
@@ -326,7 +313,7 @@ def non_association_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=acting_user(request),
             )
         except ApplicationError as error:
-            _report(form, error, aliases={"other": "other_case_number"})
+            show_refusal(form, error, aliases={"other": "other_case_number"})
         else:
             messages.success(request, _("The two inmates will be kept apart."))
             if selectors.placement_breaches(inmate_ids=[inmate.pk]):
@@ -362,7 +349,7 @@ def non_association_end(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=acting_user(request),
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The non-association was ended."))
             return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#non-associations")

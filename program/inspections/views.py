@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from program.audit.purpose import ask_purpose
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError, PreconditionFailedError
+from program.core.form_errors import show_refusal
 from program.core.policy import access_for
 from program.core.roles import user_roles
 from program.core.uploads import stored_file_response
@@ -37,16 +37,6 @@ def may_post(request: HttpRequest, route: str) -> bool:
     return access is not None and access.admits(
         user_roles(request.user), signed_in=True, method="POST"
     )
-
-
-def _attach(form: forms.Form, error: ApplicationError) -> None:
-    """Show a service's refusal next to the fields it names, or above the form."""
-    named = [name for name in error.details if name in form.fields]
-    for name in named:
-        if name not in form.errors:
-            form.add_error(name, error.message)
-    if not named:
-        form.add_error(None, error.message)
 
 
 def _status(error: ApplicationError) -> int:
@@ -105,7 +95,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                     actor=acting_user(request),
                 )
             except ApplicationError as error:
-                _attach(form, error)
+                show_refusal(form, error)
                 status = _status(error)
             else:
                 messages.success(request, _("The inspection is recorded."))
@@ -150,7 +140,7 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=acting_user(request),
                 )
             except ApplicationError as error:
-                _attach(form, error)
+                show_refusal(form, error)
                 status = _status(error)
             else:
                 messages.success(request, _("The inspection is changed."))
@@ -200,7 +190,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=acting_user(request),
                 )
             except ApplicationError as error:
-                _attach(form, error)
+                show_refusal(form, error)
                 status = _status(error)
             else:
                 messages.success(request, _("The finding is recorded."))
@@ -279,7 +269,7 @@ def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=acting_user(request),
                 )
             except ApplicationError as error:
-                _attach(form, error)
+                show_refusal(form, error)
                 status = _status(error)
             else:
                 messages.success(request, _("The finding is changed."))
@@ -309,7 +299,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_add(finding=finding.pk, **form.cleaned_data, actor=acting_user(request))
         except ApplicationError as error:
-            _attach(form, error)
+            show_refusal(form, error)
             return _render_finding(request, _finding(pk), add_form=form, status=_status(error))
         messages.success(request, _("The action is recorded."))
         return redirect(finding)
@@ -339,7 +329,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=acting_user(request),
             )
         except ApplicationError as error:
-            _attach(form, error)
+            show_refusal(form, error)
             return _render_finding(request, _finding(finding.pk), bound=form, status=_status(error))
         messages.success(
             request,

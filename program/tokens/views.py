@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError, NotFoundError
+from program.core.form_errors import show_refusal
 from program.tokens import selectors, services
 from program.tokens.forms import TokenCreateForm
 
@@ -28,8 +29,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                     actor=user,
                 )
             except ApplicationError as error:
-                field = next(iter(error.details), None)
-                form.add_error(field if field in form.fields else None, error.message)
+                show_refusal(form, error)
                 status = 400
             else:
                 # Shown in this answer only (never stored, never in a redirect's address).

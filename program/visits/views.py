@@ -21,6 +21,7 @@ from program.audit.purpose import ask_purpose
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
+from program.core.form_errors import show_refusal
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.host.selectors import posted_facility
@@ -33,17 +34,6 @@ from program.visits.record_links import contact_summary
 PAGE_SIZE = 50
 SUBJECT = "inmate"
 HOST_PURPOSE = "host facility: visit schedule"
-
-
-def _report(form: BaseForm, error: ApplicationError) -> None:
-    placed = False
-    for key, problems in error.details.items():
-        if key in form.fields and isinstance(problems, list):
-            for problem in problems:
-                form.add_error(key, str(problem))
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _is_host(request: HttpRequest) -> bool:
@@ -141,7 +131,7 @@ def visit_request(request: HttpRequest, pk: int) -> HttpResponse:
                 inmate=inmate.pk, actor=acting_user(request), **form.service_arguments()
             )
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The visit is requested."))
             return redirect("visits:detail", visit.pk)
@@ -187,7 +177,7 @@ def _move(
         try:
             act(visit, form)
         except ApplicationError as error:
-            _report(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The visit is saved."))
             return redirect("visits:detail", visit.pk)
