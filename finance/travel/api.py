@@ -5,6 +5,7 @@ A grant shows of its visit only the date, kind, facility and the visitors' relat
 inmate's name, conviction or health.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -21,15 +22,13 @@ from finance.travel import selectors, services
 from finance.travel.models import TravelBudget, TravelGrant
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
+from program.core.api.moves import VersionedMoves
 from program.core.api.preconditions import (
     etag_header,
-    if_match,
     if_match_parameter,
     precondition_responses,
-    version_number,
     with_etag,
 )
-from program.core.errors import NotFoundError
 
 GRANT = "travel grant"
 
@@ -141,12 +140,17 @@ _MOVE_HEADERS = [if_match_parameter(GRANT), etag_header(200)]
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[etag_header(200)]))
-class TravelGrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[TravelGrant]):
+class TravelGrantViewSet(
+    VersionedMoves[TravelGrant],
+    mixins.CreateModelMixin,
+    viewsets.ReadOnlyModelViewSet[TravelGrant],
+):
     """Travel grants: prepared by a finance officer (POST), approved by two different finance
     approvers (neither the preparer; the database refuses it), then paid."""
 
     serializer_class = TravelGrantSerializer
     filterset_class = GrantFilter
+    move_thing = GRANT
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[TravelGrant]:
@@ -173,18 +177,28 @@ class TravelGrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[
             covers=data.validated_data["covers"],
             actor=acting_user(request),
         )
-        return self._answer(grant, status.HTTP_201_CREATED)
+        return self.answer(grant, status.HTTP_201_CREATED)
 
-    def _answer(self, grant: TravelGrant, code: int = status.HTTP_200_OK) -> Response:
+    def answer(self, grant: TravelGrant, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.grant_list().get(pk=grant.pk)
         selectors.with_visits([fresh])
         return with_etag(Response(TravelGrantSerializer(fresh).data, status=code), fresh.version)
 
-    def _target(self) -> tuple[int, int]:
-        pk = int(self.kwargs["pk"])
-        if not TravelGrant.objects.filter(pk=pk).exists():
-            raise NotFoundError(_("There is no travel grant %(pk)s.") % {"pk": pk})
-        return pk, if_match(self.request, parse=version_number, thing=GRANT)
+    def missing(self, pk: int) -> str:
+        return _("There is no travel grant %(pk)s.") % {"pk": pk}
+
+    def _decide(self, request: Request, decide: Callable[..., TravelGrant]) -> Response:
+        """Approve and reject take the same input: the approver's comment."""
+        return self.move(
+            request,
+            GrantDecisionInput,
+            lambda grant, given, version: decide(
+                grant=grant,
+                actor=acting_user(request),
+                comment=given["comment"],
+                expected_version=version,
+            ),
+        )
 
     @extend_schema(
         operation_id="travel_grant_approve",
@@ -195,16 +209,7 @@ class TravelGrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        grant_id, version = self._target()
-        data = GrantDecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        grant = services.travel_grant_approve(
-            grant=grant_id,
-            actor=acting_user(request),
-            comment=data.validated_data["comment"],
-            expected_version=version,
-        )
-        return self._answer(grant)
+        return self._decide(request, services.travel_grant_approve)
 
     @extend_schema(
         operation_id="travel_grant_reject",
@@ -215,16 +220,7 @@ class TravelGrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        grant_id, version = self._target()
-        data = GrantDecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        grant = services.travel_grant_reject(
-            grant=grant_id,
-            actor=acting_user(request),
-            comment=data.validated_data["comment"],
-            expected_version=version,
-        )
-        return self._answer(grant)
+        return self._decide(request, services.travel_grant_reject)
 
     @extend_schema(
         operation_id="travel_grant_pay",
@@ -235,17 +231,17 @@ class TravelGrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[
     )
     @action(detail=True, methods=["post"])
     def pay(self, request: Request, pk: str) -> Response:
-        grant_id, version = self._target()
-        data = GrantPayInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        grant = services.travel_grant_pay(
-            grant=grant_id,
-            paid_on=data.validated_data["paid_on"],
-            payment_reference=data.validated_data["payment_reference"],
-            actor=acting_user(request),
-            expected_version=version,
+        return self.move(
+            request,
+            GrantPayInput,
+            lambda grant, given, version: services.travel_grant_pay(
+                grant=grant,
+                paid_on=given["paid_on"],
+                payment_reference=given["payment_reference"],
+                actor=acting_user(request),
+                expected_version=version,
+            ),
         )
-        return self._answer(grant)
 
 
 class ReportRowSerializer(serializers.Serializer[Any]):

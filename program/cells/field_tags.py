@@ -4,6 +4,7 @@ The agreement, the facility and its cells are about buildings: none. A placement
 person is, so it is personal; its expected release follows from the sentence, so it is criminal.
 """
 
+from program.cells.models import AGREEMENT_TERMS
 from program.core.field_tags import CRIMINAL, NONE, PERSONAL, TIMESTAMPED, Tag, tagged
 
 FIELD_TAGS: dict[str, Tag] = {
@@ -11,18 +12,7 @@ FIELD_TAGS: dict[str, Tag] = {
         "Agreement",
         NONE,
         *TIMESTAMPED,
-        "name",
-        "sending_state",
-        "host_state",
-        "sending_authority",
-        "host_authority",
-        "signed_on",
-        "in_force_on",
-        "initial_term_years",
-        "extension_years",
-        "extension_type",
-        "extension_confirmed",
-        "contracted_places",
+        *AGREEMENT_TERMS,
     ),
     **tagged("RampUpCap", NONE, *TIMESTAMPED, "agreement", "effective_from", "places"),
     **tagged(

@@ -25,6 +25,23 @@ CPT_MIN_WALL_DISTANCE_M = Decimal("2")
 CPT_MIN_CEILING_HEIGHT_M = Decimal("2.5")
 
 
+# The agreement's own terms: what an administrator edits and what the API and the tags name.
+AGREEMENT_TERMS: tuple[str, ...] = (
+    "name",
+    "sending_state",
+    "host_state",
+    "sending_authority",
+    "host_authority",
+    "signed_on",
+    "in_force_on",
+    "initial_term_years",
+    "extension_years",
+    "extension_type",
+    "extension_confirmed",
+    "contracted_places",
+)
+
+
 class Agreement(TimeStampedModel):
     class ExtensionType(models.TextChoices):
         AUTOMATIC = "automatic", _("Automatic")

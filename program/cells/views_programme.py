@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from program.cells import programme_admin, programmes
-from program.cells.models import Agreement, Facility, RampUpCap
+from program.cells.models import AGREEMENT_TERMS, Agreement, Facility, RampUpCap
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
 from program.core.form_errors import show_refusal
@@ -39,20 +39,7 @@ def _styled(form: forms.BaseForm) -> None:
 class AgreementForm(forms.ModelForm[Agreement]):
     class Meta:
         model = Agreement
-        fields = [
-            "name",
-            "sending_state",
-            "host_state",
-            "sending_authority",
-            "host_authority",
-            "signed_on",
-            "in_force_on",
-            "initial_term_years",
-            "extension_years",
-            "extension_type",
-            "extension_confirmed",
-            "contracted_places",
-        ]
+        fields = AGREEMENT_TERMS
         widgets = {"signed_on": _DATE, "in_force_on": _DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -127,11 +127,7 @@ class CaseLettersView(APIView):
             case=case,
             kind=values["kind"],
             actor=acting_user(request),
-            inputs=Inputs(
-                reasons=values["reasons"],
-                reasons_translation=values["reasons_translation"],
-                notify_on=values["notify_on"],
-            ),
+            inputs=Inputs.from_values(values),
         )
         return Response(
             LetterSerializer(generated.letter).data,

@@ -4,6 +4,7 @@ Every value is text (dates as YYYY-MM-DD, readable in every language and script)
 data shows exactly what the letter said.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -29,6 +30,15 @@ class Inputs:
     reasons: str = ""
     reasons_translation: str = ""
     notify_on: date | None = None
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> "Inputs":
+        """From a letter form's or the API's validated values (page and API take the same)."""
+        return cls(
+            reasons=values["reasons"],
+            reasons_translation=values["reasons_translation"],
+            notify_on=values["notify_on"],
+        )
 
 
 def _day(value: date | None) -> str:

@@ -20,32 +20,15 @@ from django.template.loader import render_to_string
 
 from transfers.letters.languages import direction
 from transfers.letters.models import LetterKind, LetterTemplate
+from transfers.letters.texts import LABELS
 
 # WeasyPrint logs each layout step at INFO: seven lines a letter, nothing an operator needs.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate … pop directional isolate
 
-# The words of the layout, when a template leaves one out (English).
-DEFAULT_LABELS: dict[str, str] = {
-    "name": "Name",
-    "case_number": "Case number",
-    "date_of_birth": "Date of birth",
-    "nationality": "Nationality",
-    "institution": "Institution",
-    "letter_date": "Date",
-    "case": "Transfer case",
-    "seat": "No.",
-    "place": "Place",
-    "departs_on": "Departure",
-    "direction": "Route",
-    "escort": "Escort",
-    "count": "Persons",
-    "receiver": "Receiving authority",
-    "page": "Page",
-    "outcome_upheld": "Your appeal is upheld: you will not be transferred.",
-    "outcome_rejected": "Your appeal is rejected: the decision to transfer you stands.",
-}
+# The words of the layout, when a template leaves one out: the English starting texts.
+DEFAULT_LABELS: dict[str, str] = LABELS["en"]
 # The facts printed above the text, per kind of letter.
 CASE_FACTS = ("name", "case_number", "date_of_birth", "institution", "case", "letter_date")
 MANIFEST_FACTS = ("departs_on", "direction", "receiver", "escort", "count", "letter_date")

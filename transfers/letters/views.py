@@ -41,11 +41,7 @@ def case_letter_generate(request: HttpRequest, pk: int) -> HttpResponse:
             case=case,
             kind=values["kind"],
             actor=acting_user(request),
-            inputs=Inputs(
-                reasons=values["reasons"],
-                reasons_translation=values["reasons_translation"],
-                notify_on=values["notify_on"],
-            ),
+            inputs=Inputs.from_values(values),
         )
     except ApplicationError as error:
         messages.error(request, error.message)

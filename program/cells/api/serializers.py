@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from program.cells.models import Agreement, Cell, Facility, RampUpCap
+from program.cells.models import AGREEMENT_TERMS, Agreement, Cell, Facility, RampUpCap
 
 
 class RampUpCapSerializer(serializers.ModelSerializer[RampUpCap]):
@@ -28,18 +28,7 @@ class AgreementSerializer(serializers.ModelSerializer[Agreement]):
         model = Agreement
         fields = [
             "id",
-            "name",
-            "sending_state",
-            "host_state",
-            "sending_authority",
-            "host_authority",
-            "signed_on",
-            "in_force_on",
-            "initial_term_years",
-            "extension_years",
-            "extension_type",
-            "extension_confirmed",
-            "contracted_places",
+            *AGREEMENT_TERMS,
             "ramp_up_caps",
             "facilities",
         ]

@@ -14,8 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from program.audit.listing import AccessLoggedListMixin
-from program.audit.models import AccessLogEntry
-from program.audit.services import access_log_record
 from program.core.acting import acting_user
 from program.core.api.filters import StrictFilterBackend
 from program.core.api.preconditions import (
@@ -37,7 +35,7 @@ from program.handover.api.serializers import (
 )
 from program.handover.minimisation import sees_health_details
 from program.handover.models import Handover
-from program.handover.views import PURPOSE
+from program.handover.views import log_handover_read
 
 THING = "handover"
 _REFUSALS = {
@@ -89,14 +87,7 @@ class HandoverViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         handover = self.get_object()
-        access_log_record(
-            request=request,
-            action=AccessLogEntry.Action.VIEW,
-            subject_type="inmate",
-            subject_id=handover.case.inmate_id,
-            purpose=PURPOSE,
-            criterion={"handover": handover.pk},
-        )
+        log_handover_read(request, handover)
         return with_etag(Response(self.get_serializer(handover).data), handover.version)
 
     @extend_schema(

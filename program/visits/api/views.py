@@ -17,12 +17,11 @@ from program.audit.listing import AccessLoggedListMixin
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
+from program.core.api.moves import VersionedMoves
 from program.core.api.preconditions import (
     etag_header,
-    if_match,
     if_match_parameter,
     precondition_responses,
-    version_number,
     with_etag,
 )
 from program.core.errors import NotFoundError
@@ -55,13 +54,19 @@ _MOVE_HEADERS = [if_match_parameter(VISIT), etag_header(200)]
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[etag_header(200)]))
-class VisitViewSet(AccessLoggedListMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Visit]):
+class VisitViewSet(
+    AccessLoggedListMixin,
+    VersionedMoves[Visit],
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Visit],
+):
     """Visits and video calls. Host-facility staff see their facility's, caseworkers their
     cases', the governor and the auditor all. A POST requests a visit (caseworker or host
     staff); `book` (host staff) and `outcome` are actions that need If-Match."""
 
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
+    move_thing = VISIT
     listed_people = ("inmate_id",)
     lookup_value_regex = r"\d+"
 
@@ -91,17 +96,14 @@ class VisitViewSet(AccessLoggedListMixin, mixins.CreateModelMixin, viewsets.Gene
             visitors=[services.VisitorInput(**v) for v in values["visitors"]],
             actor=acting_user(request),
         )
-        return self._answer(visit, status.HTTP_201_CREATED)
+        return self.answer(visit, status.HTTP_201_CREATED)
 
-    def _answer(self, visit: Visit, code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.visits_for(self.request.user).filter(pk=visit.pk).first() or visit
+    def answer(self, visit: Visit, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().filter(pk=visit.pk).first() or visit
         return with_etag(Response(VisitSerializer(fresh).data, status=code), fresh.version)
 
-    def _target(self) -> tuple[int, int]:
-        pk = int(self.kwargs["pk"])
-        if not selectors.visits_for(self.request.user).filter(pk=pk).exists():
-            raise NotFoundError(_("There is no visit %(pk)s that you may see.") % {"pk": pk})
-        return pk, if_match(self.request, parse=version_number, thing=VISIT)
+    def missing(self, pk: int) -> str:
+        return _("There is no visit %(pk)s that you may see.") % {"pk": pk}
 
     @extend_schema(
         operation_id="visit_book",
@@ -112,17 +114,17 @@ class VisitViewSet(AccessLoggedListMixin, mixins.CreateModelMixin, viewsets.Gene
     )
     @action(detail=True, methods=["post"])
     def book(self, request: Request, pk: str) -> Response:
-        visit_id, read_version = self._target()
-        data = VisitBookInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        visit = services.visit_book(
-            visit=visit_id,
-            starts_at=data.validated_data["starts_at"],
-            ends_at=data.validated_data["ends_at"],
-            actor=acting_user(request),
-            expected_version=read_version,
+        return self.move(
+            request,
+            VisitBookInput,
+            lambda visit, given, version: services.visit_book(
+                visit=visit,
+                starts_at=given["starts_at"],
+                ends_at=given["ends_at"],
+                actor=acting_user(request),
+                expected_version=version,
+            ),
         )
-        return self._answer(visit)
 
     @extend_schema(
         operation_id="visit_outcome",
@@ -133,17 +135,17 @@ class VisitViewSet(AccessLoggedListMixin, mixins.CreateModelMixin, viewsets.Gene
     )
     @action(detail=True, methods=["post"])
     def outcome(self, request: Request, pk: str) -> Response:
-        visit_id, read_version = self._target()
-        data = VisitOutcomeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        visit = services.visit_record_outcome(
-            visit=visit_id,
-            outcome=data.validated_data["outcome"],
-            reason=data.validated_data["reason"],
-            actor=acting_user(request),
-            expected_version=read_version,
+        return self.move(
+            request,
+            VisitOutcomeInput,
+            lambda visit, given, version: services.visit_record_outcome(
+                visit=visit,
+                outcome=given["outcome"],
+                reason=given["reason"],
+                actor=acting_user(request),
+                expected_version=version,
+            ),
         )
-        return self._answer(visit)
 
     @extend_schema(
         operation_id="visit_contact_counts",
