@@ -15,6 +15,7 @@ from finance.api.views import ERROR
 from finance.models import Tranche, TrancheCondition
 from finance.services_findings import condition_link_finding
 from program.core.acting import acting_user
+from program.core.api.inputs import checked
 from program.core.errors import NotFoundError
 
 
@@ -40,9 +41,8 @@ class ConditionFindingView(APIView):
         },
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ConditionFindingInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        given = checked(request, ConditionFindingInput)
+        values = given
         if not Tranche.objects.filter(pk=values["tranche"]).exists():
             raise NotFoundError(
                 _("There is no tranche %(pk)s.") % {"pk": values["tranche"]},

@@ -22,6 +22,7 @@ from finance.travel import selectors, services
 from finance.travel.models import TravelBudget, TravelGrant
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
+from program.core.api.inputs import checked
 from program.core.api.moves import VersionedMoves
 from program.core.api.preconditions import (
     etag_header,
@@ -125,12 +126,11 @@ class TravelBudgetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     lookup_value_regex = r"\d+"
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = TravelBudgetSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, TravelBudgetSerializer)
         budget = services.travel_budget_set(
-            agreement=data.validated_data["agreement"],
-            year=data.validated_data["year"],
-            amount=data.validated_data["amount"],
+            agreement=given["agreement"],
+            year=given["year"],
+            amount=given["amount"],
             actor=acting_user(request),
         )
         return Response(TravelBudgetSerializer(budget).data, status=status.HTTP_201_CREATED)
@@ -169,12 +169,11 @@ class TravelGrantViewSet(
         return with_etag(Response(self.get_serializer(grant).data), grant.version)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = TravelGrantSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, TravelGrantSerializer)
         grant = services.travel_grant_prepare(
-            visit=data.validated_data["visit_id"],
-            amount=data.validated_data["amount"],
-            covers=data.validated_data["covers"],
+            visit=given["visit_id"],
+            amount=given["amount"],
+            covers=given["covers"],
             actor=acting_user(request),
         )
         return self.answer(grant, status.HTTP_201_CREATED)

@@ -32,6 +32,7 @@ from program.complaints.models import Complaint, ComplaintDocument
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
 from program.core.form_errors import show_refusal
+from program.core.form_submit import submit
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.core.uploads import stored_file_response
@@ -110,19 +111,19 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def complaint_register(request: HttpRequest) -> HttpResponse:
     form = ComplaintRegisterForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            complaint = services.complaint_register(actor=acting_user(request), **data)
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("Complaint #%(pk)s is registered.") % {"pk": complaint.pk})
-            return redirect("complaints:detail", pk=complaint.pk)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.complaint_register(actor=acting_user(request), **data),
+    )
+    if sent.done is not None:
+        messages.success(request, _("Complaint #%(pk)s is registered.") % {"pk": sent.done.pk})
+        return redirect("complaints:detail", pk=sent.done.pk)
     return render(
         request,
         "complaints/complaint_form.html",
         {"form": form, "title": _("Register a complaint or request"), "multipart": True},
+        status=sent.status,
     )
 
 
@@ -142,20 +143,17 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "handler": complaint.handler_id,
     }
     form = ComplaintEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.complaint_update(
-                complaint=complaint, actor=acting_user(request), version=version, **data
-            )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The registration is saved."))
-            return redirect("complaints:detail", pk=complaint.pk)
-    else:
-        _log_view(request, complaint, form="edit")
+    sent = submit(
+        request,
+        form,
+        lambda data: services.complaint_update(
+            complaint=complaint, actor=acting_user(request), **data
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The registration is saved."))
+        return redirect("complaints:detail", pk=complaint.pk)
+    _log_view(request, complaint, form="edit")
     return render(
         request,
         "complaints/complaint_form.html",
@@ -164,6 +162,7 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "complaint": complaint,
             "title": _("Register complaint #%(pk)s") % {"pk": complaint.pk},
         },
+        status=sent.status,
     )
 
 
@@ -175,17 +174,17 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = ComplaintAnswerForm(
         request.POST or None, request.FILES or None, initial={"version": complaint.version}
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.complaint_answer(complaint=complaint, actor=acting_user(request), **data)
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The answer is recorded."))
-            return redirect("complaints:detail", pk=complaint.pk)
-    else:
-        _log_view(request, complaint, form="answer")
+    sent = submit(
+        request,
+        form,
+        lambda data: services.complaint_answer(
+            complaint=complaint, actor=acting_user(request), **data
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The answer is recorded."))
+        return redirect("complaints:detail", pk=complaint.pk)
+    _log_view(request, complaint, form="answer")
     return render(
         request,
         "complaints/complaint_form.html",
@@ -195,6 +194,7 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
             "multipart": True,
             "title": _("Answer to complaint #%(pk)s") % {"pk": complaint.pk},
         },
+        status=sent.status,
     )
 
 

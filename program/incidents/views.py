@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from program.audit.services import access_log_list, access_log_record_many
 from program.core.acting import acting_user
-from program.core.errors import ApplicationError
-from program.core.form_errors import show_refusal
+from program.core.form_submit import submit
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.incidents import selectors, services
@@ -76,23 +75,28 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     form = IncidentForm(request.POST or None, user=acting_user(request), initial=initial)
     if not form.may_report():
         raise Http404(_("You are not posted to a facility, so you cannot report an incident."))
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident = services.incident_report(
-                actor=acting_user(request), **form.service_arguments()
-            )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The incident was reported. The governor will review it."))
-            return redirect("incidents:detail", pk=incident.pk)
+    sent = submit(
+        request,
+        form,
+        lambda _data: services.incident_report(
+            actor=acting_user(request), **form.service_arguments()
+        ),
+    )
+    if sent.done is not None:
+        messages.success(request, _("The incident was reported. The governor will review it."))
+        return redirect("incidents:detail", pk=sent.done.pk)
     # Danish staff choose the facility first to name people; they may also report without.
     chooser = (
         FacilityChoiceForm(facilities=form.facility_choices(), initial=initial)
         if form.fields["inmates"].widget.is_hidden
         else None
     )
-    return render(request, "incidents/incident_form.html", {"form": form, "chooser": chooser})
+    return render(
+        request,
+        "incidents/incident_form.html",
+        {"form": form, "chooser": chooser},
+        status=sent.status,
+    )
 
 
 def _detail_or_404(request: HttpRequest, pk: int) -> Incident:
@@ -142,23 +146,22 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_review(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _detail_or_404(request, pk)
     form = ReviewForm(request.POST or None, initial={"version": incident.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.incident_review(
-                actor=acting_user(request),
-                incident_id=incident.pk,
-                outcome=data["outcome"],
-                findings=data["findings"],
-                follow_up=data.get("follow_up") or "",
-                information_requested=data.get("information_requested") or "",
-                expected_version=data["version"],
-            )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The review was recorded."))
-            return redirect("incidents:detail", pk=incident.pk)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.incident_review(
+            actor=acting_user(request),
+            incident_id=incident.pk,
+            outcome=data["outcome"],
+            findings=data["findings"],
+            follow_up=data.get("follow_up") or "",
+            information_requested=data.get("information_requested") or "",
+            expected_version=data["version"],
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The review was recorded."))
+        return redirect("incidents:detail", pk=incident.pk)
     _log_view(request, incident)
     return render(
         request,
@@ -169,25 +172,26 @@ def incident_review(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Review incident #%(pk)s") % {"pk": incident.pk},
             "submit": _("Record the review"),
         },
+        status=sent.status,
     )
 
 
 def incident_add_information(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _detail_or_404(request, pk)
     form = AdditionForm(request.POST or None, initial={"version": incident.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.incident_add_information(
-                actor=acting_user(request),
-                incident_id=incident.pk,
-                text=form.cleaned_data["text"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The information was added; the governor is told."))
-            return redirect("incidents:detail", pk=incident.pk)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.incident_add_information(
+            actor=acting_user(request),
+            incident_id=incident.pk,
+            text=data["text"],
+            expected_version=data["version"],
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The information was added; the governor is told."))
+        return redirect("incidents:detail", pk=incident.pk)
     _log_view(request, incident)
     return render(
         request,
@@ -198,4 +202,5 @@ def incident_add_information(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Add information to incident #%(pk)s") % {"pk": incident.pk},
             "submit": _("Add the information"),
         },
+        status=sent.status,
     )

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from program.audit.purpose import ask_purpose
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
-from program.core.errors import ApplicationError, PreconditionFailedError
+from program.core.errors import ApplicationError
 from program.core.form_errors import show_refusal
+from program.core.form_submit import refusal_status, submit
 from program.core.policy import access_for
 from program.core.roles import user_roles
 from program.core.uploads import stored_file_response
@@ -37,11 +38,6 @@ def may_post(request: HttpRequest, route: str) -> bool:
     return access is not None and access.admits(
         user_roles(request.user), signed_in=True, method="POST"
     )
-
-
-def _status(error: ApplicationError) -> int:
-    # A page sends no If-Match: a stale form is a plain conflict.
-    return 409 if isinstance(error, PreconditionFailedError) else error.http_status
 
 
 def _read_person(request: HttpRequest, finding: Finding) -> HttpResponse | None:
@@ -83,28 +79,21 @@ def _inspection_values(data: dict[str, Any]) -> dict[str, Any]:
 
 def inspection_create(request: HttpRequest) -> HttpResponse:
     form = InspectionForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                inspection = services.inspection_record(
-                    **_inspection_values(data),
-                    report=data["report"] or None,
-                    actor=acting_user(request),
-                )
-            except ApplicationError as error:
-                show_refusal(form, error)
-                status = _status(error)
-            else:
-                messages.success(request, _("The inspection is recorded."))
-                return redirect(inspection)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.inspection_record(
+            **_inspection_values(data), report=data["report"] or None, actor=acting_user(request)
+        ),
+    )
+    if sent.done is not None:
+        messages.success(request, _("The inspection is recorded."))
+        return redirect(sent.done)
     return render(
         request,
         "inspections/inspection_form.html",
         {"form": form, "title": _("Record an inspection"), "inspection": None},
-        status=status,
+        status=sent.status,
     )
 
 
@@ -126,30 +115,25 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_object_or_404(Inspection.objects.select_related("body", "facility"), pk=pk)
     form = InspectionForm(request.POST or None, request.FILES or None, inspection=inspection)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.inspection_edit(
-                    inspection=inspection.pk,
-                    values=_inspection_values(data),
-                    report=data["report"] or None,
-                    expected_version=data["expected_version"],
-                    actor=acting_user(request),
-                )
-            except ApplicationError as error:
-                show_refusal(form, error)
-                status = _status(error)
-            else:
-                messages.success(request, _("The inspection is changed."))
-                return redirect(inspection)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.inspection_edit(
+            inspection=inspection.pk,
+            values=_inspection_values(data),
+            report=data["report"] or None,
+            expected_version=data["expected_version"],
+            actor=acting_user(request),
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The inspection is changed."))
+        return redirect(inspection)
     return render(
         request,
         "inspections/inspection_form.html",
         {"form": form, "title": _("Change the inspection"), "inspection": inspection},
-        status=status,
+        status=sent.status,
     )
 
 
@@ -179,22 +163,17 @@ def _finding_values(data: dict[str, Any]) -> dict[str, Any]:
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_object_or_404(Inspection.objects.select_related("body", "facility"), pk=pk)
     form = FindingForm(request.POST or None, facility_id=inspection.facility_id)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                finding = services.finding_record(
-                    inspection=inspection.pk,
-                    **_finding_values(form.cleaned_data),
-                    actor=acting_user(request),
-                )
-            except ApplicationError as error:
-                show_refusal(form, error)
-                status = _status(error)
-            else:
-                messages.success(request, _("The finding is recorded."))
-                return redirect(finding)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.finding_record(
+            inspection=inspection.pk, **_finding_values(data), actor=acting_user(request)
+        ),
+    )
+    if sent.done is not None:
+        messages.success(request, _("The finding is recorded."))
+        return redirect(sent.done)
+    status = sent.status
     return render(
         request,
         "inspections/finding_form.html",
@@ -257,23 +236,20 @@ def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = FindingForm(
         request.POST or None, facility_id=finding.inspection.facility_id, finding=finding
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.finding_edit(
-                    finding=finding.pk,
-                    **_finding_values(form.cleaned_data),
-                    expected_version=form.cleaned_data["expected_version"],
-                    actor=acting_user(request),
-                )
-            except ApplicationError as error:
-                show_refusal(form, error)
-                status = _status(error)
-            else:
-                messages.success(request, _("The finding is changed."))
-                return redirect(finding)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.finding_edit(
+            finding=finding.pk,
+            **_finding_values(data),
+            expected_version=data["expected_version"],
+            actor=acting_user(request),
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The finding is changed."))
+        return redirect(finding)
+    status = sent.status
     return render(
         request,
         "inspections/finding_form.html",
@@ -300,7 +276,9 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.action_add(finding=finding.pk, **form.cleaned_data, actor=acting_user(request))
         except ApplicationError as error:
             show_refusal(form, error)
-            return _render_finding(request, _finding(pk), add_form=form, status=_status(error))
+            return _render_finding(
+                request, _finding(pk), add_form=form, status=refusal_status(error)
+            )
         messages.success(request, _("The action is recorded."))
         return redirect(finding)
     return _render_finding(request, finding, add_form=form, status=400)
@@ -330,7 +308,9 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ApplicationError as error:
             show_refusal(form, error)
-            return _render_finding(request, _finding(finding.pk), bound=form, status=_status(error))
+            return _render_finding(
+                request, _finding(finding.pk), bound=form, status=refusal_status(error)
+            )
         messages.success(
             request,
             _("The action “%(action)s” is now %(status)s.")

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from program.audit.models import AccessLogEntry
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
+from program.core.api.inputs import checked
 from program.core.api.preconditions import (
     etag_header,
     if_match,
@@ -94,11 +95,8 @@ class CaseOpinionsView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
-        data = InmateOpinionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        opinion = services.opinion_record(
-            case=case, actor=acting_user(request), **data.validated_data
-        )
+        given = checked(request, InmateOpinionSerializer)
+        opinion = services.opinion_record(case=case, actor=acting_user(request), **given)
         return Response(InmateOpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
 
@@ -124,11 +122,8 @@ class CaseDecisionsView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        decision = services.decision_record(
-            case=case, actor=acting_user(request), **data.validated_data
-        )
+        given = checked(request, DecisionSerializer)
+        decision = services.decision_record(case=case, actor=acting_user(request), **given)
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
@@ -147,13 +142,12 @@ class CaseAppealOutcomeView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
         read_version = if_match(request, parse=version_number, thing=CASE)
-        data = AppealOutcomeInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, AppealOutcomeInput)
         services.appeal_decide(
             case=case,
             actor=acting_user(request),
             expected_version=read_version,
-            **data.validated_data,
+            **given,
         )
         return _case_response(case.pk)
 
@@ -216,12 +210,11 @@ class CaseReleasePreparationView(APIView):
     def put(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
         read_version = if_match(request, parse=version_number, thing=PREPARATION)
-        data = ReleasePreparationSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, ReleasePreparationSerializer)
         release_preparation.record(
             case=case,
             actor=acting_user(request),
-            values=dict(data.validated_data),
+            values=given,
             expected_version=read_version,
         )
         return _preparation_response(case)

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from program.core.acting import acting_user
+from program.core.api.inputs import checked
 from program.core.api.parsers import MultiPartParser
 from program.core.errors import ApplicationError
 from program.inmates import csv_import, import_jobs
@@ -97,14 +98,13 @@ class CandidateIntakeView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        upload = IntakeUpload(data=request.data)
-        upload.is_valid(raise_exception=True)
+        given = checked(request, IntakeUpload)
         actor = acting_user(request)
-        data = upload.validated_data["file"].read()
+        data = given["file"].read()
         parsed = transfer_intake.parse(data, known_countries=inmates_selectors.country_codes())
         if not parsed.ok:
             raise _problems(parsed)
-        if upload.validated_data["dry_run"]:
+        if given["dry_run"]:
             plan = selectors.intake_plan(rows=parsed.rows)
             return Response(
                 {

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from program.core.acting import acting_user
+from program.core.api.inputs import checked
 from program.core.api.preconditions import (
     etag_header,
     if_match,
@@ -165,11 +166,8 @@ class BatchDepartureView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         batch = get_object_or_404(TransportBatch, pk=pk)
-        data = BatchDepartureInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        result = services.batch_depart(
-            batch=batch, actor=acting_user(request), **data.validated_data
-        )
+        given = checked(request, BatchDepartureInput)
+        result = services.batch_depart(batch=batch, actor=acting_user(request), **given)
         return Response(BatchResultSerializer(result).data, status=status.HTTP_200_OK)
 
 
@@ -184,13 +182,12 @@ class BatchArrivalView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         batch = get_object_or_404(TransportBatch, pk=pk)
-        data = BatchArrivalInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        refused = {int(key): value for key, value in data.validated_data["refused_at_gate"].items()}
+        given = checked(request, BatchArrivalInput)
+        refused = {int(key): value for key, value in given["refused_at_gate"].items()}
         result = services.batch_arrive(
             batch=batch,
             actor=acting_user(request),
-            on=data.validated_data["on"],
+            on=given["on"],
             refused_at_gate=refused,
         )
         return Response(BatchResultSerializer(result).data, status=status.HTTP_200_OK)
@@ -213,8 +210,7 @@ class CaseReviewView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
-        data = ReviewInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.review_record(case=case, actor=acting_user(request), **data.validated_data)
+        given = checked(request, ReviewInput)
+        services.review_record(case=case, actor=acting_user(request), **given)
         fresh = selectors.case_queryset().get(pk=case.pk)
         return with_etag(Response(TransferCaseSerializer(fresh).data), fresh.version)

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from program.audit.listing import AccessLoggedListMixin, people_on
 from program.core.acting import acting_user
 from program.core.api.filters import StrictFilterBackend
+from program.core.api.inputs import checked
 from program.core.api.preconditions import (
     etag_header,
     if_match,
@@ -104,12 +105,11 @@ class TransferCaseViewSet(
         parameters=[etag_header(201)],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = CaseOpenInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, CaseOpenInput)
         case = services.case_open(
-            inmate=data.validated_data["inmate"],
+            inmate=given["inmate"],
             actor=acting_user(request),
-            agreement=data.validated_data.get("agreement"),
+            agreement=given.get("agreement"),
         )
         return _case_response(case.pk, status.HTTP_201_CREATED)
 
@@ -132,9 +132,8 @@ class TransferCaseViewSet(
     def transitions(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
         read_version = _read_version(request)
-        data = TransitionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        given = checked(request, TransitionInput)
+        values = given
         move = MOVES.get((case.state, values["to"]))
         if move is not None and move.has_input:
             raise ConflictError(
@@ -192,12 +191,11 @@ class TransferCaseViewSet(
             refuse_unknown_parameters(request)
         case = get_object_or_404(TransferCase, pk=pk)
         if request.method == "POST":
-            data = DocumentInput(data=request.data)
-            data.is_valid(raise_exception=True)
+            given = checked(request, DocumentInput)
             document = services.document_upload(
                 case=case,
-                kind=data.validated_data["kind"],
-                file=data.validated_data["file"],
+                kind=given["kind"],
+                file=given["file"],
                 actor=acting_user(request),
             )
             return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
@@ -298,7 +296,6 @@ class TransportBatchViewSet(
         summary="Plan a transport", responses={201: TransportBatchSerializer, **_REFUSALS}
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = TransportBatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        batch = services.batch_create(actor=acting_user(request), **data.validated_data)
+        given = checked(request, TransportBatchSerializer)
+        batch = services.batch_create(actor=acting_user(request), **given)
         return Response(TransportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from program.audit.models import AccessLogEntry
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
+from program.core.api.inputs import checked
 from program.core.api.query import refuse_unknown_parameters
 from transfers.letters import selectors, services
 from transfers.letters.data import Inputs
@@ -120,9 +121,8 @@ class CaseLettersView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(TransferCase, pk=pk)
-        data = LetterInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        given = checked(request, LetterInput)
+        values = given
         generated = services.letter_generate(
             case=case,
             kind=values["kind"],

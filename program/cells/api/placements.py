@@ -22,6 +22,7 @@ from program.cells import services, stays, unit_view
 from program.cells.models import Place, Placement
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
+from program.core.api.inputs import checked
 from program.inmates.models import Inmate
 
 # --- Output -----------------------------------------------------------------------------------
@@ -233,14 +234,13 @@ class PlacementAdmitView(APIView):
         responses={201: PlacementSerializer, **_REFUSALS},
     )
     def post(self, request: Request) -> Response:
-        data = AdmitInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, AdmitInput)
         placement = stays.stay_admit(
-            inmate=data.validated_data["inmate"],
-            place=data.validated_data["place"],
-            on=data.validated_data["on"],
-            reason=data.validated_data["reason"],
-            expected_release_on=data.validated_data.get("expected_release_on"),
+            inmate=given["inmate"],
+            place=given["place"],
+            on=given["on"],
+            reason=given["reason"],
+            expected_release_on=given.get("expected_release_on"),
             actor=acting_user(request),
         )
         return _answer(placement, status.HTTP_201_CREATED)
@@ -254,13 +254,12 @@ class PlacementReserveView(APIView):
         responses={201: PlacementSerializer, **_REFUSALS},
     )
     def post(self, request: Request) -> Response:
-        data = ReserveInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, ReserveInput)
         reservation = stays.stay_reserve(
-            inmate=data.validated_data["inmate"],
-            place=data.validated_data["place"],
-            arrival_on=data.validated_data["on"],
-            reason=data.validated_data["reason"],
+            inmate=given["inmate"],
+            place=given["place"],
+            arrival_on=given["on"],
+            reason=given["reason"],
             actor=acting_user(request),
         )
         return _answer(reservation, status.HTTP_201_CREATED)
@@ -276,13 +275,12 @@ class PlacementMoveView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         placement = _placement(pk)
-        data = MoveInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, MoveInput)
         moved = services.placement_move(
             placement=placement,
-            to_place=data.validated_data["to_place"],
-            on=data.validated_data["on"],
-            reason=data.validated_data["reason"],
+            to_place=given["to_place"],
+            on=given["on"],
+            reason=given["reason"],
             actor=acting_user(request),
         )
         return _answer(moved, status.HTTP_201_CREATED)
@@ -297,13 +295,12 @@ class PlacementReleaseView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         placement = _placement(pk)
-        data = ReleaseInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, ReleaseInput)
         released = stays.stay_release(
             placement=placement,
-            on=data.validated_data["on"],
-            end_reason=data.validated_data["end_reason"],
-            reason=data.validated_data["reason"],
+            on=given["on"],
+            end_reason=given["end_reason"],
+            reason=given["reason"],
             actor=acting_user(request),
         )
         return _answer(released, status.HTTP_200_OK)
@@ -318,11 +315,10 @@ class PlacementCancelView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         reservation = _placement(pk)
-        data = CancelInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, CancelInput)
         cancelled = stays.stay_cancel(
             reservation=reservation,
-            reason=data.validated_data["reason"],
+            reason=given["reason"],
             actor=acting_user(request),
         )
         return _answer(cancelled, status.HTTP_200_OK)

@@ -33,6 +33,7 @@ from program.complaints.api.serializers import (
 from program.complaints.models import Authority, Complaint, Kind
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
+from program.core.api.inputs import checked
 from program.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from program.core.api.preconditions import (
     etag_header,
@@ -113,9 +114,8 @@ class ComplaintViewSet(
         parameters=[etag_header(201)],
     )
     def create(self, request: Request) -> Response:
-        data = ComplaintCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        complaint = services.complaint_register(actor=acting_user(request), **data.validated_data)
+        given = checked(request, ComplaintCreateInput)
+        complaint = services.complaint_register(actor=acting_user(request), **given)
         return self._respond(complaint.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -126,13 +126,12 @@ class ComplaintViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         complaint = self.get_object()
         read_version = if_match(request, parse=version_number, thing=COMPLAINT)
-        data = ComplaintUpdateInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
+        given = checked(request, ComplaintUpdateInput, partial=True)
         services.complaint_update(
             complaint=complaint,
             actor=acting_user(request),
             version=read_version,
-            **data.validated_data,
+            **given,
         )
         return self._respond(complaint.pk)
 
@@ -146,13 +145,12 @@ class ComplaintViewSet(
     def answer(self, request: Request, pk: int) -> Response:
         complaint = get_object_or_404(Complaint, pk=pk)
         read_version = if_match(request, parse=version_number, thing=COMPLAINT)
-        data = ComplaintAnswerInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, ComplaintAnswerInput)
         services.complaint_answer(
             complaint=complaint,
             actor=acting_user(request),
             version=read_version,
-            **data.validated_data,
+            **given,
         )
         return self._respond(complaint.pk)
 
@@ -165,10 +163,9 @@ class ComplaintViewSet(
     @action(detail=True, methods=["post"], url_path="documents", url_name="documents")
     def documents(self, request: Request, pk: int) -> Response:
         complaint = get_object_or_404(Complaint, pk=pk)
-        data = ComplaintDocumentInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, ComplaintDocumentInput)
         document = services.complaint_document_add(
-            complaint=complaint, actor=acting_user(request), **data.validated_data
+            complaint=complaint, actor=acting_user(request), **given
         )
         return Response(ComplaintDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -187,10 +184,7 @@ class ReceiptViewSet(AccessLoggedListMixin, viewsets.GenericViewSet[Complaint]):
 
     @extend_schema(request=ReceiptInput, responses={201: ReceiptSerializer})
     def create(self, request: Request) -> Response:
-        data = ReceiptInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        complaint = services.complaint_receipt_record(
-            actor=acting_user(request), **data.validated_data
-        )
+        given = checked(request, ReceiptInput)
+        complaint = services.complaint_receipt_record(actor=acting_user(request), **given)
         fresh = self.get_queryset().get(pk=complaint.pk)
         return Response(ReceiptSerializer(fresh).data, status=status.HTTP_201_CREATED)

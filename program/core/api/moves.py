@@ -14,6 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from program.core.api.inputs import checked
 from program.core.api.preconditions import if_match, version_number
 from program.core.errors import NotFoundError
 
@@ -54,6 +55,4 @@ class VersionedMoves(Generic[Row]):
         self, request: Request, given: type[serializers.Serializer[Any]], perform: Perform[Row]
     ) -> Response:
         row_id, version = self.move_target(request)
-        data = given(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self.answer(perform(row_id, dict(data.validated_data), version))
+        return self.answer(perform(row_id, checked(request, given), version))

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from program.audit.listing import AccessLoggedListMixin
 from program.core.acting import acting_user
 from program.core.api.filters import StrictFilterBackend
+from program.core.api.inputs import checked
 from program.core.api.preconditions import (
     etag_header,
     if_match,
@@ -98,11 +99,8 @@ class HandoverViewSet(
         parameters=[etag_header(201)],
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = HandoverStartInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        handover = services.handover_start(
-            case=data.validated_data["case"], actor=acting_user(request)
-        )
+        given = checked(request, HandoverStartInput)
+        handover = services.handover_start(case=given["case"], actor=acting_user(request))
         return self._answer(handover, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -117,12 +115,11 @@ class HandoverViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         handover = self.get_object()
         read_version = if_match(request, parse=version_number, thing=THING)
-        data = HandoverUpdateInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, HandoverUpdateInput)
         services.handover_update(
             handover=handover,
             actor=acting_user(request),
-            values=dict(data.validated_data),
+            values=given,
             expected_version=read_version,
         )
         return self._answer(handover)
@@ -159,12 +156,11 @@ class HandoverViewSet(
     def acknowledge_escort(self, request: Request, pk: int) -> Response:
         handover = self._one(pk)
         read_version = if_match(request, parse=version_number, thing=THING)
-        data = EscortInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, EscortInput)
         services.handover_acknowledge_escort(
             handover=handover,
             actor=acting_user(request),
-            escort_officer=data.validated_data["escort_officer"],
+            escort_officer=given["escort_officer"],
             expected_version=read_version,
         )
         return self._answer(handover)
@@ -200,9 +196,8 @@ class HandoverViewSet(
     @action(detail=True, methods=["post"], url_path="correct", url_name="correct")
     def correct(self, request: Request, pk: int) -> Response:
         handover = self._one(pk)
-        data = CorrectionInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        given = checked(request, CorrectionInput)
         new = services.handover_correct(
-            handover=handover, actor=acting_user(request), reason=data.validated_data["reason"]
+            handover=handover, actor=acting_user(request), reason=given["reason"]
         )
         return self._answer(new, status.HTTP_201_CREATED)

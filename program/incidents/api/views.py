@@ -18,6 +18,7 @@ from program.audit.listing import AccessLoggedListMixin
 from program.audit.services import access_log_record_many
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
+from program.core.api.inputs import checked
 from program.core.api.preconditions import (
     etag_header,
     if_match,
@@ -140,9 +141,8 @@ class IncidentViewSet(
         parameters=[etag_header(201)],
     )
     def create(self, request: Request) -> Response:
-        serializer = IncidentCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        given = checked(request, IncidentCreateSerializer)
+        data = given
         staff_ids = data.pop("named_staff", [])
         staff = list(get_user_model().objects.filter(pk__in=staff_ids))
         if len(staff) != len(set(staff_ids)):
@@ -163,12 +163,11 @@ class IncidentViewSet(
     def review(self, request: Request, pk: str) -> Response:
         incident = self.get_object()
         read_version = if_match(request, parse=version_number, thing=INCIDENT)
-        serializer = IncidentReviewInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        given = checked(request, IncidentReviewInputSerializer)
         services.incident_review(
             actor=acting_user(request),
             incident_id=incident.pk,
             expected_version=read_version,
-            **serializer.validated_data,
+            **given,
         )
         return self._respond(incident.pk)

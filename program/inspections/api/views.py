@@ -22,6 +22,7 @@ from program.audit.services import access_log_record
 from program.cells.models import Cell, Facility, Unit
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
+from program.core.api.inputs import checked
 from program.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from program.core.api.preconditions import (
     etag_header,
@@ -52,9 +53,8 @@ INSPECTION, FINDING, ACTION = "inspection", "finding", "action"
 
 
 def _parse(request: Request, serializer_class: type[serializers.Serializer[Any]]) -> dict[str, Any]:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
+    given = checked(request, serializer_class)
+    return given
 
 
 def _row(model: Any, pk: int | None, name: str) -> Any:
@@ -126,14 +126,14 @@ class InspectionViewSet(
         return values
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        values = self._values(_parse(request, InspectionInput))
+        values = self._values(checked(request, InspectionInput))
         inspection = services.inspection_record(**values, actor=acting_user(request))
         return self._answer(inspection, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         inspection = self.get_object()
         read = if_match(request, parse=version_number, thing=INSPECTION)
-        values = self._values(_parse(request, InspectionPatchInput))
+        values = self._values(checked(request, InspectionPatchInput))
         changed = services.inspection_edit(
             inspection=inspection.pk,
             values=values,
@@ -153,7 +153,7 @@ class InspectionViewSet(
     def report(self, request: Request, pk: str) -> Response:
         inspection = self.get_object()
         read = if_match(request, parse=version_number, thing=INSPECTION)
-        data = _parse(request, ReportInput)
+        data = checked(request, ReportInput)
         values = {"published_on": data["published_on"]} if "published_on" in data else {}
         changed = services.inspection_edit(
             inspection=inspection.pk,
@@ -234,7 +234,7 @@ class FindingViewSet(
         }
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _parse(request, FindingInput)
+        data = checked(request, FindingInput)
         inspection = _row(Inspection, data["inspection"], "inspection")
         finding = services.finding_record(
             inspection=inspection.pk, **self._links(data), actor=acting_user(request)
@@ -245,7 +245,7 @@ class FindingViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         finding = self.get_object()
         read = if_match(request, parse=version_number, thing=FINDING)
-        given = _parse(request, FindingPatchInput)
+        given = checked(request, FindingPatchInput)
         # What is not given stays as it was (a PATCH); a new `concerns` starts its links afresh.
         current: dict[str, Any] = {
             "title": finding.title,
@@ -325,7 +325,7 @@ class FindingActionViewSet(
         return self._answer(self.get_object())
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _parse(request, ActionInput)
+        data = checked(request, ActionInput)
         finding = _row(Finding, data.pop("finding"), "finding")
         row = services.action_add(finding=finding.pk, **data, actor=acting_user(request))
         return self._answer(row, status.HTTP_201_CREATED)
@@ -333,7 +333,7 @@ class FindingActionViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = get_object_or_404(FindingAction, pk=kwargs["pk"])
         read = if_match(request, parse=version_number, thing=ACTION)
-        data = _parse(request, ActionPatchInput)
+        data = checked(request, ActionPatchInput)
         moved = services.action_update(
             action=row.pk, **data, expected_version=read, actor=acting_user(request)
         )

@@ -17,6 +17,7 @@ from program.audit.listing import AccessLoggedListMixin
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
+from program.core.api.inputs import checked
 from program.core.api.moves import VersionedMoves
 from program.core.api.preconditions import (
     etag_header,
@@ -81,9 +82,8 @@ class VisitViewSet(
         return with_etag(Response(self.get_serializer(visit).data), visit.version)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = VisitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        given = checked(request, VisitSerializer)
+        values = given
         visit = services.visit_request(
             inmate=values["inmate"],
             facility=values["facility"],
