@@ -13,23 +13,11 @@ from finance.models import Tranche, TrancheApproval
 from finance.moves import MOVES_BY_KEY, TRANCHE_MOVES
 from program.core.policy import FORM, access_for
 from program.core.roles import Role
-from tests.finance.helpers import approved, due, first_rent, invoiced, scheduled
+from tests.finance.helpers import approved, due, invoiced
 
 pytestmark = pytest.mark.django_db
 
 KEYS = [move.key for move in TRANCHE_MOVES]
-
-
-@pytest.fixture
-def tranche() -> Tranche:
-    return first_rent(scheduled())
-
-
-@pytest.fixture
-def second_approver(make_user) -> Client:
-    client = Client()
-    client.force_login(make_user("birgit", Role.FINANCE_APPROVER))
-    return client
 
 
 def _page_post(client: Client, key: str, tranche: Tranche, version: int | None = None, **fields):
@@ -46,6 +34,16 @@ def _api_post(client: Client, key: str, tranche: Tranche, **body: object):
         content_type="application/json",
         HTTP_IF_MATCH=f'"{version}"',
     )
+
+
+def _payment_at_rate_zero(tranche: Tranche) -> dict[str, str]:
+    # A payment the form accepts and the service refuses: the rate must be above zero.
+    return {
+        "paid_on": "2026-04-10",
+        "bank_reference": "DK-0001",
+        "amount": str(tranche.amount),
+        "eur_dkk_rate": "0",
+    }
 
 
 def _shown(response) -> dict[str, object]:
@@ -164,15 +162,7 @@ def test_a_refusal_under_another_name_is_shown_at_the_field_that_carries_it(
 ) -> None:
     # The service names the rate "rate"; the pay form's field is eur_dkk_rate.
     tranche = approved(tranche)
-    response = _page_post(
-        finance_officer,
-        "pay",
-        tranche,
-        paid_on="2026-04-10",
-        bank_reference="DK-0001",
-        amount=str(tranche.amount),
-        eur_dkk_rate="0",
-    )
+    response = _page_post(finance_officer, "pay", tranche, **_payment_at_rate_zero(tranche))
     assert response.status_code == 400
     form = _shown(response)["pay"]
     assert form.errors["eur_dkk_rate"] == ["The EUR/DKK rate must be above zero."]
@@ -183,15 +173,7 @@ def test_a_refusal_under_another_name_is_shown_at_the_field_that_carries_it(
 
 def test_the_api_keeps_the_services_own_detail_names(finance_officer, tranche) -> None:
     tranche = approved(tranche)
-    response = _api_post(
-        finance_officer,
-        "pay",
-        tranche,
-        paid_on="2026-04-10",
-        bank_reference="DK-0001",
-        amount=str(tranche.amount),
-        eur_dkk_rate="0",
-    )
+    response = _api_post(finance_officer, "pay", tranche, **_payment_at_rate_zero(tranche))
     assert response.status_code == 400
     assert "rate" in response.json()["error"]["details"]
 
