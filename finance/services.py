@@ -57,6 +57,14 @@ EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
 }
+# Extension → the content type the file is sent back as; evidence_check proved the content starts
+# like its extension says, so the stored name's extension is the checked type.
+EVIDENCE_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
 
 Status = Tranche.Status
 
@@ -1225,6 +1233,12 @@ def condition_remove(*, condition: TrancheCondition | int, actor: AbstractBaseUs
         text=_("Condition removed: %(kind)s") % {"kind": label},
     )
     return tranche
+
+
+def evidence_content_type(name: str) -> str | None:
+    """The checked content type of stored evidence, by its stored name (None if unknown)."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return EVIDENCE_CONTENT_TYPES.get(extension)
 
 
 def evidence_check(evidence: UploadedFile[bytes]) -> None:

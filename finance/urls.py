@@ -1,6 +1,7 @@
 from django.urls import path
 
 from finance import views, views_findings, views_terms
+from finance.moves import TRANCHE_MOVES
 from finance.travel import urls as travel_urls
 
 app_name = "finance"
@@ -17,12 +18,11 @@ urlpatterns = [
     path("schedule/generate/", views.schedule_generate, name="schedule-generate"),
     path("tranches/<int:pk>/", views.tranche_detail, name="tranche-detail"),
     path("tranches/<int:pk>/history/", views.tranche_history, name="tranche-history"),
-    path("tranches/<int:pk>/invoice/", views.tranche_invoice, name="tranche-invoice"),
-    path("tranches/<int:pk>/approve/", views.tranche_approve, name="tranche-approve"),
-    path("tranches/<int:pk>/reject/", views.tranche_reject, name="tranche-reject"),
-    path("tranches/<int:pk>/pay/", views.tranche_pay, name="tranche-pay"),
-    path("tranches/<int:pk>/dispute/", views.tranche_dispute, name="tranche-dispute"),
-    path("tranches/<int:pk>/withhold/", views.tranche_withhold, name="tranche-withhold"),
+    # One page route per tranche move (finance/moves.py), e.g. tranches/<pk>/invoice/.
+    *(
+        path(f"tranches/<int:pk>/{move.key}/", views.tranche_move(move), name=move.name)
+        for move in TRANCHE_MOVES
+    ),
     path("tranches/<int:pk>/conditions/add/", views.condition_add, name="condition-add"),
     path(
         "tranches/<int:pk>/conditions/finding/",

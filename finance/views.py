@@ -10,35 +10,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import PurePosixPath
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from finance import exports, finding_conditions, selectors, services, views_findings
 from finance.api.views import report_window
-from finance.forms import (
-    ApproveForm,
-    ConditionEvidenceForm,
-    ConditionForm,
-    DisputeForm,
-    GenerateForm,
-    InvoiceForm,
-    PayForm,
-    RejectForm,
-    ReportPeriodForm,
-    WithholdForm,
-)
+from finance.forms import ConditionEvidenceForm, ConditionForm, GenerateForm, ReportPeriodForm
 from finance.models import Tranche, TrancheApproval, TrancheCondition
+from finance.moves import TRANCHE_MOVES, TrancheMove
 from program.audit.selectors import HistoryPart, history_of
 from program.audit.views import history_tab
 from program.cells import programmes
@@ -46,9 +33,11 @@ from program.core import charts
 from program.core import exports as table_export
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError, PreconditionFailedError
+from program.core.form_errors import show_refusal
 from program.core.policy import access_for
 from program.core.roles import user_roles
 from program.core.templatetags.humanize_money import money
+from program.core.uploads import stored_file_response
 from program.inspections.selectors import FindingSummary
 
 
@@ -154,12 +143,6 @@ def may_post(request: HttpRequest, route: str) -> bool:
     )
 
 
-def _attach_field_errors(form: forms.Form, error: ApplicationError) -> None:
-    for name in error.details:
-        if name in form.fields and name not in form.errors:
-            form.add_error(name, error.message)
-
-
 # --- The schedule -----------------------------------------------------------------------------
 
 
@@ -245,7 +228,8 @@ def schedule_generate(request: HttpRequest) -> HttpResponse:
             actor=acting_user(request),
         )
     except ApplicationError as error:
-        _attach_field_errors(form, error)
+        # The page's banner says it; a refusal naming a field is said there too.
+        show_refusal(form, error, above=False)
         return schedule(request, generate_form=form, error=error.message, status=error.http_status)
     if result.changed:
         message = _(
@@ -262,83 +246,10 @@ def schedule_generate(request: HttpRequest) -> HttpResponse:
 
 
 @dataclass(frozen=True)
-class TrancheAction:
-    key: str  # the form prefix and the service's move (services.MOVES_FROM)
-    route: str
-    form_class: type[forms.Form]
-    title: Any
-    submit: Any
-    button: str  # DKFDS button class
-
-
-TRANCHE_ACTIONS = [
-    TrancheAction(
-        "invoice",
-        "finance:tranche-invoice",
-        InvoiceForm,
-        gettext_lazy("Record the invoice and put the tranche forward for approval"),
-        gettext_lazy("Put forward for approval"),
-        "button-primary",
-    ),
-    TrancheAction(
-        "approve",
-        "finance:tranche-approve",
-        ApproveForm,
-        gettext_lazy("Approve"),
-        gettext_lazy("Approve"),
-        "button-primary",
-    ),
-    TrancheAction(
-        "reject",
-        "finance:tranche-reject",
-        RejectForm,
-        gettext_lazy("Reject"),
-        gettext_lazy("Reject"),
-        "button-secondary",
-    ),
-    TrancheAction(
-        "pay",
-        "finance:tranche-pay",
-        PayForm,
-        gettext_lazy("Record the payment"),
-        gettext_lazy("Record payment"),
-        "button-primary",
-    ),
-    TrancheAction(
-        "dispute",
-        "finance:tranche-dispute",
-        DisputeForm,
-        gettext_lazy("Dispute"),
-        gettext_lazy("Dispute"),
-        "button-secondary",
-    ),
-    TrancheAction(
-        "withhold",
-        "finance:tranche-withhold",
-        WithholdForm,
-        gettext_lazy("Withhold"),
-        gettext_lazy("Withhold"),
-        "button-secondary",
-    ),
-]
-ACTIONS_BY_KEY = {action.key: action for action in TRANCHE_ACTIONS}
-
-
-@dataclass(frozen=True)
 class ShownAction:
-    action: TrancheAction
+    action: TrancheMove
     form: forms.Form
     url: str
-
-
-def _initial(tranche: Tranche, key: str) -> dict[str, Any]:
-    today = timezone.localdate()
-    initial: dict[str, Any] = {"expected_version": tranche.version}
-    if key == "invoice":
-        initial.update(amount=tranche.amount, invoiced_on=today)
-    elif key == "pay":
-        initial.update(amount=tranche.amount, paid_on=today)
-    return initial
 
 
 def approval_barred(request: HttpRequest, tranche: Tranche) -> str:
@@ -368,22 +279,23 @@ def approval_barred(request: HttpRequest, tranche: Tranche) -> str:
 def tranche_actions(
     request: HttpRequest, tranche: Tranche, bound: dict[str, forms.Form] | None = None
 ) -> list[ShownAction]:
-    """The actions this user's role may take on the tranche in its present status."""
+    """The moves this user's role may take on the tranche in its present status."""
     bound = bound or {}
     shown = []
     barred = approval_barred(request, tranche)
-    for action in TRANCHE_ACTIONS:
-        if tranche.status not in services.MOVES_FROM[action.key]:
+    today = timezone.localdate()
+    for move in TRANCHE_MOVES:
+        if tranche.status not in move.starts_from:
             continue
         # The four-eyes rules: no Approve or Reject for its preparer or a past approver.
-        if barred and action.key in ("approve", "reject"):
+        if barred and move.four_eyes:
             continue
-        if not may_post(request, action.route):
+        if not may_post(request, move.route):
             continue
-        form = bound.get(action.key) or action.form_class(
-            initial=_initial(tranche, action.key), prefix=action.key
+        form = bound.get(move.key) or move.form_class(
+            initial=move.initial(tranche, today), prefix=move.key
         )
-        shown.append(ShownAction(action, form, reverse(action.route, args=[tranche.pk])))
+        shown.append(ShownAction(move, form, reverse(move.route, args=[tranche.pk])))
     return shown
 
 
@@ -510,97 +422,48 @@ def tranche_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _perform(key: str, pk: int, data: dict[str, Any], actor: AbstractBaseUser) -> str:
-    version = data["expected_version"]
-    if key == "invoice":
-        services.tranche_invoice(
-            tranche=pk,
-            amount=data["amount"],
-            invoice_reference=data["invoice_reference"],
-            invoiced_on=data["invoiced_on"],
-            actor=actor,
-            expected_version=version,
-        )
-        return _("Invoice recorded; the tranche now needs approval by someone else.")
-    if key == "approve":
-        tranche = services.tranche_approve(
-            tranche=pk, actor=actor, comment=data["comment"], expected_version=version
-        )
-        if tranche.status == Tranche.Status.APPROVED:
-            return _("Approved; the tranche can now be paid.")
-        return _("Your approval is recorded; a second, different approver must approve it too.")
-    if key == "reject":
-        services.tranche_reject(
-            tranche=pk, actor=actor, comment=data["comment"], expected_version=version
-        )
-        return _("Rejected; the tranche is due again and needs a corrected invoice.")
-    if key == "pay":
-        services.tranche_pay(
-            tranche=pk,
-            paid_on=data["paid_on"],
-            bank_reference=data["bank_reference"],
-            amount=data["amount"],
-            eur_dkk_rate=data["eur_dkk_rate"],
-            actor=actor,
-            expected_version=version,
-        )
-        return _("Payment recorded; the tranche is paid.")
-    if key == "dispute":
-        services.tranche_dispute(
-            tranche=pk, reason=data["reason"], actor=actor, expected_version=version
-        )
-        return _("The tranche is disputed; a corrected invoice resumes it.")
-    services.tranche_withhold(
-        tranche=pk, reason=data["reason"], actor=actor, expected_version=version
-    )
-    return _("The tranche is withheld.")
-
-
-def _tranche_action(key: str) -> Callable[[HttpRequest, int], HttpResponse]:
-    action = ACTIONS_BY_KEY[key]
+def tranche_move(move: TrancheMove) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The page view of one move (finance/urls.py makes one per entry of TRANCHE_MOVES): a GET
+    shows the tranche; a POST parses the move's form and asks its service."""
 
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":
             return _render_tranche(request, pk)
         get_object_or_404(Tranche.objects.only("pk"), pk=pk)
-        form = action.form_class(request.POST, prefix=key)
+        form = move.form_class(request.POST, prefix=move.key)
         if not form.is_valid():
             return _render_tranche(
                 request,
                 pk,
-                bound={key: form},
+                bound={move.key: form},
                 error=_("Check the fields marked below."),
                 status=400,
             )
+        data = form.cleaned_data
         try:
-            message = _perform(key, pk, form.cleaned_data, acting_user(request))
+            tranche = move.perform(
+                pk, data, actor=acting_user(request), expected_version=data["expected_version"]
+            )
         except ApplicationError as error:  # ConflictError included; the service wrote nothing
-            _attach_field_errors(form, error)
+            # The banner says it; a refusal naming a field is said at that field too.
+            show_refusal(form, error, aliases=move.aliases, above=False)
             # A page sends no If-Match, so a stale form is a plain conflict (409), not a 412; the
             # message says who changed the tranche, what they did and when.
             status = 409 if isinstance(error, PreconditionFailedError) else error.http_status
             return _render_tranche(
-                request, pk, bound={key: form}, error=error.message, status=status
+                request, pk, bound={move.key: form}, error=error.message, status=status
             )
-        messages.success(request, message)
+        messages.success(request, move.message(tranche))
         return redirect("finance:tranche-detail", pk=pk)
 
-    view.__name__ = f"tranche_{key}"
+    view.__name__ = view.__qualname__ = f"tranche_{move.key}"
     return view
-
-
-tranche_invoice = _tranche_action("invoice")
-tranche_approve = _tranche_action("approve")
-tranche_reject = _tranche_action("reject")
-tranche_pay = _tranche_action("pay")
-tranche_dispute = _tranche_action("dispute")
-tranche_withhold = _tranche_action("withhold")
 
 
 def _condition_refused(
     request: HttpRequest, tranche_id: int, form: forms.Form, error: ApplicationError
 ) -> HttpResponse:
-    _attach_field_errors(form, error)
+    show_refusal(form, error, above=False)
     return _render_tranche(
         request, tranche_id, condition_form=form, error=error.message, status=error.http_status
     )
@@ -728,15 +591,12 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     condition = get_object_or_404(TrancheCondition, pk=pk)
     if not condition.evidence:
         raise Http404(_("No evidence is on file for this condition."))
-    suffix = PurePosixPath(condition.evidence.name or "").suffix.lower()
-    if suffix not in {f".{ext}" for ext in services.EVIDENCE_SIGNATURES}:
-        suffix = ""
-    try:
-        handle = condition.evidence.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404(_("The evidence file is missing from storage.")) from missing
-    name = f"tranche-{condition.tranche_id}-{condition.kind.replace('_', '-')}-evidence{suffix}"
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return stored_file_response(
+        condition.evidence,
+        name=f"tranche-{condition.tranche_id}-{condition.kind.replace('_', '-')}-evidence",
+        content_type=services.evidence_content_type(condition.evidence.name or ""),
+        missing=_("The evidence file is missing from storage."),
+    )
 
 
 # --- What an occupied place-day costs ---------------------------------------------------------

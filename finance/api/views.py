@@ -5,6 +5,7 @@ in the project's one error shape (400 for input the rules refuse, 409 for a stat
 Every move needs If-Match with the tranche's ETag (its version): 428 without, 412 when stale.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -32,15 +33,12 @@ from finance.api.serializers import (
     ConditionEvidenceInput,
     CostQueryInput,
     CostReportSerializer,
-    DecisionInput,
-    InvoiceInput,
-    PayInput,
     PricingTermsSerializer,
-    ReasonInput,
     TrancheConditionSerializer,
     TrancheSerializer,
 )
 from finance.models import AidStream, Tranche, TrancheCondition
+from finance.moves import TRANCHE_MOVES, TrancheMove
 from program.cells.api.views import WrittenByService
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
@@ -178,130 +176,35 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         pk = self._pk()
         return pk, if_match(self.request, parse=version_number, thing=TRANCHE)
 
-    @extend_schema(
-        operation_id="tranche_invoice",
-        summary="Record the host's invoice (finance officer)",
-        description="The amount must match the tranche to the cent; the caller becomes the "
-        "preparer, who may not approve it.",
-        request=InvoiceInput,
-        responses={200: TrancheSerializer, **_refusals("finance officers")},
-        parameters=_MOVE_HEADERS,
-    )
-    @action(detail=True, methods=["post"])
-    def invoice(self, request: Request, pk: str) -> Response:
+
+def _move_action(move: TrancheMove) -> Callable[..., Response]:
+    """The POST action of one tranche move (`tranches/<pk>/<key>/`), with its OpenAPI text from
+    the registry: the tranche (404) and the version read (If-Match: 428, then 412 in the
+    service) first, then the input (400), then the service's decision."""
+
+    def act(self: TrancheViewSet, request: Request, pk: str) -> Response:
         tranche_id, read_version = self._target()
-        data = self._parse(InvoiceInput)
-        tranche = services.tranche_invoice(
-            tranche=tranche_id,
-            amount=data["amount"],
-            invoice_reference=data["invoice_reference"],
-            invoiced_on=data["invoiced_on"],
-            actor=acting_user(request),
-            expected_version=read_version,
+        data = self._parse(move.api_input)
+        tranche = move.perform(
+            tranche_id, data, actor=acting_user(request), expected_version=read_version
         )
         return self._answer(tranche)
 
-    @extend_schema(
-        operation_id="tranche_approve",
-        summary="Approve an invoiced tranche at the next level (finance approver)",
-        description="Never by the preparer, never twice by one person; FINANCE_APPROVAL_LEVELS "
-        "different approvers make it approved.",
-        request=DecisionInput,
-        responses={200: TrancheSerializer, **_refusals("finance approvers")},
+    # The router names the route and binds the handler by the function's name.
+    act.__name__ = move.key
+    act.__qualname__ = f"TrancheViewSet.{move.key}"
+    return extend_schema(
+        operation_id=f"tranche_{move.key}",
+        summary=move.api_summary,
+        description=move.api_description or None,
+        request=move.api_input,
+        responses={200: TrancheSerializer, **_refusals(move.api_who)},
         parameters=_MOVE_HEADERS,
-    )
-    @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str) -> Response:
-        tranche_id, read_version = self._target()
-        data = self._parse(DecisionInput)
-        tranche = services.tranche_approve(
-            tranche=tranche_id,
-            actor=acting_user(request),
-            comment=data["comment"],
-            expected_version=read_version,
-        )
-        return self._answer(tranche)
+    )(action(detail=True, methods=["post"])(act))
 
-    @extend_schema(
-        operation_id="tranche_reject",
-        summary="Reject an invoiced tranche with a comment (finance approver)",
-        request=DecisionInput,
-        responses={200: TrancheSerializer, **_refusals("finance approvers")},
-        parameters=_MOVE_HEADERS,
-    )
-    @action(detail=True, methods=["post"])
-    def reject(self, request: Request, pk: str) -> Response:
-        tranche_id, read_version = self._target()
-        data = self._parse(DecisionInput)
-        tranche = services.tranche_reject(
-            tranche=tranche_id,
-            actor=acting_user(request),
-            comment=data["comment"],
-            expected_version=read_version,
-        )
-        return self._answer(tranche)
 
-    @extend_schema(
-        operation_id="tranche_pay",
-        summary="Record the payment of an approved tranche (finance officer)",
-        description="The exact amount, a bank reference used nowhere else, and the EUR→DKK "
-        "rate of the day.",
-        request=PayInput,
-        responses={200: TrancheSerializer, **_refusals("finance officers")},
-        parameters=_MOVE_HEADERS,
-    )
-    @action(detail=True, methods=["post"])
-    def pay(self, request: Request, pk: str) -> Response:
-        tranche_id, read_version = self._target()
-        data = self._parse(PayInput)
-        tranche = services.tranche_pay(
-            tranche=tranche_id,
-            paid_on=data["paid_on"],
-            bank_reference=data["bank_reference"],
-            amount=data["amount"],
-            eur_dkk_rate=data["eur_dkk_rate"],
-            actor=acting_user(request),
-            expected_version=read_version,
-        )
-        return self._answer(tranche)
-
-    @extend_schema(
-        operation_id="tranche_dispute",
-        summary="Dispute a tranche, with the reason (finance officer or approver)",
-        request=ReasonInput,
-        responses={200: TrancheSerializer, **_refusals("finance officers and approvers")},
-        parameters=_MOVE_HEADERS,
-    )
-    @action(detail=True, methods=["post"])
-    def dispute(self, request: Request, pk: str) -> Response:
-        tranche_id, read_version = self._target()
-        data = self._parse(ReasonInput)
-        tranche = services.tranche_dispute(
-            tranche=tranche_id,
-            reason=data["reason"],
-            actor=acting_user(request),
-            expected_version=read_version,
-        )
-        return self._answer(tranche)
-
-    @extend_schema(
-        operation_id="tranche_withhold",
-        summary="Withhold an unpaid tranche, with the reason (finance approver)",
-        request=ReasonInput,
-        responses={200: TrancheSerializer, **_refusals("finance approvers")},
-        parameters=_MOVE_HEADERS,
-    )
-    @action(detail=True, methods=["post"])
-    def withhold(self, request: Request, pk: str) -> Response:
-        tranche_id, read_version = self._target()
-        data = self._parse(ReasonInput)
-        tranche = services.tranche_withhold(
-            tranche=tranche_id,
-            reason=data["reason"],
-            actor=acting_user(request),
-            expected_version=read_version,
-        )
-        return self._answer(tranche)
+for _move in TRANCHE_MOVES:
+    setattr(TrancheViewSet, _move.key, _move_action(_move))
 
 
 # --- Release conditions -----------------------------------------------------------------------

@@ -21,18 +21,6 @@ def media_root(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def tranche() -> Tranche:
-    return first_rent(scheduled())
-
-
-@pytest.fixture
-def second_approver(make_user) -> Client:
-    client = Client()
-    client.force_login(make_user("birgit", Role.FINANCE_APPROVER))
-    return client
-
-
 def _url(name: str, tranche: Tranche) -> str:
     return reverse(name, args=[tranche.pk])
 

@@ -40,13 +40,6 @@ def tranche(finance_officer) -> Tranche:
     return first_rent(scheduled())
 
 
-@pytest.fixture
-def second_approver(make_user) -> Client:
-    client = Client()
-    client.force_login(make_user("birgit", Role.FINANCE_APPROVER))
-    return client
-
-
 def test_the_list_filters_by_agreement_stream_status_and_year(auditor) -> None:
     terms = scheduled()
     scheduled()

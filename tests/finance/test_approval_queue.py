@@ -8,20 +8,14 @@ from django.test import Client
 from django.urls import reverse
 
 from finance import services
-from finance.models import Tranche
 from finance.selectors import tranches_awaiting_approval_by
 from finance.views import _axis_money
 from program.core.charts import nice_scale
 from program.core.roles import Role
 from program.notifications.models import Notification
-from tests.finance.helpers import first_rent, invoiced, scheduled, user
+from tests.finance.helpers import invoiced, user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tranche() -> Tranche:
-    return first_rent(scheduled())
 
 
 def _client(person) -> Client:

@@ -24,11 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tranche() -> Tranche:
-    return first_rent(scheduled())
-
-
-@pytest.fixture
 def approver():
     return user("anders", Role.FINANCE_APPROVER)
 
