@@ -42,6 +42,7 @@ from finance.moves import TRANCHE_MOVES, TrancheMove
 from program.cells.api.views import WrittenByService
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
+from program.core.api.inputs import checked
 from program.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from program.core.api.preconditions import (
     etag_header,
@@ -158,11 +159,6 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet[Tranche]):
         tranche = self.get_object()
         return with_etag(Response(self.get_serializer(tranche).data), tranche.version)
 
-    def _parse(self, serializer_class: type[serializers.Serializer[Any]]) -> dict[str, Any]:
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
-
     def _pk(self) -> int:
         # The service locks and reads the row itself; here only whether it exists, for a 404.
         pk = int(self.kwargs["pk"])
@@ -184,7 +180,7 @@ def _move_action(move: TrancheMove) -> Callable[..., Response]:
 
     def act(self: TrancheViewSet, request: Request, pk: str) -> Response:
         tranche_id, read_version = self._target()
-        data = self._parse(move.api_input)
+        data = checked(self.request, move.api_input)
         tranche = move.perform(
             tranche_id, data, actor=acting_user(request), expected_version=read_version
         )
@@ -274,13 +270,8 @@ class TrancheConditionViewSet(
         fresh = TrancheCondition.objects.get(pk=condition.pk)
         return Response(TrancheConditionSerializer(fresh).data, status=code)
 
-    def _parse(self, serializer_class: type[serializers.Serializer[Any]]) -> dict[str, Any]:
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
-
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self._parse(ConditionAddInput)
+        data = checked(self.request, ConditionAddInput)
         if not Tranche.objects.filter(pk=data["tranche"]).exists():
             raise NotFoundError(
                 _("There is no tranche %(pk)s.") % {"pk": data["tranche"]},
@@ -296,7 +287,7 @@ class TrancheConditionViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         condition = self.get_object()
-        data = self._parse(ConditionEditInput)
+        data = checked(self.request, ConditionEditInput)
         changed = services.condition_edit(
             condition=condition.pk,
             kind=data["kind"],
@@ -324,7 +315,7 @@ class TrancheConditionViewSet(
     @action(detail=True, methods=["post"])
     def evidence(self, request: Request, pk: str) -> Response:
         condition = self.get_object()
-        data = self._parse(ConditionEvidenceInput)
+        data = checked(self.request, ConditionEvidenceInput)
         recorded = services.condition_record_evidence(
             condition=condition.pk,
             evidence=data.get("evidence"),
