@@ -203,11 +203,6 @@ class IntakeForm(forms.Form):
         return upload
 
 
-class IntakeConfirmForm(forms.Form):
-    job = forms.UUIDField(widget=forms.HiddenInput)
-    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-
 class AppealOutcomeForm(forms.Form):
     """The outcome of the inmate's appeal; the version is the one the page was rendered with."""
 

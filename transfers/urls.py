@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from transfers import views, views_intake, views_records, views_transport
+from transfers import intake_flow, views, views_intake, views_records, views_transport
 
 app_name = "transfers"
 
@@ -12,8 +12,8 @@ urlpatterns = [
     path("screen-all/", views_intake.screen_all, name="screen-all"),
     path("screen-all/<int:pk>/", views_intake.screen_job, name="screen-job"),
     path("new/", views.case_open, name="case-open"),
-    path("intake/", views_intake.intake, name="intake"),
-    path("intake/<uuid:pk>/", views_intake.intake_job, name="intake-job"),
+    path("intake/", intake_flow.VIEWS.page, name="intake"),
+    path("intake/<uuid:pk>/", intake_flow.VIEWS.job, name="intake-job"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/history/", views.case_history, name="case-history"),
     path("<int:pk>/transition/", views.case_transition, name="case-transition"),

@@ -1,14 +1,14 @@
 """The occupancy dashboard and the nominal roll as CSV.
 
 The dashboard reads a GET form (facility, roll date, period); a bad value is named on the page
-with a 400 and no figures, never a 500. The chart is SVG drawn here from the daily series and
-the forecast, with a month-by-month table beside it for screen readers; no script, no CDN.
+with a 400 and no figures, never a 500. The chart is SVG (program/core/charts.py, line_chart)
+from the daily series and the forecast, with a month-by-month table beside it for screen
+readers; no script, no CDN.
 """
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -25,11 +25,12 @@ from django.views.decorators.http import require_GET
 from program.audit.listing import log_listed
 from program.cells import occupancy, programmes, selectors
 from program.cells.models import Facility
-from program.core import exports
+from program.core import charts, exports
 from program.core.policy import allows
 from program.core.roles import user_roles
 
 Day = date  # inside the forms below, `date` is the name of a field
+OCCUPIED = "#0059b3"  # the measured line and the forecast that continues it
 
 # --- Query forms ---------------------------------------------------------------------------------
 
@@ -142,17 +143,6 @@ def _error_list(form: forms.Form) -> list[dict[str, str]]:
 
 # --- The chart -----------------------------------------------------------------------------------
 
-CHART_WIDTH = 720
-CHART_HEIGHT = 300
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 52.0, 704.0, 16.0, 262.0
-MAX_POINTS = 600  # about a point per pixel of the plot; longer windows keep each bucket's peak
-
-
-@dataclass(frozen=True)
-class Tick:
-    position: str  # pre-formatted: a localised "12,5" would break the SVG
-    label: str
-
 
 @dataclass(frozen=True)
 class MonthRow:
@@ -165,46 +155,11 @@ class MonthRow:
 
 
 @dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    left: str
-    right: str
-    top: str
-    bottom: str
-    occupied: str
-    forecast: str
-    cap: str
-    contracted: str
-    today_x: str | None
-    y_ticks: list[Tick]
-    x_ticks: list[Tick]
-    first: date
-    last: date
-    history_months: list[MonthRow]
-    forecast_months: list[MonthRow]
+class ChartMonths:
+    """The chart as tables, month by month: what the screen reader reads."""
 
-
-def _fmt(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _nice_top(highest: int) -> tuple[int, int]:
-    """A round top for the y axis and the step between its five or so ticks."""
-    raw = max(highest, 1) * 1.05 / 5
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    step = max(int(step), 1)
-    return math.ceil(max(highest, 1) * 1.05 / step) * step, step
-
-
-def _buckets(points: Sequence[tuple[date, int]]) -> list[tuple[date, int]]:
-    """At most MAX_POINTS points, each the highest value of its run of days."""
-    size = max(1, math.ceil(len(points) / MAX_POINTS))
-    return [
-        (points[i][0], max(value for _day, value in points[i : i + size]))
-        for i in range(0, len(points), size)
-    ]
+    history: list[MonthRow]
+    forecast: list[MonthRow]
 
 
 def _months(
@@ -232,79 +187,86 @@ def _months(
     return result
 
 
+def chart_months(
+    *,
+    series: Sequence[occupancy.SeriesDay],
+    forecast: Sequence[occupancy.ForecastDay],
+    today: date,
+) -> ChartMonths:
+    return ChartMonths(
+        history=_months(
+            (row.day, row.occupied, row.cap, row.contracted) for row in series if row.day <= today
+        ),
+        forecast=_months((row.day, row.projected, row.cap, row.contracted) for row in forecast),
+    )
+
+
 def occupancy_chart(
     *,
     series: Sequence[occupancy.SeriesDay],
     forecast: Sequence[occupancy.ForecastDay],
     today: date,
-) -> Chart | None:
+) -> charts.LineChart | None:
     """Occupied places up to today, the forecast after it, the cap in force and the contracted
-    places, as SVG coordinates; None when there is nothing to draw."""
-    history = [(row.day, row.occupied) for row in series if row.day <= today]
-    ahead = [(row.day, row.projected) for row in forecast]
+    places; None when there is nothing to draw."""
     caps = {row.day: (row.cap, row.contracted) for row in series}
     caps.update({row.day: (row.cap, row.contracted) for row in forecast})
     if not caps:
         return None
     days = sorted(caps)
-    first, last = days[0], days[-1]
-    span = max((last - first).days, 1)
-    highest = max(
-        [value for _day, value in history + ahead]
-        + [cap for cap, _contracted in caps.values()]
-        + [contracted for _cap, contracted in caps.values()]
-    )
-    top, step = _nice_top(highest)
-
-    def x(day: date) -> float:
-        return PLOT_LEFT + (day - first).days / span * (PLOT_RIGHT - PLOT_LEFT)
-
-    def y(value: int) -> float:
-        return PLOT_BOTTOM - value / top * (PLOT_BOTTOM - PLOT_TOP)
-
-    def line(points: Sequence[tuple[date, int]]) -> str:
-        return " ".join(f"{_fmt(x(day))},{_fmt(y(value))}" for day, value in _buckets(points))
-
-    def steps(values: list[tuple[date, int]]) -> str:
-        # A level line that only moves where the value changes (ramp-up steps).
-        points: list[tuple[float, int]] = []
-        for day, value in values:
-            if points and points[-1][1] != value:
-                points.append((x(day), points[-1][1]))
-            if not points or points[-1][1] != value:
-                points.append((x(day), value))
-        points.append((x(last), values[-1][1]))
-        return " ".join(f"{_fmt(px)},{_fmt(y(value))}" for px, value in points)
-
-    tick_count = 6
-    x_ticks = [
-        Tick(_fmt(x(day)), formats.date_format(day, "SHORT_DATE_FORMAT"))
-        for day in sorted(
-            {first + timedelta(days=round(i * span / (tick_count - 1))) for i in range(tick_count)}
-        )
+    lines = [
+        charts.Line(
+            "occupied",
+            _("Occupied"),
+            [(row.day, row.occupied) for row in series if row.day <= today],
+            colour=OCCUPIED,
+            layer=1,
+        ),
     ]
-    return Chart(
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        left=_fmt(PLOT_LEFT),
-        right=_fmt(PLOT_RIGHT),
-        top=_fmt(PLOT_TOP),
-        bottom=_fmt(PLOT_BOTTOM),
-        occupied=line(history) if history else "",
-        forecast=line(ahead) if ahead else "",
-        cap=steps([(day, caps[day][0]) for day in days]),
-        contracted=steps([(day, caps[day][1]) for day in days]),
-        today_x=_fmt(x(today)) if first <= today <= last else None,
-        y_ticks=[Tick(_fmt(y(value)), str(value)) for value in range(0, top + 1, step)],
-        x_ticks=x_ticks,
-        first=first,
-        last=last,
-        history_months=_months(
-            (row.day, row.occupied, row.cap, row.contracted) for row in series if row.day <= today
+    if forecast:
+        lines.append(
+            charts.Line(
+                "forecast",
+                _("Forecast (placements and arriving reservations)"),
+                [(row.day, row.projected) for row in forecast],
+                colour=OCCUPIED,
+                dash="4 3",
+                layer=1,
+            )
+        )
+    lines += [
+        charts.Line(
+            "cap",
+            _("Cap in force (ramp-up)"),
+            [(day, caps[day][0]) for day in days],
+            colour="#bf4b00",
+            steps=True,
         ),
-        forecast_months=_months(
-            (row.day, row.projected, row.cap, row.contracted) for row in forecast
+        charts.Line(
+            "contracted",
+            _("Contracted places"),
+            [(day, caps[day][1]) for day in days],
+            colour="#5e5e5e",
+            stroke_width="1.5",
+            dash="6 4",
+            steps=True,
+            layer=-1,
         ),
+    ]
+    short = "SHORT_DATE_FORMAT"
+    return charts.line_chart(
+        chart_id="occupancy-chart",
+        title=_("Occupied places from %(first)s to %(last)s")
+        % {
+            "first": formats.date_format(days[0], short),
+            "last": formats.date_format(days[-1], short),
+        },
+        description=_(
+            "Occupied places each day up to today, the forecast after today, the cap in force "
+            "and the contracted places. The same figures are in the table below the chart."
+        ),
+        lines=lines,
+        marker=charts.Marker("today", _("Today"), today),
     )
 
 
@@ -343,6 +305,7 @@ def occupancy_dashboard(request: HttpRequest) -> HttpResponse:
         held_today.level
     ):
         worst_ahead = None
+    shown_ahead = ahead if end >= today else []
     context.update(
         {
             "values": {
@@ -363,9 +326,8 @@ def occupancy_dashboard(request: HttpRequest) -> HttpResponse:
             "held_today": held_today,
             "worst_day": worst_ahead,
             "forecast_last": ahead[-1].day,
-            "chart": occupancy_chart(
-                series=series, forecast=ahead if end >= today else [], today=today
-            ),
+            "chart": occupancy_chart(series=series, forecast=shown_ahead, today=today),
+            "chart_months": chart_months(series=series, forecast=shown_ahead, today=today),
             "utilisation": occupancy.utilisation(agreement=agreement, start=start, end=end),
             "show_unit_links": allows("cells:unit-detail", roles),
             "show_roll_csv": allows("cells:roll-csv", roles),

@@ -1,17 +1,23 @@
-"""Bar-chart geometry for server-drawn SVG charts (templates/includes/bar_chart.html).
+"""Geometry for server-drawn SVG charts: bar charts (templates/includes/bar_chart.html) and
+line charts over days (templates/includes/line_chart.html).
 
 No JavaScript and no inline styles, so a chart keeps the content security policy: this module
 only computes rectangles and labels in SVG user units; the partial draws them with presentation
 attributes. A chart is a picture of a table that the page shows as well: the table stays the
 source of the figures (and of what a screen reader reads), the chart gets role="img" and a title.
 
-Values are amounts or counts, never negative: a negative value is refused (ValueError), since a
-bar growing downwards would need an axis these charts do not draw. None is "no figure" (no bar).
+Bar values are amounts or counts, never negative: a negative value is refused (ValueError), since
+a bar growing downwards would need an axis these charts do not draw. None is "no figure" (no bar).
+A line chart's values are counts by day (places occupied, a cap), drawn from zero.
 """
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from django.utils import formats
 
 Number = Decimal | int | float
 
@@ -188,4 +194,179 @@ def bar_chart(
         ]
         if axis_text is not None
         else [],
+    )
+
+
+# --- Line charts over days -------------------------------------------------------------------
+
+LINE_WIDTH = 720
+LINE_HEIGHT = 300
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 52.0, 704.0, 16.0, 262.0
+MAX_POINTS = 600  # about a point per pixel of the plot; longer windows keep each bucket's peak
+X_TICKS = 6
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series of counts by day. `key` names it in the SVG (data-series), `name` in the
+    legend. A measured series is thinned to MAX_POINTS (each bucket's peak); a `steps` series is
+    a level that holds until it changes (a cap), drawn flat to the chart's last day."""
+
+    key: str
+    name: str
+    points: Sequence[tuple[date, int]]
+    colour: str
+    stroke_width: str = "2"
+    dash: str = ""  # stroke-dasharray; empty draws the line solid
+    steps: bool = False
+    layer: int = 0  # painted lowest layer first, so the measured figures can stay on top
+
+
+@dataclass(frozen=True)
+class DrawnLine:
+    key: str
+    name: str
+    colour: str
+    stroke_width: str
+    dash: str
+    points: str  # the polyline's points; empty when the series has none
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: str  # pre-formatted: a localised "12,5" would break the SVG
+    label: str
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A day marked by a dashed vertical line (today), drawn when it falls inside the chart."""
+
+    key: str
+    name: str
+    day: date
+
+
+@dataclass(frozen=True)
+class DrawnMarker:
+    key: str
+    name: str
+    x: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    chart_id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    left: str
+    right: str
+    top: str
+    bottom: str
+    lines: list[DrawnLine]  # in the legend's order
+    painted: list[DrawnLine]  # the lines that have points, in the order they are painted
+    marker: DrawnMarker | None
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
+    first: date
+    last: date
+
+    def line(self, key: str) -> DrawnLine:
+        return next(line for line in self.lines if line.key == key)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def whole_scale(highest: int, *, steps: int = 5) -> tuple[int, int]:
+    """A round top for a count axis, 5 % above `highest`, and the whole-number step between
+    its ticks (nice_scale's step, never a fraction)."""
+    headroom = max(highest, 1) * 1.05
+    step, _top = nice_scale(Decimal(max(highest, 1)) * Decimal("1.05"), steps=steps)
+    whole = max(int(step), 1)
+    return math.ceil(headroom / whole) * whole, whole
+
+
+def thinned(points: Sequence[tuple[date, int]]) -> list[tuple[date, int]]:
+    """At most MAX_POINTS points, each the highest value of its run of days."""
+    size = max(1, math.ceil(len(points) / MAX_POINTS))
+    return [
+        (points[i][0], max(value for _day, value in points[i : i + size]))
+        for i in range(0, len(points), size)
+    ]
+
+
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    lines: Sequence[Line],
+    marker: Marker | None = None,
+) -> LineChart | None:
+    """Counts by day as SVG coordinates: the x axis spans the first to the last day of any
+    line, with X_TICKS dated ticks; the y axis runs from zero to a round top above the highest
+    value. None when no line has a point (nothing to draw)."""
+    days = sorted({day for line in lines for day, _value in line.points})
+    if not days:
+        return None
+    first, last = days[0], days[-1]
+    span = max((last - first).days, 1)
+    top, step = whole_scale(max(value for line in lines for _day, value in line.points))
+
+    def x(day: date) -> float:
+        return PLOT_LEFT + (day - first).days / span * (PLOT_RIGHT - PLOT_LEFT)
+
+    def y(value: int) -> float:
+        return PLOT_BOTTOM - value / top * (PLOT_BOTTOM - PLOT_TOP)
+
+    def measured(points: Sequence[tuple[date, int]]) -> str:
+        return " ".join(f"{_fmt(x(day))},{_fmt(y(value))}" for day, value in thinned(points))
+
+    def level(values: Sequence[tuple[date, int]]) -> str:
+        # Moves only where the value changes: a step up is two points, one above the other.
+        points: list[tuple[float, int]] = []
+        for day, value in values:
+            if points and points[-1][1] != value:
+                points.append((x(day), points[-1][1]))
+            if not points or points[-1][1] != value:
+                points.append((x(day), value))
+        points.append((x(last), values[-1][1]))
+        return " ".join(f"{_fmt(px)},{_fmt(y(value))}" for px, value in points)
+
+    def drawn(line: Line) -> DrawnLine:
+        points = sorted(line.points)
+        path = "" if not points else level(points) if line.steps else measured(points)
+        return DrawnLine(line.key, line.name, line.colour, line.stroke_width, line.dash, path)
+
+    drawn_lines = [drawn(line) for line in lines]
+    layers = {line.key: line.layer for line in lines}
+    x_days = {first + timedelta(days=round(i * span / (X_TICKS - 1))) for i in range(X_TICKS)}
+    return LineChart(
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        width=LINE_WIDTH,
+        height=LINE_HEIGHT,
+        left=_fmt(PLOT_LEFT),
+        right=_fmt(PLOT_RIGHT),
+        top=_fmt(PLOT_TOP),
+        bottom=_fmt(PLOT_BOTTOM),
+        lines=drawn_lines,
+        painted=sorted(
+            (line for line in drawn_lines if line.points), key=lambda line: layers[line.key]
+        ),
+        marker=DrawnMarker(marker.key, marker.name, _fmt(x(marker.day)))
+        if marker is not None and first <= marker.day <= last
+        else None,
+        y_ticks=[Tick(_fmt(y(value)), str(value)) for value in range(0, top + 1, step)],
+        x_ticks=[
+            Tick(_fmt(x(day)), formats.date_format(day, "SHORT_DATE_FORMAT"))
+            for day in sorted(x_days)
+        ],
+        first=first,
+        last=last,
     )

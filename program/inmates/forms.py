@@ -305,8 +305,3 @@ class InmateImportForm(forms.Form):
                 _("The file is larger than 12 MB; split it into smaller files.")
             )
         return upload
-
-
-class InmateImportConfirmForm(forms.Form):
-    job = forms.UUIDField(widget=forms.HiddenInput)
-    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)

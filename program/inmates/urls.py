@@ -2,15 +2,15 @@
 
 from django.urls import path
 
-from program.inmates import views
+from program.inmates import import_flow, views
 
 app_name = "inmates"
 
 urlpatterns = [
     path("", views.inmate_list, name="list"),
     path("new/", views.inmate_create, name="create"),
-    path("import/", views.inmate_import, name="import"),
-    path("import/<uuid:pk>/", views.inmate_import_job, name="import-job"),
+    path("import/", import_flow.VIEWS.page, name="import"),
+    path("import/<uuid:pk>/", import_flow.VIEWS.job, name="import-job"),
     path("<int:pk>/", views.inmate_detail, name="detail"),
     path("<int:pk>/edit/", views.inmate_edit, name="edit"),
     path("<int:pk>/judgments/new/", views.judgment_create, name="judgment-create"),

@@ -4,15 +4,13 @@ The route policy (program/core/policy.py) has already checked the role by the ti
 Messages never carry a name or case number: they travel in a cookie.
 """
 
-import hashlib
 from datetime import datetime
 from typing import Any, cast
-from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -27,27 +25,20 @@ from program.core.errors import ApplicationError, PreconditionFailedError
 from program.core.form_errors import show_refusal
 from program.core.policy import allows
 from program.core.roles import user_roles
-from program.inmates import csv_import, import_jobs, record_links, selectors, services
+from program.inmates import record_links, selectors, services
 from program.inmates.forms import (
     ExpulsionOrderForm,
     InmateEditForm,
     InmateFilterForm,
     InmateForm,
-    InmateImportConfirmForm,
-    InmateImportForm,
     JudgmentForm,
     NonAssociationEndForm,
     NonAssociationForm,
 )
 from program.inmates.minimisation import sees_health_and_family
 from program.inmates.models import ExpulsionOrder, Inmate, Judgment
-from program.inmates.models_import import ImportJob
-from program.inmates.tasks import REGISTER_IMPORT_TASK
 
 PAGE_SIZE = 50
-IMPORT_KIND = ImportJob.Kind.INMATES
-# The preview lists this many rows; the counts above it cover the whole file.
-PREVIEW_ROWS = 100
 SORTABLE_COLUMNS = [
     ("name", gettext_lazy("Name")),
     ("case_number", gettext_lazy("Case number")),
@@ -359,102 +350,3 @@ def non_association_end(request: HttpRequest, pk: int) -> HttpResponse:
         "inmates/non_association_end.html",
         {"form": form, "rule": rule, "inmate": inmate},
     )
-
-
-def inmate_import(request: HttpRequest) -> HttpResponse:
-    """Step 1 (upload) shows the problems, or a preview; step 2 (confirm) imports.
-
-    The checked rows wait server-side (import_jobs, never in the session) under the SHA-256 of
-    the file the user saw previewed; confirming imports exactly those rows: at once for a small
-    file, by the worker with a progress page for a large one.
-    """
-    if request.method == "POST" and "cancel" in request.POST:
-        import_jobs.preview_drop(kind=IMPORT_KIND, owner=acting_user(request))
-        return redirect("inmates:import")
-    if request.method == "POST" and "digest" in request.POST:
-        return _import_confirm(request)
-    # Bound on every POST: a POST that carries no file (so an empty request.POST) must show
-    # "choose a file", not the blank form again.
-    posted = request.method == "POST"
-    form = InmateImportForm(request.POST if posted else None, request.FILES if posted else None)
-    context: dict[str, Any] = {"form": form, "columns": csv_import.COLUMNS}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
-        parsed = csv_import.parse(data, known_countries=selectors.country_codes())
-        context["parsed"] = parsed
-        if parsed.ok:
-            digest = hashlib.sha256(data).hexdigest()
-            job = import_jobs.preview_store(
-                kind=IMPORT_KIND, owner=acting_user(request), digest=digest, rows=parsed.rows
-            )
-            plan = selectors.inmate_import_plan(rows=parsed.rows)
-            context.update(
-                plan=plan,
-                shown=plan.actions[:PREVIEW_ROWS],
-                not_shown=max(0, len(plan.actions) - PREVIEW_ROWS),
-                background=job.total >= import_jobs.BACKGROUND_FROM_ROWS,
-                confirm_form=InmateImportConfirmForm(initial={"digest": digest, "job": job.pk}),
-            )
-        else:
-            import_jobs.preview_drop(kind=IMPORT_KIND, owner=acting_user(request))
-    return render(request, "inmates/import.html", context)
-
-
-def _import_confirm(request: HttpRequest) -> HttpResponse:
-    form = InmateImportConfirmForm(request.POST)
-    job = (
-        import_jobs.preview_get(
-            kind=IMPORT_KIND,
-            owner=acting_user(request),
-            job_id=form.cleaned_data["job"],
-            digest=form.cleaned_data["digest"],
-        )
-        if form.is_valid()
-        else None
-    )
-    if job is None:
-        messages.error(request, _("That preview is no longer available; upload the file again."))
-        return redirect("inmates:import")
-    if job.total >= import_jobs.BACKGROUND_FROM_ROWS:
-        import_jobs.job_queue(job=job, task=REGISTER_IMPORT_TASK)
-        return redirect("inmates:import-job", pk=job.pk)
-    job = import_jobs.run(
-        job_id=job.pk,
-        apply=import_jobs.apply_register_import,
-        route="inmates:import",
-        background=False,
-    )
-    if job.state != ImportJob.State.DONE:
-        return render(
-            request,
-            "inmates/import.html",
-            {
-                "form": InmateImportForm(),
-                "columns": csv_import.COLUMNS,
-                "import_error": {"message": job.error},
-            },
-        )
-    messages.success(
-        request,
-        _("Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-        % job.result,
-    )
-    return redirect("inmates:list")
-
-
-def inmate_import_job(request: HttpRequest, pk: UUID) -> HttpResponse:
-    """A large import's progress: the page, or only the bar when htmx polls for it."""
-    job = import_jobs.job_for(kind=IMPORT_KIND, owner=acting_user(request), job_id=pk)
-    if job is None:
-        raise Http404(_("There is no such import, or it has expired."))
-    context = {
-        "job": job,
-        "poll_url": reverse("inmates:import-job", args=[job.pk]),
-        "title": _("Import inmates from CSV"),
-        "again_url": reverse("inmates:import"),
-        "done_url": reverse("inmates:list"),
-        "done_label": _("Go to the inmate list"),
-    }
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "imports/_job_progress.html", context)
-    return render(request, "imports/job.html", context)

@@ -14,7 +14,8 @@ from django.urls import NoReverseMatch, reverse
 from program.cells import occupancy
 from program.cells.models import Outage
 from program.cells.panels import occupancy_panel
-from program.cells.views_occupancy import MAX_POINTS, occupancy_chart
+from program.cells.views_occupancy import occupancy_chart
+from program.core.charts import MAX_POINTS
 from program.core.exports import neutralise
 from program.core.roles import Role
 from tests.cells.test_occupancy_selectors import (
@@ -233,9 +234,9 @@ def test_a_long_series_is_drawn_with_at_most_one_point_a_pixel() -> None:
     ]
     chart = occupancy_chart(series=series, forecast=[], today=date(2030, 1, 1))
     assert chart is not None
-    assert len(chart.occupied.split()) <= MAX_POINTS
+    assert len(chart.line("occupied").points.split()) <= MAX_POINTS
     # The cap is drawn as steps: start, the step up (two points) and the end.
-    assert len(chart.cap.split()) == 4
+    assert len(chart.line("cap").points.split()) == 4
     assert chart.y_ticks[0].label == "0"
     assert int(chart.y_ticks[-1].label) >= 300
     assert chart.x_ticks[0].label == "2010-01-01"

@@ -1,4 +1,4 @@
-"""The candidate intake over the API: the twin of the intake page (transfers/views_intake.py).
+"""The candidate intake over the API: the twin of the intake page (transfers/intake_flow.py).
 
 One call with the file (multipart, field `file`, CSV or XLSX): with `dry_run=true` it checks the
 file and answers what an import would do, writing nothing; without, it imports, following the
