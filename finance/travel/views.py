@@ -22,8 +22,7 @@ from finance.travel.forms import BudgetForm, DecisionForm, GrantForm, PayForm, R
 from finance.travel.models import TravelGrant
 from program.core import exports as table_export
 from program.core.acting import acting_user
-from program.core.errors import ApplicationError
-from program.core.form_errors import show_refusal
+from program.core.form_submit import submit
 from program.core.policy import allows
 from program.core.roles import user_roles
 
@@ -64,18 +63,17 @@ def travel_support_export(request: HttpRequest) -> HttpResponse:
 
 def travel_budget_set(request: HttpRequest) -> HttpResponse:
     form = BudgetForm(request.POST or None, initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.travel_budget_set(actor=acting_user(request), **form.cleaned_data)
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The travel-support budget is saved."))
-            return redirect("finance:travel-support")
+    sent = submit(
+        request, form, lambda data: services.travel_budget_set(actor=acting_user(request), **data)
+    )
+    if sent.acted:
+        messages.success(request, _("The travel-support budget is saved."))
+        return redirect("finance:travel-support")
     return render(
         request,
         "finance/travel/form.html",
         {"form": form, "title": _("Travel-support budget"), "submit": _("Save the budget")},
+        status=sent.status,
     )
 
 
@@ -101,23 +99,24 @@ def travel_grant_list(request: HttpRequest) -> HttpResponse:
 
 def travel_grant_prepare(request: HttpRequest) -> HttpResponse:
     form = GrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            grant = services.travel_grant_prepare(
-                visit=form.cleaned_data["visit"].pk,
-                amount=form.cleaned_data["amount"],
-                covers=form.cleaned_data["covers"],
-                actor=acting_user(request),
-            )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The travel grant is prepared and waits for approval."))
-            return redirect("finance:travel-grant-detail", grant.pk)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.travel_grant_prepare(
+            visit=data["visit"].pk,
+            amount=data["amount"],
+            covers=data["covers"],
+            actor=acting_user(request),
+        ),
+    )
+    if sent.done is not None:
+        messages.success(request, _("The travel grant is prepared and waits for approval."))
+        return redirect("finance:travel-grant-detail", sent.done.pk)
     return render(
         request,
         "finance/travel/form.html",
         {"form": form, "title": _("Prepare a travel grant"), "submit": _("Prepare the grant")},
+        status=sent.status,
     )
 
 
@@ -163,20 +162,11 @@ def _grant_move(
             return _detail(request, pk)
         get_object_or_404(TravelGrant.objects.only("pk"), pk=pk)
         form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                act(request, pk, form.cleaned_data)
-            except ApplicationError as error:
-                show_refusal(form, error)
-                return _detail(
-                    request,
-                    pk,
-                    {form_key: form},
-                    status=error.http_status if error.http_status != 412 else 409,
-                )
+        sent = submit(request, form, lambda data: act(request, pk, data))
+        if sent.acted:
             messages.success(request, str(done))
             return redirect("finance:travel-grant-detail", pk)
-        return _detail(request, pk, {form_key: form}, status=400)
+        return _detail(request, pk, {form_key: form}, status=sent.status)
 
     return view
 

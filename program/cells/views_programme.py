@@ -19,8 +19,7 @@ from django.views.decorators.http import require_POST
 from program.cells import programme_admin, programmes
 from program.cells.models import AGREEMENT_TERMS, Agreement, Facility, RampUpCap
 from program.core.acting import acting_user
-from program.core.errors import ApplicationError
-from program.core.form_errors import show_refusal
+from program.core.form_submit import submit
 
 _DATE = forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
 
@@ -81,35 +80,35 @@ def _form_page(
     back: str,
     save: Any,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = save(_values(form))
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("Saved: %(row)s.") % {"row": row})
-            return redirect(back)
+    sent = submit(request, form, lambda _data: save(_values(form)))
+    if sent.acted:
+        messages.success(request, _("Saved: %(row)s.") % {"row": sent.done})
+        return redirect(back)
     return render(
-        request, "cells/programme_form.html", {"form": form, "title": title, "back": back}
+        request,
+        "cells/programme_form.html",
+        {"form": form, "title": title, "back": back},
+        status=sent.status,
     )
 
 
 def agreement_create(request: HttpRequest) -> HttpResponse:
     form = AgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = programme_admin.agreement_save(
-                agreement=None, values=_values(form), actor=request.user
-            )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("Saved: %(row)s.") % {"row": agreement})
-            return redirect("cells:agreement-detail", pk=agreement.pk)
+    sent = submit(
+        request,
+        form,
+        lambda _data: programme_admin.agreement_save(
+            agreement=None, values=_values(form), actor=request.user
+        ),
+    )
+    if sent.done is not None:
+        messages.success(request, _("Saved: %(row)s.") % {"row": sent.done})
+        return redirect("cells:agreement-detail", pk=sent.done.pk)
     return render(
         request,
         "cells/programme_form.html",
         {"form": form, "title": _("Record an agreement"), "back": reverse("cells:agreement-list")},
+        status=sent.status,
     )
 
 

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from program.audit.listing import log_listed
 from program.audit.services import access_log_record
 from program.cells.models import Facility
-from program.core.errors import ApplicationError
-from program.core.form_errors import show_refusal
+from program.core.acting import acting_user
+from program.core.form_submit import submit
 from program.host import arrivals, selectors, services
 from program.host.forms import CheckInForm, HeadcountForm, RefuseForm
 from program.host.models import ArrivalCheck, HeadcountConfirmation
@@ -131,49 +131,49 @@ def check_in(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method != "POST":
         return _check_in_page(request, case_id)
     form = CheckInForm(request.POST)
-    if form.is_valid():
-        try:
-            check = services.arrival_admit(
-                case_id=case_id,
-                identity_confirmed=form.cleaned_data["identity_confirmed"],
-                items=form.cleaned_data["items"],
-                remarks=form.cleaned_data["remarks"],
-                actor=request.user,  # type: ignore[arg-type]
-            )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is admitted to place %(place)s.")
-                % {"name": check.inmate.name, "place": _place_of(check)},
-            )
-            return redirect("host:arrivals")
-    return _check_in_page(request, case_id, form=form, status=400)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.arrival_admit(
+            case_id=case_id,
+            identity_confirmed=data["identity_confirmed"],
+            items=data["items"],
+            remarks=data["remarks"],
+            actor=acting_user(request),
+        ),
+    )
+    if sent.done is not None:
+        messages.success(
+            request,
+            _("%(name)s is admitted to place %(place)s.")
+            % {"name": sent.done.inmate.name, "place": _place_of(sent.done)},
+        )
+        return redirect("host:arrivals")
+    return _check_in_page(request, case_id, form=form, status=sent.status)
 
 
 @require_POST
 def refuse(request: HttpRequest, case_id: int) -> HttpResponse:
     form = RefuseForm(request.POST)
-    if form.is_valid():
-        try:
-            check = services.arrival_refuse(
-                case_id=case_id,
-                reason=form.cleaned_data["reason"],
-                items=(),
-                remarks=form.cleaned_data["remarks"],
-                actor=request.user,  # type: ignore[arg-type]
-            )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is refused at the gate and goes back with the escort.")
-                % {"name": check.inmate.name},
-            )
-            return redirect("host:arrivals")
-    return _check_in_page(request, case_id, refuse_form=form, status=400)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.arrival_refuse(
+            case_id=case_id,
+            reason=data["reason"],
+            items=(),
+            remarks=data["remarks"],
+            actor=acting_user(request),
+        ),
+    )
+    if sent.done is not None:
+        messages.success(
+            request,
+            _("%(name)s is refused at the gate and goes back with the escort.")
+            % {"name": sent.done.inmate.name},
+        )
+        return redirect("host:arrivals")
+    return _check_in_page(request, case_id, refuse_form=form, status=sent.status)
 
 
 def _place_of(check: ArrivalCheck) -> str:
@@ -214,23 +214,20 @@ def headcount(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = _headcount_context(facility, today)
     form = HeadcountForm(request.POST or None, units=context["units"])
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                confirmation = services.headcount_confirm(
-                    unit_id=form.unit_id(),
-                    counted=form.cleaned_data["counted"],
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,  # type: ignore[arg-type]
-                )
-            except ApplicationError as error:
-                show_refusal(form, error)
-            else:
-                messages.success(request, _confirmed_message(confirmation))
-                return redirect("host:headcount")
-        status = 400
-    return render(request, "host/headcount.html", {**context, "form": form}, status=status)
+    sent = submit(
+        request,
+        form,
+        lambda data: services.headcount_confirm(
+            unit_id=form.unit_id(),
+            counted=data["counted"],
+            reason=data["reason"],
+            actor=acting_user(request),
+        ),
+    )
+    if sent.done is not None:
+        messages.success(request, _confirmed_message(sent.done))
+        return redirect("host:headcount")
+    return render(request, "host/headcount.html", {**context, "form": form}, status=sent.status)
 
 
 def _confirmed_message(confirmation: HeadcountConfirmation) -> str:

@@ -20,8 +20,7 @@ from program.audit.listing import log_listed
 from program.audit.purpose import ask_purpose
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
-from program.core.errors import ApplicationError
-from program.core.form_errors import show_refusal
+from program.core.form_submit import submit
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.host.selectors import posted_facility
@@ -125,19 +124,21 @@ def visit_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = VisitRequestForm(
         request.POST or None, initial={"facility": facility.pk} if facility else {}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = services.visit_request(
-                inmate=inmate.pk, actor=acting_user(request), **form.service_arguments()
-            )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The visit is requested."))
-            return redirect("visits:detail", visit.pk)
+    sent = submit(
+        request,
+        form,
+        lambda _data: services.visit_request(
+            inmate=inmate.pk, actor=acting_user(request), **form.service_arguments()
+        ),
+    )
+    if sent.done is not None:
+        messages.success(request, _("The visit is requested."))
+        return redirect("visits:detail", sent.done.pk)
     # The form names the person (a read of their file, like their visits page).
     access_log_record(request=request, action="view", subject_type=SUBJECT, subject_id=inmate.pk)
-    return render(request, "visits/visit_request.html", {"form": form, "inmate": inmate})
+    return render(
+        request, "visits/visit_request.html", {"form": form, "inmate": inmate}, status=sent.status
+    )
 
 
 def _visit_or_404(request: HttpRequest, pk: int) -> Visit:
@@ -173,15 +174,11 @@ def _move(
 ) -> HttpResponse:
     visit = _visit_or_404(request, pk)
     form = form_class(request.POST or None, initial={"version": visit.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(visit, form)
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The visit is saved."))
-            return redirect("visits:detail", visit.pk)
-    return render(request, template, {"form": form, "visit": visit})
+    sent = submit(request, form, lambda _data: act(visit, form))
+    if sent.acted:
+        messages.success(request, _("The visit is saved."))
+        return redirect("visits:detail", visit.pk)
+    return render(request, template, {"form": form, "visit": visit}, status=sent.status)
 
 
 def visit_book(request: HttpRequest, pk: int) -> HttpResponse:

@@ -59,7 +59,7 @@ def test_an_agreement_between_one_state_and_itself_is_refused_with_the_reason(
     response = occupancy_admin.post(
         reverse("cells:agreement-create"), {**TARTU, "host_state": "SE"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Agreement.objects.exists()
     assert "error-summary" in response.content.decode()
 

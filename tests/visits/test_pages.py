@@ -70,7 +70,7 @@ def test_a_double_booking_is_shown_as_an_error_on_the_form(host_officer, arben, 
         f"/visits/{second.pk}/book/",
         {"day": at(5).date().isoformat(), "starts": "11:00", "ends": "12:30", "version": 1},
     )
-    assert answer.status_code == 200
+    assert answer.status_code == 409  # the refusal's status, with the form shown again
     assert "already has a visit booked" in answer.content.decode()
 
 
