@@ -38,10 +38,11 @@ from finance.models import (
     TrancheEvent,
 )
 from program.cells.models import Agreement
-from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
+from program.core.errors import ApplicationError, ConflictError
 from program.core.roles import Role
 from program.core.selectors import user_languages
 from program.core.templatetags.humanize_money import money
+from program.core.versioning import StaleVersionError, lock_at_version
 from program.notifications import services as notifications
 from program.notifications.models import Notification
 
@@ -684,14 +685,14 @@ def _blocked_by_text(tranche: Tranche) -> str:
 # --- Moving a tranche -------------------------------------------------------------------------
 
 
-def _stale(locked: Tranche, expected_version: int) -> PreconditionFailedError:
+def _stale(locked: Tranche, expected_version: int) -> StaleVersionError:
     """What the caller missed: who made the latest change, what it was and when."""
     latest = (
         TrancheEvent.objects.filter(tranche=locked).select_related("actor").order_by("-at", "-id")
     ).first()
     who = latest.actor.get_username() if latest and latest.actor else _("the daily job")
     when = timezone.localtime(latest.at if latest else locked.updated_at)
-    return PreconditionFailedError(
+    return StaleVersionError(
         _(
             "Someone changed this tranche after you opened it: %(who)s, %(when)s: %(what)s "
             "(it is now %(status)s). Nothing was saved; reload it and try again."
@@ -702,13 +703,11 @@ def _stale(locked: Tranche, expected_version: int) -> PreconditionFailedError:
             "what": latest.text if latest else _("changed"),
             "status": locked.get_status_display().lower(),
         },
-        details={
-            "version": locked.version,
-            "read_version": expected_version,
-            "status": locked.status,
-            "changed_by": who,
-            "changed_at": when.isoformat(),
-        },
+        version=locked.version,
+        read_version=expected_version,
+        changed_by=who,
+        changed_at=when,
+        details={"status": locked.status},
     )
 
 
@@ -716,13 +715,13 @@ def _lock(tranche: Tranche | int, expected_version: int | None) -> Tranche:
     """Lock the tranche row; with expected_version (a form's hidden field, the API's If-Match),
     refuse it if someone moved the tranche since the caller read it. Under the lock nothing can
     move it between this check and the caller's compare-and-set."""
-    pk = tranche if isinstance(tranche, int) else tranche.pk
-    locked = Tranche.objects.select_for_update().filter(pk=pk).first()
-    if locked is None:
-        raise ConflictError(_("The tranche no longer exists."))
-    if expected_version is not None and locked.version != expected_version:
-        raise _stale(locked, expected_version)
-    return locked
+    return lock_at_version(
+        Tranche,
+        tranche if isinstance(tranche, int) else tranche.pk,
+        expected_version,
+        missing=ConflictError(_("The tranche no longer exists.")),
+        stale=_stale,
+    )
 
 
 def _require(tranche: Tranche, allowed: Iterable[str], action: str) -> None:

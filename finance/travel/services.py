@@ -26,9 +26,10 @@ from finance.travel.models import (
     TravelGrantApproval,
 )
 from program.cells.models import Agreement
-from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
+from program.core.errors import ApplicationError, ConflictError
 from program.core.roles import Role, user_roles
 from program.core.templatetags.humanize_money import money
+from program.core.versioning import StaleVersionError, lock_at_version
 from program.notifications import services as notifications
 from program.notifications.models import Notification
 from program.visits import selectors as visit_selectors
@@ -182,20 +183,21 @@ def _tell_approvers(grant: TravelGrant, *, level: int, exclude: set[Any]) -> Non
 
 
 def _lock(grant: TravelGrant | int, expected_version: int | None) -> TravelGrant:
-    pk = grant if isinstance(grant, int) else grant.pk
-    locked = TravelGrant.objects.select_for_update().filter(pk=pk).first()
-    if locked is None:
-        raise ConflictError(_("The travel grant no longer exists."))
-    if expected_version is not None and locked.version != expected_version:
-        raise PreconditionFailedError(
+    return lock_at_version(
+        TravelGrant,
+        grant if isinstance(grant, int) else grant.pk,
+        expected_version,
+        missing=ConflictError(_("The travel grant no longer exists.")),
+        stale=lambda locked, read: StaleVersionError(
             _(
                 "Someone changed this travel grant after you opened it (it is now %(status)s). "
                 "Nothing was saved; reload it and try again."
             )
             % {"status": locked.get_status_display().lower()},
-            details={"version": locked.version, "read_version": expected_version},
-        )
-    return locked
+            version=locked.version,
+            read_version=read,
+        ),
+    )
 
 
 def _require_status(grant: TravelGrant, allowed: str, action: str) -> None:

@@ -314,3 +314,42 @@ def history_of(instance: models.Model, *, parts: Sequence[HistoryPart] = ()) -> 
     for name, rows, _link, what, shown in batches:
         changes += _describe(EVENT_MODELS[name], rows, what, shown=shown, related=related)
     return sorted(changes, key=lambda change: change.at, reverse=True)
+
+
+# --- The last write to one row ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LastWrite:
+    at: datetime
+    by: str  # the person's full name (else user name), or the job that wrote it
+
+
+def _writer(context: dict[str, Any] | None) -> str:
+    """Who a snapshot's context names, as a reader knows them: their full name if they have one."""
+    context = context or {}
+    user_id = context.get("user")
+    if user_id:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model()._default_manager.filter(pk=user_id).first()
+        if user is not None:
+            return str(user.get_full_name() or user.get_username())
+    return _actor(context)
+
+
+def last_write(model: type[models.Model], pk: Any) -> LastWrite | None:
+    """The latest write to one row of a tracked model, from its write history: who and when.
+    None when the model is not tracked or the row has no history (written before tracking).
+
+    When is the row's own updated_at as the snapshot holds it, if it has one: the snapshot's
+    time is its transaction's start, which may precede a write made under a lock it waited for.
+    """
+    event_model: Any = EVENT_MODELS.get(f"{model._meta.app_label}.{model.__name__}")
+    if event_model is None:
+        return None
+    row = event_model.objects.filter(pgh_obj_id=pk).order_by("-pgh_id").first()
+    if row is None:
+        return None
+    at = getattr(row, "updated_at", None) or row.pgh_created_at
+    return LastWrite(at=at, by=_writer(row.pgh_context))

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from program.cells.models import Facility, Placement
 from program.complaints.models import Authority, Complaint, ComplaintDocument, DeadlineRule, Kind
-from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
+from program.core.errors import ApplicationError, ConflictError
 from program.core.roles import Role, user_roles
 from program.core.uploads import upload_check
+from program.core.versioning import StaleVersionError, lock_at_version
 from program.host.selectors import posted_facility
 from program.inmates.models import Inmate
 from program.notifications.models import Notification
@@ -221,12 +222,16 @@ def complaint_register(
 
 
 def _locked(complaint: Complaint, version: int | None) -> Complaint:
-    current = Complaint.objects.select_for_update().select_related("facility").get(pk=complaint.pk)
-    if version is not None and current.version != version:
-        raise PreconditionFailedError(
+    return lock_at_version(
+        Complaint.objects.select_related("facility"),
+        complaint.pk,
+        version,
+        stale=lambda row, read: StaleVersionError(
             _("The complaint was changed by someone else since you opened it; open it again."),
-        )
-    return current
+            version=row.version,
+            read_version=read,
+        ),
+    )
 
 
 @transaction.atomic

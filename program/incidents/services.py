@@ -23,9 +23,9 @@ from program.core.errors import (
     ApplicationError,
     ConflictError,
     NotFoundError,
-    PreconditionFailedError,
 )
 from program.core.roles import Role, user_roles
+from program.core.versioning import StaleVersionError, bump_version, lock_at_version
 from program.incidents import rules, selectors
 from program.incidents.models import (
     AuthorityContact,
@@ -287,22 +287,20 @@ def incident_report(
 
 
 def _locked(incident_id: int, expected_version: int | None) -> Incident:
-    incident = (
-        Incident.objects.select_for_update(of=("self",))
-        .select_related("facility")
-        .filter(pk=incident_id)
-        .first()
-    )
-    if incident is None:
-        raise NotFoundError(_("No such incident."))
-    if expected_version is not None and incident.version != expected_version:
-        raise PreconditionFailedError(
+    return lock_at_version(
+        Incident.objects.select_related("facility"),
+        incident_id,
+        expected_version,
+        missing=NotFoundError(_("No such incident.")),
+        stale=lambda row, read: StaleVersionError(
             _(
                 "Someone changed this incident after you opened it. Reload the page, read the "
                 "change and try again."
-            )
-        )
-    return incident
+            ),
+            version=row.version,
+            read_version=read,
+        ),
+    )
 
 
 @transaction.atomic
@@ -354,8 +352,7 @@ def incident_review(
         information_requested=information_requested.strip() if asking else "",
     )
     incident.state = Incident.State.MORE_INFORMATION if asking else Incident.State.CLOSED
-    incident.version += 1
-    incident.save(update_fields=["state", "version", "updated_at"])
+    bump_version(incident, fields=["state"])
     if asking:
         version = incident.version
         notify_users(
@@ -399,8 +396,7 @@ def incident_add_information(
     )
     incident.state = Incident.State.AWAITING_REVIEW
     incident.review_due_at = now + rules.review_period(incident.kind)
-    incident.version += 1
-    incident.save(update_fields=["state", "review_due_at", "version", "updated_at"])
+    bump_version(incident, fields=["state", "review_due_at"])
     version = incident.version
     notify_users(
         user_ids=selectors.governor_ids(),

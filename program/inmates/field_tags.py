@@ -29,7 +29,7 @@ FIELD_TAGS: dict[str, Tag] = {
     # Offence groups are reference data, but they are only ever shown as the offences of a
     # judgment: tagged with what they describe, so they are minimised with the judgment.
     **tagged("OffenceCategory", CRIMINAL, "code", "name", "is_terrorism", "is_war_crimes"),
-    **tagged("Inmate", NONE, *TIMESTAMPED),
+    **tagged("Inmate", NONE, *TIMESTAMPED, "version"),
     **tagged(
         "Inmate",
         PERSONAL,
@@ -51,7 +51,7 @@ FIELD_TAGS: dict[str, Tag] = {
     # The combined sentence dates, derived from the judgments.
     **tagged("Inmate", CRIMINAL, "sentence_days", "release_on", "two_thirds_on"),
     **tagged("Inmate", HEALTH, "serious_mental_disorder", "specialist_treatment"),
-    **tagged("Judgment", NONE, *TIMESTAMPED),
+    **tagged("Judgment", NONE, *TIMESTAMPED, "version"),
     **tagged(
         "Judgment",
         CRIMINAL,
@@ -68,7 +68,7 @@ FIELD_TAGS: dict[str, Tag] = {
         "full_term_date",
         "two_thirds_date",
     ),
-    **tagged("ExpulsionOrder", NONE, *TIMESTAMPED),
+    **tagged("ExpulsionOrder", NONE, *TIMESTAMPED, "version"),
     # Expulsion is ordered by the criminal court with the sentence: part of the criminal record.
     **tagged(
         "ExpulsionOrder",

@@ -4,7 +4,6 @@ The rules across fields live in PostgreSQL and are reported by the services; the
 service's error next to the field it names.
 """
 
-from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -110,29 +109,28 @@ class InmateForm(_ModelForm):
         readmits.choices = [("", _("As the country (no override)")), *Inmate.Readmission.choices]
 
 
-class InmateEditForm(InmateForm):
-    """The edit form carries the version it was opened at (the time the record last changed),
-    so saving over a change someone made meanwhile is refused instead of overwriting it."""
+class _VersionedEdit(forms.ModelForm[Any]):
+    """An edit form carries the version of the record it was opened at, so saving over a change
+    someone made meanwhile is refused instead of overwriting it (program/core/versioning)."""
 
-    version = forms.CharField(
+    version = forms.IntegerField(
         widget=forms.HiddenInput,
+        min_value=1,
         error_messages={
-            "required": _("This form has lost track of the record's version; reload the page.")
+            "required": _("This form has lost track of the record's version; reload the page."),
+            "invalid": _("This form has lost track of the record's version; reload the page."),
+            "min_value": _("This form has lost track of the record's version; reload the page."),
         },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["version"].initial = self.instance.updated_at.isoformat()
+            self.fields["version"].initial = self.instance.version
 
-    def clean_version(self) -> datetime:
-        try:
-            return datetime.fromisoformat(self.cleaned_data["version"])
-        except ValueError as error:
-            raise forms.ValidationError(
-                _("This form has lost track of the record's version; reload the page.")
-            ) from error
+
+class InmateEditForm(_VersionedEdit, InmateForm):
+    pass
 
 
 class JudgmentForm(_ModelForm):
@@ -167,6 +165,14 @@ class ExpulsionOrderForm(_ModelForm):
         help_texts = {
             "entry_ban_years": _("Leave empty for a permanent ban or no ban."),
         }
+
+
+class JudgmentEditForm(_VersionedEdit, JudgmentForm):
+    pass
+
+
+class ExpulsionOrderEditForm(_VersionedEdit, ExpulsionOrderForm):
+    pass
 
 
 class NonAssociationForm(forms.Form):

@@ -161,6 +161,10 @@ class Inmate(TimeStampedModel):
         _("combined two-thirds date"), null=True, blank=True, editable=False
     )
 
+    # Moves on with every change (services): the edit form's hidden field and the API's ETag,
+    # so a write based on an older read is refused instead of overwriting (program/core/versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
     class Meta:
         verbose_name = _("inmate")
         verbose_name_plural = _("inmates")
@@ -296,6 +300,10 @@ class Judgment(TimeStampedModel):
         verbose_name=_("two-thirds date"),
     )
 
+    # Moves on with every change (services): the edit form's hidden field and the API's ETag,
+    # so a write based on an older read is refused instead of overwriting (program/core/versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
     class Meta:
         verbose_name = _("judgment")
         verbose_name_plural = _("judgments")
@@ -337,6 +345,10 @@ class ExpulsionOrder(TimeStampedModel):
     )
     entry_ban_permanent = models.BooleanField(_("permanent entry ban"), default=False)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+
+    # Moves on with every change (services): the edit form's hidden field and the API's ETag,
+    # so a write based on an older read is refused instead of overwriting (program/core/versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("expulsion order")

@@ -315,7 +315,7 @@ def inmate_import_plan(*, rows: Sequence[InmateRow]) -> ImportPlan:
 # --- What a stale edit would have overwritten -----------------------------------------------------
 
 # Bookkeeping columns, not content a caseworker wrote.
-_QUIET = frozenset({"id", "created_at", "updated_at"})
+_QUIET = frozenset({"id", "created_at", "updated_at", "version"})
 
 
 def _shown(field: Any, value: Any) -> str:
@@ -334,13 +334,12 @@ class RecordChange:
     changes: list[str]
 
 
-def inmate_changes_since(*, inmate_id: int, read_at: datetime) -> list[RecordChange]:
-    """Each write to the inmate's details after the version `read_at` (their updated_at), oldest
-    first: who (from the history trigger's context), when and each field's old → new value.
+def inmate_changes_since(*, inmate_id: int, read_version: int) -> list[RecordChange]:
+    """Each write to the inmate's details after the version read, oldest first: who (from the
+    history trigger's context), when and each field's old → new value.
 
-    Read from the pghistory snapshots, selected by the updated_at each snapshot holds: the
-    snapshot's own time is its transaction's start, which may precede a write made under a lock
-    it waited for. One query.
+    Read from the pghistory snapshots, selected by the version each snapshot holds (every change
+    moves it on). One query.
     """
     from program.audit.history import EVENT_MODELS  # the audit app generates the event models
 
@@ -349,7 +348,7 @@ def inmate_changes_since(*, inmate_id: int, read_at: datetime) -> list[RecordCha
     snapshots = list(event_model.objects.filter(pgh_obj_id=inmate_id).order_by("pgh_id"))
     changes = []
     for before, after in pairwise(snapshots):
-        if after.updated_at <= read_at:
+        if after.version <= read_version:
             continue
         context = after.pgh_context or {}
         lines = [

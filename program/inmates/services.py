@@ -9,7 +9,7 @@ understands, attached to the field it is about.
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypedDict, TypeVar, Unpack
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,8 +23,8 @@ from program.core.errors import (
     ApplicationError,
     ConflictError,
     NotFoundError,
-    PreconditionFailedError,
 )
+from program.core.versioning import bump_version, lock_at_version
 from program.inmates.csv_import import InmateRow
 from program.inmates.models import (
     Country,
@@ -48,6 +48,7 @@ CONSTRAINT_FIELDS: dict[str, str] = {
 }
 
 _M = TypeVar("_M", bound=models.Model)
+_V = TypeVar("_V", Inmate, Judgment, ExpulsionOrder)
 
 _UNIQUE_VIOLATION = "23505"
 _EXCLUSION_VIOLATION = "23P01"
@@ -134,10 +135,15 @@ def _integrity_error(error: IntegrityError, model: type[models.Model]) -> Applic
 
 
 def _save(obj: models.Model, *, update_fields: list[str] | None = None) -> None:
-    """Save inside a savepoint; a broken constraint becomes a domain error naming its field."""
+    """Save inside a savepoint; a broken constraint becomes a domain error naming its field.
+    A change to a versioned row (update_fields given) moves its version on, so whoever read the
+    row before is refused rather than overwrite it (program/core/versioning)."""
     try:
         with transaction.atomic():
-            obj.save(update_fields=update_fields)
+            if update_fields is not None and isinstance(obj, Inmate | Judgment | ExpulsionOrder):
+                bump_version(obj, fields=update_fields)
+            else:
+                obj.save(update_fields=update_fields)
     except IntegrityError as error:
         raise _integrity_error(error, type(obj)) from error
 
@@ -192,22 +198,16 @@ def _lock(model: type[_M], pk: Any) -> _M:
         ) from error
 
 
-def _check_unchanged_since(
-    obj: Inmate | Judgment | ExpulsionOrder, unchanged_since: datetime | None
-) -> None:
-    # Compared under the row lock (_lock), so no write can slip in between check and update.
-    if unchanged_since is not None and obj.updated_at != unchanged_since:
-        raise PreconditionFailedError(
-            _(
-                "Someone else changed this record at %(when)s, after you read it; nothing was "
-                "saved. Reload it and try again."
-            )
-            % {"when": timezone.localtime(obj.updated_at).strftime("%Y-%m-%d %H:%M:%S")},
-            details={
-                "read_version": unchanged_since.isoformat(),
-                "changed_at": obj.updated_at.isoformat(),
-            },
-        )
+def _lock_at(model: type[_V], pk: Any, expected_version: int | None) -> _V:
+    """The row locked; with expected_version, refused (412) if it changed since that read."""
+    return lock_at_version(
+        model,
+        pk,
+        expected_version,
+        missing=NotFoundError(
+            _("This %(thing)s no longer exists.") % {"thing": model._meta.verbose_name}
+        ),
+    )
 
 
 # --- Inmates --------------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def _inmate_apply(inmate: Inmate, values: dict[str, Any]) -> bool:
         and Inmate.objects.filter(case_number=inmate.case_number).exclude(pk=inmate.pk).exists()
     ):
         raise _duplicate_case_number()
-    # updated_at moves whenever the record does, nationalities included: it is the ETag.
+    # The version moves whenever the record does, nationalities included: it is the ETag.
     _save(inmate, update_fields=[*changed, "updated_at"])
     if nationalities_changed:
         inmate.nationalities.set(nationalities)
@@ -318,13 +318,13 @@ def inmate_update(
     *,
     inmate: Inmate,
     actor: AbstractBaseUser | None,
-    unchanged_since: datetime | None = None,
+    expected_version: int | None = None,
     **changes: Unpack[InmateFields],
 ) -> Inmate:
     """Change an inmate's record. Only fields that differ are written, so an update with the
-    current values is a no-op; with unchanged_since, a record changed meanwhile is refused (412)."""
-    locked = _lock(Inmate, inmate.pk)
-    _check_unchanged_since(locked, unchanged_since)
+    current values is a no-op; with expected_version (the version read), a record changed
+    meanwhile is refused (412)."""
+    locked = _lock_at(Inmate, inmate.pk, expected_version)
     values: dict[str, Any] = dict(changes)
     for key in ("case_number", "name", "home_institution", "return_readmits_reason"):
         if isinstance(values.get(key), str):
@@ -378,14 +378,13 @@ def judgment_update(
     *,
     judgment: Judgment,
     actor: AbstractBaseUser | None,
-    unchanged_since: datetime | None = None,
+    expected_version: int | None = None,
     **changes: Unpack[JudgmentFields],
 ) -> Judgment:
     """Change a judgment; the generated dates are read back from PostgreSQL afterwards (the
-    person's combined dates follow by trigger). With unchanged_since, a judgment changed
-    meanwhile is refused (412)."""
-    locked = _lock(Judgment, judgment.pk)
-    _check_unchanged_since(locked, unchanged_since)
+    person's combined dates follow by trigger). With expected_version (the version read), a
+    judgment changed meanwhile is refused (412)."""
+    locked = _lock_at(Judgment, judgment.pk, expected_version)
     values: dict[str, Any] = dict(changes)
     categories = values.pop("offence_categories", None)
     if isinstance(values.get("court"), str):
@@ -400,6 +399,8 @@ def judgment_update(
         categories = list(categories)
         if _pks(categories) != _pks(locked.offence_categories.all()):
             locked.offence_categories.set(categories)
+            if not changed:  # the offences are part of the judgment: a new version too
+                _save(locked, update_fields=["updated_at"])
     return locked
 
 
@@ -437,14 +438,13 @@ def expulsion_order_update(
     *,
     expulsion_order: ExpulsionOrder,
     actor: AbstractBaseUser | None,
-    unchanged_since: datetime | None = None,
+    expected_version: int | None = None,
     **changes: Unpack[ExpulsionOrderFields],
 ) -> ExpulsionOrder:
     """Change an expulsion order (the same rules as when it was made). A revocation counts
-    from the date it is given, which may lie ahead. With unchanged_since, an order changed
-    meanwhile is refused (412)."""
-    locked = _lock(ExpulsionOrder, expulsion_order.pk)
-    _check_unchanged_since(locked, unchanged_since)
+    from the date it is given, which may lie ahead. With expected_version (the version read),
+    an order changed meanwhile is refused (412)."""
+    locked = _lock_at(ExpulsionOrder, expulsion_order.pk, expected_version)
     changed = _set_changed(locked, dict(changes))
     if changed:
         _clean_fields(locked)

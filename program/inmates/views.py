@@ -4,7 +4,6 @@ The route policy (program/core/policy.py) has already checked the role by the ti
 Messages never carry a name or case number: they travel in a cookie.
 """
 
-from datetime import datetime
 from typing import Any, cast
 
 from django.contrib import messages
@@ -27,10 +26,12 @@ from program.core.policy import allows
 from program.core.roles import user_roles
 from program.inmates import record_links, selectors, services
 from program.inmates.forms import (
+    ExpulsionOrderEditForm,
     ExpulsionOrderForm,
     InmateEditForm,
     InmateFilterForm,
     InmateForm,
+    JudgmentEditForm,
     JudgmentForm,
     NonAssociationEndForm,
     NonAssociationForm,
@@ -139,11 +140,11 @@ def inmate_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inmates/inmate_form.html", {"form": form, "inmate": None})
 
 
-def _changed_since(pk: int, read_at: datetime) -> list[str]:
-    """Who changed the inmate's details after `read_at`, when and what, oldest first, so a
-    refused save can say what it would have overwritten."""
+def _changed_since(pk: int, read_version: int) -> list[str]:
+    """Who changed the inmate's details after the version read, when and what, oldest first,
+    so a refused save can say what it would have overwritten."""
     lines = []
-    for change in selectors.inmate_changes_since(inmate_id=pk, read_at=read_at):
+    for change in selectors.inmate_changes_since(inmate_id=pk, read_version=read_version):
         what = "; ".join(change.changes) or _("nationalities")
         lines.append(
             _("Changed by %(who)s at %(when)s: %(what)s")
@@ -162,15 +163,15 @@ def inmate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = InmateEditForm(request.POST or None, instance=inmate)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
-        read_at = values.pop("version")
+        read_version = values.pop("version")
         try:
             services.inmate_update(
-                inmate=inmate, actor=acting_user(request), unchanged_since=read_at, **values
+                inmate=inmate, actor=acting_user(request), expected_version=read_version, **values
             )
         except PreconditionFailedError as error:
             # Nothing was written: keep what the user typed and say whose change it would undo.
             form.add_error(None, error.message)
-            for line in _changed_since(pk, read_at):
+            for line in _changed_since(pk, read_version):
                 form.add_error(None, line)
         except ApplicationError as error:
             show_refusal(form, error)
@@ -228,11 +229,16 @@ def judgment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def judgment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     judgment = get_object_or_404(Judgment.objects.select_related("inmate"), pk=pk)
     inmate = judgment.inmate
-    form = JudgmentForm(request.POST or None, instance=judgment)
+    form = JudgmentEditForm(request.POST or None, instance=judgment)
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        read_version = values.pop("version")
         try:
             services.judgment_update(
-                judgment=judgment, actor=acting_user(request), **form.cleaned_data
+                judgment=judgment,
+                actor=acting_user(request),
+                expected_version=read_version,
+                **values,
             )
         except ApplicationError as error:
             show_refusal(form, error)
@@ -269,11 +275,16 @@ def expulsion_create(request: HttpRequest, pk: int) -> HttpResponse:
 def expulsion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(ExpulsionOrder.objects.select_related("inmate"), pk=pk)
     inmate = order.inmate
-    form = ExpulsionOrderForm(request.POST or None, instance=order)
+    form = ExpulsionOrderEditForm(request.POST or None, instance=order)
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        read_version = values.pop("version")
         try:
             services.expulsion_order_update(
-                expulsion_order=order, actor=acting_user(request), **form.cleaned_data
+                expulsion_order=order,
+                actor=acting_user(request),
+                expected_version=read_version,
+                **values,
             )
         except ApplicationError as error:
             show_refusal(form, error)

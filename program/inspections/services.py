@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +23,10 @@ from program.core.errors import (
     ApplicationError,
     ConflictError,
     NotFoundError,
-    PreconditionFailedError,
 )
 from program.core.roles import Role, user_roles
 from program.core.uploads import document_check
+from program.core.versioning import StaleVersionError, bump_version, lock_at_version
 from program.inmates.models import Inmate
 from program.inspections.models import Finding, FindingAction, Inspection, InspectionBody
 
@@ -53,25 +52,25 @@ M = TypeVar("M", bound=models.Model)
 
 def _lock(model: type[M], pk: int, expected_version: int | None, what: str) -> M:
     """Lock the row; with expected_version, refuse it if someone changed it since it was read."""
-    row = model._default_manager.select_for_update().filter(pk=pk).first()
-    if row is None:
-        raise NotFoundError(_("The %(what)s no longer exists.") % {"what": what})
-    current = row.version  # type: ignore[attr-defined]
-    if expected_version is not None and current != expected_version:
-        raise PreconditionFailedError(
+    return lock_at_version(
+        model,
+        pk,
+        expected_version,
+        missing=NotFoundError(_("The %(what)s no longer exists.") % {"what": what}),
+        stale=lambda row, read: StaleVersionError(
             _(
                 "Someone changed this %(what)s after you opened it. Nothing was saved; reload "
                 "it and try again."
             )
             % {"what": what},
-            details={"version": current, "read_version": expected_version},
-        )
-    return row
+            version=row.version,  # type: ignore[attr-defined]
+            read_version=read,
+        ),
+    )
 
 
 def _bump(row: Any, fields: list[str]) -> None:
-    row.version = F("version") + 1
-    row.save(update_fields=[*fields, "version", "updated_at"])
+    bump_version(row, fields=fields)
     row.refresh_from_db()
 
 

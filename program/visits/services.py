@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from program.cells.models import Facility
-from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
+from program.core.errors import ApplicationError, ConflictError
 from program.core.roles import Role, user_roles
+from program.core.versioning import StaleVersionError, lock_at_version
 from program.host.selectors import posted_facility
 from program.inmates.models import Inmate
 from program.visits import selectors
@@ -103,20 +104,21 @@ def _require_scope(actor: AbstractBaseUser, *, inmate_id: int, facility_id: int)
 
 
 def _lock(visit: Visit | int, expected_version: int | None) -> Visit:
-    pk = visit if isinstance(visit, int) else visit.pk
-    locked = Visit.objects.select_for_update().filter(pk=pk).first()
-    if locked is None:
-        raise ConflictError(_("The visit no longer exists."))
-    if expected_version is not None and locked.version != expected_version:
-        raise PreconditionFailedError(
+    return lock_at_version(
+        Visit,
+        visit if isinstance(visit, int) else visit.pk,
+        expected_version,
+        missing=ConflictError(_("The visit no longer exists.")),
+        stale=lambda locked, read: StaleVersionError(
             _(
                 "Someone changed this visit after you opened it (it is now %(status)s). Nothing "
                 "was saved; reload it and try again."
             )
             % {"status": locked.get_status_display().lower()},
-            details={"version": locked.version, "read_version": expected_version},
-        )
-    return locked
+            version=locked.version,
+            read_version=read,
+        ),
+    )
 
 
 def _require_status(visit: Visit, allowed: tuple[str, ...], action: str) -> None:

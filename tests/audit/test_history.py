@@ -70,7 +70,7 @@ def test_a_service_write_in_a_request_records_the_user_and_the_request_id(casewo
             "home_institution": "Storstrøm Prison",
             "return_readmits": "",
             "languages": "",
-            "version": inmate.updated_at.isoformat(),  # the edit form's hidden version
+            "version": str(inmate.version),  # the edit form's hidden version
         },
         HTTP_X_REQUEST_ID="req-audit-0001",
         REMOTE_ADDR="10.0.0.2",  # the trusted proxy, which alone may give the request id

@@ -79,7 +79,7 @@ def test_an_inmate_in_full_with_an_etag(caseworker) -> None:
     assert body["release_date"] == "2027-05-21"
     assert body["judgments"][0]["two_thirds_date"] == "2026-07-25"
     assert body["is_placed"] is False
-    assert response["ETag"] == f'"{inmate.updated_at.isoformat()}"'
+    assert response["ETag"] == f'"{inmate.version}"'
 
 
 # --- Writing --------------------------------------------------------------------------------------

@@ -246,7 +246,7 @@ def test_editing_an_inmate(caseworker) -> None:
     form = _body(page)
     assert 'value="Old Name"' in form
     assert "created_at" not in form
-    assert f'name="version" value="{inmate.updated_at.isoformat()}"' in form
+    assert f'name="version" value="{inmate.version}"' in form
     response = caseworker.post(
         url,
         _inmate_post(
@@ -289,7 +289,8 @@ def test_a_stale_save_says_who_changed_what_and_when_and_overwrites_nothing(
     body = _body(refused)
     assert refused.status_code == 200
     assert "Someone else changed this record" in body
-    assert "nothing was saved" in body
+    assert "Reload it to see their change" in body
+    assert "(Karl, " in body  # the full name of the last writer
     assert "Changed by karl at" in body  # who and when
     assert "Name: Old Name → Karl&#x27;s Name" in body  # what
     assert "Security level: Medium → High" in body
@@ -359,7 +360,9 @@ def test_a_judgment_breaking_a_rule_is_shown_at_the_field(caseworker) -> None:
 def test_editing_a_judgment(caseworker) -> None:
     judgment = JudgmentFactory()
     url = reverse("inmates:judgment-edit", args=[judgment.pk])
-    response = caseworker.post(url, _judgment_post(length_days="1200"))
+    response = caseworker.post(
+        url, _judgment_post(length_days="1200", version=str(judgment.version))
+    )
     assert response.status_code == 302
     assert response["Location"].endswith("#judgments")
     judgment.refresh_from_db()
@@ -384,6 +387,7 @@ def test_recording_and_editing_an_expulsion_order(caseworker) -> None:
             "final": "on",
             "entry_ban_years": "6",
             "revoked_on": "2025-02-01",
+            "version": str(order.version),
         },
     )
     assert edit.status_code == 302

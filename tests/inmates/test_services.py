@@ -135,10 +135,10 @@ def test_changing_to_a_case_number_in_use_is_refused() -> None:
 
 def test_an_update_from_a_stale_read_is_refused_with_412() -> None:
     inmate = InmateFactory.create()
-    stale = inmate.updated_at
+    stale = inmate.version
     services.inmate_update(inmate=inmate, actor=None, name="Someone else's change")
     with pytest.raises(PreconditionFailedError) as raised:
-        services.inmate_update(inmate=inmate, actor=None, name="Mine", unchanged_since=stale)
+        services.inmate_update(inmate=inmate, actor=None, name="Mine", expected_version=stale)
     assert raised.value.http_status == 412
     inmate.refresh_from_db()
     assert inmate.name == "Someone else's change"

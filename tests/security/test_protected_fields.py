@@ -260,6 +260,17 @@ def _outage(world: World) -> Outage:
     )
 
 
+def _expulsion_edit(w: Any) -> tuple[list[int], dict[str, str]]:
+    order = ExpulsionOrderFactory(inmate=_inmate(w))
+    post = {
+        "ordered_on": "2024-11-01",
+        "final": "on",
+        "revoked_on": "2025-02-01",
+        "version": str(order.version),
+    }
+    return [order.pk], post
+
+
 def _judgment(**overrides: Any) -> dict[str, Any]:
     return {
         "court": "Copenhagen City Court",
@@ -486,7 +497,7 @@ WRITES: list[Write] = [
             _inmate_form(
                 case_number=_inmate(w).case_number,
                 name="Renamed",
-                version=_inmate(w).updated_at.isoformat(),
+                version=str(_inmate(w).version),
             ),
         ),
         lambda w: _refreshed(w, "inmate").name == "Renamed",
@@ -878,16 +889,16 @@ WRITES: list[Write] = [
     Write(
         "inmates:judgment-edit",
         "caseworker",
-        lambda w: ([_inmate(w).judgments.get().pk], _judgment(court="Court of Appeal")),
+        lambda w: (
+            [_inmate(w).judgments.get().pk],
+            _judgment(court="Court of Appeal", version=str(_inmate(w).judgments.get().version)),
+        ),
         lambda w: _inmate(w).judgments.filter(court="Court of Appeal").exists(),
     ),
     Write(
         "inmates:expulsion-edit",
         "caseworker",
-        lambda w: (
-            [ExpulsionOrderFactory(inmate=_inmate(w)).pk],
-            {"ordered_on": "2024-11-01", "final": "on", "revoked_on": "2025-02-01"},
-        ),
+        lambda w: _expulsion_edit(w),
         lambda w: _inmate(w).expulsion_orders.filter(revoked_on__isnull=False).exists(),
     ),
     Write(

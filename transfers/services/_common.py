@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from program.cells import services as cells_services
 from program.cells.models import Placement
-from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
+from program.core.errors import ApplicationError, ConflictError
 from program.core.roles import Role, user_roles
 from program.core.selectors import user_languages
+from program.core.versioning import StaleVersionError, lock_at_version
 from program.notifications import services as notifications
 from program.notifications.models import Notification
 from transfers.models import (
@@ -133,14 +134,20 @@ def _require_read_version(case: TransferCase, expected_version: int | None) -> N
     it between this check and the action's own compare-and-set."""
     if expected_version is None:
         return
-    locked = TransferCase.objects.select_for_update().filter(pk=case.pk).first()
-    if locked is None:
-        raise ConflictError(_("The case no longer exists."))
-    if locked.version == expected_version:
-        _copy(locked, case)
-        return
+    locked = lock_at_version(
+        TransferCase,
+        case.pk,
+        expected_version,
+        missing=ConflictError(_("The case no longer exists.")),
+        stale=_stale,
+    )
+    _copy(locked, case)
+
+
+def _stale(locked: TransferCase, expected_version: int) -> StaleVersionError:
+    """What the caller missed: who moved the case last, how and when (from its timeline)."""
     latest = (
-        CaseEvent.objects.filter(case_id=case.pk)
+        CaseEvent.objects.filter(case_id=locked.pk)
         .exclude(to_state="")
         .select_related("actor")
         .order_by("-at", "-id")
@@ -154,7 +161,7 @@ def _require_read_version(case: TransferCase, expected_version: int | None) -> N
         if latest and latest.from_state
         else _("changed it")
     )
-    raise PreconditionFailedError(
+    return StaleVersionError(
         _(
             "Someone changed this case after you read it (your version %(read)s, now "
             "%(version)s): %(who)s %(what)s at %(when)s. Nothing was saved; reload the case "
@@ -167,13 +174,11 @@ def _require_read_version(case: TransferCase, expected_version: int | None) -> N
             "what": what,
             "when": when.strftime("%Y-%m-%d %H:%M:%S"),
         },
-        details={
-            "version": locked.version,
-            "read_version": expected_version,
-            "state": locked.state,
-            "changed_by": who,
-            "changed_at": when.isoformat(),
-        },
+        version=locked.version,
+        read_version=expected_version,
+        changed_by=who,
+        changed_at=when,
+        details={"state": locked.state},
     )
 
 

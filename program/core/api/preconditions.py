@@ -9,7 +9,6 @@ the check and the write cannot be separated by someone else's write.
 
 import re
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
@@ -31,27 +30,21 @@ ENTITY_TAG_SYNTAX = r'^(?:W/)?"[!#-~]{1,64}"$'
 _VERSION_NUMBER = re.compile(r"^[0-9]{1,9}$")  # fits the PositiveIntegerField it is compared to
 
 
-def etag(version: int | datetime) -> str:
-    """The ETag of a row at this version (a counter, or the time it was last changed)."""
-    value = version.isoformat() if isinstance(version, datetime) else str(version)
-    return f'"{value}"'
+def etag(version: int) -> str:
+    """The ETag of a row at this version (its integer `version`, program/core/versioning)."""
+    return f'"{version}"'
 
 
-def with_etag(response: Response, version: int | datetime) -> Response:
+def with_etag(response: Response, version: int) -> Response:
     response["ETag"] = etag(version)
     return response
 
 
 def version_number(value: str) -> int:
-    """Parse the version counter inside an ETag (transfer cases, tranches)."""
+    """Parse the version counter inside an ETag."""
     if not _VERSION_NUMBER.match(value):
         raise ValueError(value)
     return int(value)
-
-
-def version_timestamp(value: str) -> datetime:
-    """Parse the last-changed time inside an ETag (inmates)."""
-    return datetime.fromisoformat(value)
 
 
 def if_match(request: Request, *, parse: Callable[[str], V], thing: str) -> V:

@@ -74,7 +74,7 @@ class JudgmentRecordSerializer(JudgmentSerializer):
     inmate = serializers.PrimaryKeyRelatedField[Inmate](read_only=True)
 
     class Meta(JudgmentSerializer.Meta):
-        fields = ["inmate", *JudgmentSerializer.Meta.fields, "updated_at"]
+        fields = ["inmate", *JudgmentSerializer.Meta.fields, "updated_at", "version"]
         read_only_fields = fields
 
 
@@ -112,7 +112,7 @@ class ExpulsionOrderRecordSerializer(ExpulsionOrderSerializer):
     inmate = serializers.PrimaryKeyRelatedField[Inmate](read_only=True)
 
     class Meta(ExpulsionOrderSerializer.Meta):
-        fields = ["inmate", *ExpulsionOrderSerializer.Meta.fields, "updated_at"]
+        fields = ["inmate", *ExpulsionOrderSerializer.Meta.fields, "updated_at", "version"]
         read_only_fields = fields
 
 
@@ -200,6 +200,7 @@ class InmateSerializer(serializers.ModelSerializer[Inmate]):
             "is_placed",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -20,7 +20,7 @@ from program.core.api.preconditions import (
     if_match,
     if_match_parameter,
     precondition_responses,
-    version_timestamp,
+    version_number,
     with_etag,
 )
 from program.core.errors import ApplicationError
@@ -76,7 +76,7 @@ class InmateViewSet(
     AccessLoggedListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Inmate]
 ):
     """Inmates. PUT and PATCH must carry If-Match with the ETag of the last read: without it
-    428, stale 412 (the ETag is the time the record last changed)."""
+    428, stale 412 (the ETag is the record's version)."""
 
     filterset_class = InmateFilter
     listed_people = ("pk",)
@@ -105,7 +105,7 @@ class InmateViewSet(
     def _respond(self, pk: Any, http_status: int = status.HTTP_200_OK) -> Response:
         inmate = selectors.inmate_detail_queryset().get(pk=pk)
         data = InmateDetailSerializer(inmate, context=self.get_serializer_context()).data
-        return with_etag(Response(data, status=http_status), inmate.updated_at)
+        return with_etag(Response(data, status=http_status), inmate.version)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         inmate = self.get_object()
@@ -113,7 +113,7 @@ class InmateViewSet(
             request=request, action="view", subject_type="inmate", subject_id=inmate.pk
         )
         data = InmateDetailSerializer(inmate, context=self.get_serializer_context()).data
-        return with_etag(Response(data), inmate.updated_at)
+        return with_etag(Response(data), inmate.version)
 
     @extend_schema(
         request=InmateWriteSerializer,
@@ -135,13 +135,13 @@ class InmateViewSet(
         self, request: Request, *args: Any, partial: bool = False, **kwargs: Any
     ) -> Response:
         inmate = self.get_object()
-        read_version = if_match(request, parse=version_timestamp, thing=INMATE)
+        read_version = if_match(request, parse=version_number, thing=INMATE)
         serializer = InmateWriteSerializer(inmate, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         services.inmate_update(
             inmate=inmate,
             actor=acting_user(request),
-            unchanged_since=read_version,
+            expected_version=read_version,
             **serializer.validated_data,
         )
         return self._respond(inmate.pk)
@@ -227,14 +227,14 @@ class JudgmentViewSet(
     def _respond(self, pk: Any, http_status: int = status.HTTP_200_OK) -> Response:
         judgment = selectors.judgment_queryset().get(pk=pk)
         data = JudgmentRecordSerializer(judgment).data
-        return with_etag(Response(data, status=http_status), judgment.updated_at)
+        return with_etag(Response(data, status=http_status), judgment.version)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         judgment = self.get_object()
         access_log_record(
             request=request, action="view", subject_type="inmate", subject_id=judgment.inmate_id
         )
-        return with_etag(Response(JudgmentRecordSerializer(judgment).data), judgment.updated_at)
+        return with_etag(Response(JudgmentRecordSerializer(judgment).data), judgment.version)
 
     @extend_schema(
         request=JudgmentWriteSerializer,
@@ -256,13 +256,13 @@ class JudgmentViewSet(
         self, request: Request, *args: Any, partial: bool = False, **kwargs: Any
     ) -> Response:
         judgment = self.get_object()
-        read_version = if_match(request, parse=version_timestamp, thing=JUDGMENT)
+        read_version = if_match(request, parse=version_number, thing=JUDGMENT)
         serializer = JudgmentWriteSerializer(judgment, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         _same_inmate(values.pop("inmate", None), judgment.inmate_id)
         services.judgment_update(
-            judgment=judgment, actor=acting_user(request), unchanged_since=read_version, **values
+            judgment=judgment, actor=acting_user(request), expected_version=read_version, **values
         )
         return self._respond(judgment.pk)
 
@@ -307,14 +307,14 @@ class ExpulsionOrderViewSet(
     def _respond(self, pk: Any, http_status: int = status.HTTP_200_OK) -> Response:
         order = selectors.expulsion_order_queryset().get(pk=pk)
         data = ExpulsionOrderRecordSerializer(order).data
-        return with_etag(Response(data, status=http_status), order.updated_at)
+        return with_etag(Response(data, status=http_status), order.version)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         order = self.get_object()
         access_log_record(
             request=request, action="view", subject_type="inmate", subject_id=order.inmate_id
         )
-        return with_etag(Response(ExpulsionOrderRecordSerializer(order).data), order.updated_at)
+        return with_etag(Response(ExpulsionOrderRecordSerializer(order).data), order.version)
 
     @extend_schema(
         request=ExpulsionOrderWriteSerializer,
@@ -338,7 +338,7 @@ class ExpulsionOrderViewSet(
         self, request: Request, *args: Any, partial: bool = False, **kwargs: Any
     ) -> Response:
         order = self.get_object()
-        read_version = if_match(request, parse=version_timestamp, thing=EXPULSION_ORDER)
+        read_version = if_match(request, parse=version_number, thing=EXPULSION_ORDER)
         serializer = ExpulsionOrderWriteSerializer(order, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
@@ -346,7 +346,7 @@ class ExpulsionOrderViewSet(
         services.expulsion_order_update(
             expulsion_order=order,
             actor=acting_user(request),
-            unchanged_since=read_version,
+            expected_version=read_version,
             **values,
         )
         return self._respond(order.pk)

@@ -1,0 +1,117 @@
+"""Optimistic concurrency on versioned rows: one "changed since you read it" check for every app.
+
+A row that people edit from a page or the API carries an integer `version`. Whoever reads it
+gets the version (a form's hidden field, the API's ETag) and hands it back with the write. The
+service locks the row with `lock_at_version`, which refuses it with `StaleVersionError` when the
+version moved on since the read, naming who changed it last and when (from the write history);
+the write then moves the version on with `bump_version`. The check and the write happen under
+one row lock, so no other write can come between them.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import F, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from program.core.errors import ApplicationError, NotFoundError, PreconditionFailedError
+
+M = TypeVar("M", bound=models.Model)
+
+
+class StaleVersionError(PreconditionFailedError):
+    """The row's version is not the one the caller read: someone changed it meanwhile. Nothing
+    was written. Carries who made the latest change and when, when the history knows."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        version: int,
+        read_version: int,
+        changed_by: str = "",
+        changed_at: datetime | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        if message is None:
+            if changed_by and changed_at is not None:
+                message = _(
+                    "Someone else changed this record (%(who)s, %(when)s). Reload it to see "
+                    "their change, then make yours again."
+                ) % {"who": changed_by, "when": _when(changed_at)}
+            else:
+                message = _(
+                    "Someone else changed this record after you read it. Reload it to see "
+                    "their change, then make yours again."
+                )
+        super().__init__(
+            message,
+            details={
+                "version": version,
+                "read_version": read_version,
+                **({"changed_by": changed_by} if changed_by else {}),
+                **({"changed_at": changed_at.isoformat()} if changed_at is not None else {}),
+                **(details or {}),
+            },
+        )
+        self.version = version
+        self.read_version = read_version
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+def _when(at: datetime) -> str:
+    return formats.date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+
+
+def stale_version(row: models.Model, read_version: int) -> StaleVersionError:
+    """The refusal for a row read at `read_version`, with its last writer from the history."""
+    # The audit app records every write to the domain tables; core only reads it, here, when a
+    # refusal has to name the writer (imported late: audit is built on core).
+    from program.audit.selectors import last_write
+
+    last = last_write(type(row), row.pk)
+    return StaleVersionError(
+        version=row.version,  # type: ignore[attr-defined]
+        read_version=read_version,
+        changed_by=last.by if last else "",
+        changed_at=last.at if last else None,
+    )
+
+
+def lock_at_version(
+    source: type[M] | QuerySet[M],
+    pk: Any,
+    expected_version: int | None,
+    *,
+    missing: ApplicationError | None = None,
+    stale: Callable[[M, int], ApplicationError] | None = None,
+) -> M:
+    """The row, locked until the transaction ends (call it inside one).
+
+    With `expected_version` (the version the caller read), a row whose version differs is
+    refused: by default with StaleVersionError naming the last writer, or with what `stale`
+    makes of the locked row and the version read. None skips the check (a write that read
+    nothing, such as a nightly job). A row that is gone raises `missing` (default 404).
+    """
+    queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
+    row = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+    if row is None:
+        raise missing or NotFoundError(_("This record no longer exists."))
+    if expected_version is not None and row.version != expected_version:  # type: ignore[attr-defined]
+        raise (stale or stale_version)(row, expected_version)
+    return row
+
+
+def bump_version(row: models.Model, *, fields: Iterable[str] = ()) -> None:
+    """Save `fields` of a locked row with its version moved on by one, in one UPDATE (updated_at
+    too, when the row has it); the row then holds its new version."""
+    names = list(dict.fromkeys([*fields, "version"]))
+    if any(f.name == "updated_at" for f in row._meta.concrete_fields) and "updated_at" not in names:
+        names.append("updated_at")
+    row.version = F("version") + 1  # type: ignore[attr-defined]
+    row.save(update_fields=names)
+    row.refresh_from_db(fields=["version"])
