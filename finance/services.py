@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
@@ -38,8 +37,8 @@ from finance.models import (
     TrancheEvent,
 )
 from program.cells.models import Agreement
+from program.core.capabilities import users_with
 from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
-from program.core.roles import Role
 from program.core.selectors import user_languages
 from program.core.templatetags.humanize_money import money
 from program.notifications import services as notifications
@@ -801,10 +800,8 @@ def _tell_approvers(tranche: Tranche, *, level: int, exclude: set[Any]) -> None:
     """Tell every active approver who may approve the tranche at `level` that it waits for
     them (the home page's "waiting for my approval"): never its preparer or a past approver."""
     recipients = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.FINANCE_APPROVER)
+        users_with("tranche.approve")
         .exclude(pk__in=exclude | {tranche.prepared_by_id})
-        .distinct()
         .values_list("pk", flat=True)
     )
 
@@ -1095,8 +1092,6 @@ CONDITIONS_OPEN = (
     Status.INVOICED,
     Status.DISPUTED,
 )
-# Who may sign a condition off: a finance officer or approver (never an auditor).
-SIGN_OFF_ROLES = (Role.FINANCE_OFFICER, Role.FINANCE_APPROVER)
 
 
 def _kind(kind: str) -> str:
@@ -1318,11 +1313,8 @@ def condition_sign_off(
             ),
             details={"signed_off_by": actor.pk},
         )
-    may_sign = (
-        get_user_model()
-        .objects.filter(pk=actor.pk, is_active=True, groups__name__in=SIGN_OFF_ROLES)
-        .exists()
-    )
+    # A finance officer or approver (never an auditor), and still active.
+    may_sign = users_with("tranche.condition.sign_off").filter(pk=actor.pk).exists()
     if not may_sign:
         raise ApplicationError(
             _("Only a finance officer or a finance approver can sign a condition off."),
@@ -1418,8 +1410,6 @@ def tranche_label(tranche: Tranche) -> str:
 
 # How a notification names a tranche (the subject type, as in the access log).
 TRANCHE_SUBJECT = "tranche"
-# The roles told when a tranche falls due or becomes overdue.
-NOTIFIED_ROLES = (Role.FINANCE_OFFICER, Role.FINANCE_APPROVER)
 
 
 def _tranche_notice(tranche: Tranche, *, grace_days: int) -> str:
@@ -1451,12 +1441,7 @@ def tranches_notify(*, tranche_ids: list[int], grace_days: int) -> None:
     program.notifications refuses the second row."""
     if not tranche_ids:
         return
-    recipients = list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=NOTIFIED_ROLES)
-        .distinct()
-        .values_list("pk", flat=True)
-    )
+    recipients = list(users_with("tranche.notified").values_list("pk", flat=True))
     # Each person is told in the language they read (one query).
     languages = user_languages(user_ids=recipients)
     rows = []
