@@ -37,7 +37,7 @@ from finance.models import (
     TrancheEvent,
 )
 from program.cells.models import Agreement
-from program.core.capabilities import users_with
+from program.core.capabilities import require, users_with
 from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
 from program.core.selectors import user_languages
 from program.core.templatetags.humanize_money import money
@@ -293,6 +293,8 @@ def schedule_generate(
     and so on stays exactly as it is. Running it twice changes nothing the second time. A frequency
     that would split a period a non-planned tranche already covers is refused.
     """
+    if actor is not None:  # None: the daily billing job, acting for the programme itself
+        require(actor, "schedule.generate", _("generate the payment schedule"))
     # Lock the agreement: two generations at once would both insert the same periods.
     Agreement.objects.select_for_update().filter(pk=terms.agreement_id).first()
     terms = PricingTerms.objects.select_related("agreement").get(pk=terms.pk)
@@ -771,6 +773,7 @@ def tranche_invoice(
 ) -> Tranche:
     """Record the host's invoice and put the tranche forward for approval; the actor becomes its
     preparer, who may not approve it. The invoice must match the tranche to the cent."""
+    require(actor, "tranche.invoice", _("invoice a tranche"))
     locked = _lock(tranche, expected_version)
     _require(locked, MOVES_FROM["invoice"], _("invoiced"))
     if amount != locked.amount:
@@ -836,8 +839,13 @@ def _decide(
     comment: str,
     expected_version: int | None,
 ) -> Tranche:
-    locked = _lock(tranche, expected_version)
     approving = decision == TrancheApproval.Decision.APPROVE
+    require(
+        actor,
+        "tranche.approve" if approving else "tranche.reject",
+        _("approve or reject a tranche"),
+    )
+    locked = _lock(tranche, expected_version)
     action = _("approved") if approving else _("rejected")
     decision_move = "approve" if approving else "reject"
     _require(locked, MOVES_FROM[decision_move], action)
@@ -963,6 +971,7 @@ def tranche_pay(
 ) -> Tranche:
     """Record the payment of an approved tranche: the exact amount, a bank reference used nowhere
     else, and the DKK equivalent at the rate of the day (rounded half up to the øre)."""
+    require(actor, "tranche.pay", _("record a tranche's payment"))
     locked = _lock(tranche, expected_version)
     _require(locked, MOVES_FROM["pay"], _("paid"))
     reference = bank_reference.strip()
@@ -1024,7 +1033,9 @@ def _side_state(
     actor: AbstractBaseUser,
     expected_version: int | None,
     action: str,
+    capability: str,
 ) -> Tranche:
+    require(actor, capability, _("dispute or withhold a tranche"))
     if not reason.strip():
         raise ApplicationError(_("Give the reason."), details={"reason": ""})
     locked = _lock(tranche, expected_version)
@@ -1057,6 +1068,7 @@ def tranche_dispute(
         actor=actor,
         expected_version=expected_version,
         action=_("disputed"),
+        capability="tranche.dispute",
     )
 
 
@@ -1077,6 +1089,7 @@ def tranche_withhold(
         actor=actor,
         expected_version=expected_version,
         action=_("withheld"),
+        capability="tranche.withhold",
     )
 
 
@@ -1141,6 +1154,8 @@ def condition_add(
 ) -> TrancheCondition:
     """Attach a release condition to a tranche not yet approved: a planned one cannot fall due,
     and no tranche can be approved, until it is met."""
+    if actor is not None:  # None: the programme itself (its demo data, a system task)
+        require(actor, "tranche.condition.manage", _("change a tranche's conditions"))
     locked = _lock(tranche, None)
     _require_open(locked, _("given a condition"))
     _kind(kind)
@@ -1171,6 +1186,7 @@ def condition_edit(
 ) -> TrancheCondition:
     """Change what a condition asks for, until it is met and while the tranche is not approved.
     Evidence already recorded no longer fits a changed kind, so it is cleared with it."""
+    require(actor, "tranche.condition.manage", _("change a tranche's conditions"))
     locked = _lock_condition(condition)
     _require_open(locked.tranche, _("given a changed condition"))
     _require_not_met(locked)
@@ -1208,6 +1224,7 @@ def condition_edit(
 @transaction.atomic
 def condition_remove(*, condition: TrancheCondition | int, actor: AbstractBaseUser) -> Tranche:
     """Remove a condition not yet met from a tranche not yet approved (the history keeps it)."""
+    require(actor, "tranche.condition.manage", _("change a tranche's conditions"))
     locked = _lock_condition(condition)
     _require_open(locked.tranche, _("relieved of a condition"))
     _require_not_met(locked)
@@ -1258,6 +1275,7 @@ def condition_record_evidence(
     """Record the evidence for a condition: a file, or the reference of a document kept
     elsewhere (or both). The condition is met only once a second user signs it off; evidence
     recorded again before that replaces the earlier one."""
+    require(actor, "tranche.condition.manage", _("change a tranche's conditions"))
     locked = _lock_condition(condition)
     _require_open(locked.tranche, _("given evidence for a condition"))
     _require_not_met(locked)
