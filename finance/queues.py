@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from finance import selectors
 from finance.models import Tranche
 from finance.services import tranche_label
-from program.core.roles import Role
 from program.core.templatetags.humanize_money import money
 from program.core.work_queues import QueueItem, WorkQueue
 
@@ -37,7 +36,7 @@ QUEUES = (
         key="tranches_awaiting_my_approval",
         label=gettext_lazy("Tranches waiting for my approval"),
         empty=gettext_lazy("No tranche waits for your approval."),
-        roles=frozenset({Role.FINANCE_APPROVER}),
+        capability="tranche.approve",
         nav="finance:dashboard",
         rows=_rows,
         item=_item,

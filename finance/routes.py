@@ -6,42 +6,38 @@ Finance officers set the budget, prepare grants and record payments; finance app
 or reject (never the preparer: the database refuses it); the auditor reads.
 """
 
-from program.core.policy import ACTION, FINANCE_READERS, FORM, READ, Access
-from program.core.roles import Role
-
-OFFICERS = frozenset({Role.FINANCE_OFFICER})
-APPROVERS = frozenset({Role.FINANCE_APPROVER})
+from program.core.policy import ACTION, FORM, READ, Access
 
 ROUTES: dict[str, Access] = {
-    "finance:condition-finding": Access(roles=FINANCE_READERS, methods=FORM, write_roles=OFFICERS),
-    "api:tranche-condition-finding": Access(
-        roles=FINANCE_READERS, methods=ACTION, write_roles=OFFICERS
+    "finance:condition-finding": Access(
+        "finance.read", methods=FORM, write="tranche.condition.manage"
     ),
-    "finance:travel-support": Access(roles=FINANCE_READERS),
-    "finance:travel-support-export": Access(roles=FINANCE_READERS),
-    "finance:travel-budget-set": Access(roles=OFFICERS, methods=FORM),
-    "finance:travel-grant-list": Access(roles=FINANCE_READERS),
-    "finance:travel-grant-prepare": Access(roles=OFFICERS, methods=FORM),
-    "finance:travel-grant-detail": Access(roles=FINANCE_READERS),
+    "api:tranche-condition-finding": Access(
+        "finance.read", methods=ACTION, write="tranche.condition.manage"
+    ),
+    "finance:travel-support": Access("finance.read"),
+    "finance:travel-support-export": Access("finance.read"),
+    "finance:travel-budget-set": Access("travel.budget.set", methods=FORM),
+    "finance:travel-grant-list": Access("finance.read"),
+    "finance:travel-grant-prepare": Access("travel.grant.prepare", methods=FORM),
+    "finance:travel-grant-detail": Access("finance.read"),
     "finance:travel-grant-approve": Access(
-        roles=FINANCE_READERS, methods=FORM, write_roles=APPROVERS
+        "finance.read", methods=FORM, write="travel.grant.decide"
     ),
     "finance:travel-grant-reject": Access(
-        roles=FINANCE_READERS, methods=FORM, write_roles=APPROVERS
+        "finance.read", methods=FORM, write="travel.grant.decide"
     ),
-    "finance:travel-grant-pay": Access(roles=FINANCE_READERS, methods=FORM, write_roles=OFFICERS),
+    "finance:travel-grant-pay": Access("finance.read", methods=FORM, write="travel.grant.pay"),
     "api:travel-grant-list": Access(
-        roles=FINANCE_READERS, methods=READ | {"POST"}, write_roles=OFFICERS
+        "finance.read", methods=READ | {"POST"}, write="travel.grant.prepare"
     ),
-    "api:travel-grant-detail": Access(roles=FINANCE_READERS),
-    "api:travel-grant-approve": Access(
-        roles=FINANCE_READERS, methods=ACTION, write_roles=APPROVERS
-    ),
-    "api:travel-grant-reject": Access(roles=FINANCE_READERS, methods=ACTION, write_roles=APPROVERS),
-    "api:travel-grant-pay": Access(roles=FINANCE_READERS, methods=ACTION, write_roles=OFFICERS),
+    "api:travel-grant-detail": Access("finance.read"),
+    "api:travel-grant-approve": Access("finance.read", methods=ACTION, write="travel.grant.decide"),
+    "api:travel-grant-reject": Access("finance.read", methods=ACTION, write="travel.grant.decide"),
+    "api:travel-grant-pay": Access("finance.read", methods=ACTION, write="travel.grant.pay"),
     "api:travel-budget-list": Access(
-        roles=FINANCE_READERS, methods=READ | {"POST"}, write_roles=OFFICERS
+        "finance.read", methods=READ | {"POST"}, write="travel.budget.set"
     ),
-    "api:travel-budget-detail": Access(roles=FINANCE_READERS),
-    "api:travel-support-report": Access(roles=FINANCE_READERS),
+    "api:travel-budget-detail": Access("finance.read"),
+    "api:travel-support-report": Access("finance.read"),
 }

@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
@@ -38,8 +37,8 @@ from finance.models import (
     TrancheEvent,
 )
 from program.cells.models import Agreement
+from program.core.capabilities import require, users_with
 from program.core.errors import ApplicationError, ConflictError
-from program.core.roles import Role
 from program.core.selectors import user_languages
 from program.core.templatetags.humanize_money import money
 from program.core.versioning import StaleVersionError, lock_at_version
@@ -303,6 +302,8 @@ def schedule_generate(
     and so on stays exactly as it is. Running it twice changes nothing the second time. A frequency
     that would split a period a non-planned tranche already covers is refused.
     """
+    if actor is not None:  # None: the daily billing job, acting for the programme itself
+        require(actor, "schedule.generate", _("generate the payment schedule"))
     # Lock the agreement: two generations at once would both insert the same periods.
     Agreement.objects.select_for_update().filter(pk=terms.agreement_id).first()
     terms = PricingTerms.objects.select_related("agreement").get(pk=terms.pk)
@@ -779,6 +780,7 @@ def tranche_invoice(
 ) -> Tranche:
     """Record the host's invoice and put the tranche forward for approval; the actor becomes its
     preparer, who may not approve it. The invoice must match the tranche to the cent."""
+    require(actor, "tranche.invoice", _("invoice a tranche"))
     locked = _lock(tranche, expected_version)
     _require(locked, MOVES_FROM["invoice"], _("invoiced"))
     if amount != locked.amount:
@@ -808,10 +810,8 @@ def _tell_approvers(tranche: Tranche, *, level: int, exclude: set[Any]) -> None:
     """Tell every active approver who may approve the tranche at `level` that it waits for
     them (the home page's "waiting for my approval"): never its preparer or a past approver."""
     recipients = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.FINANCE_APPROVER)
+        users_with("tranche.approve")
         .exclude(pk__in=exclude | {tranche.prepared_by_id})
-        .distinct()
         .values_list("pk", flat=True)
     )
 
@@ -846,8 +846,13 @@ def _decide(
     comment: str,
     expected_version: int | None,
 ) -> Tranche:
-    locked = _lock(tranche, expected_version)
     approving = decision == TrancheApproval.Decision.APPROVE
+    require(
+        actor,
+        "tranche.approve" if approving else "tranche.reject",
+        _("approve or reject a tranche"),
+    )
+    locked = _lock(tranche, expected_version)
     action = _("approved") if approving else _("rejected")
     decision_move = "approve" if approving else "reject"
     _require(locked, MOVES_FROM[decision_move], action)
@@ -973,6 +978,7 @@ def tranche_pay(
 ) -> Tranche:
     """Record the payment of an approved tranche: the exact amount, a bank reference used nowhere
     else, and the DKK equivalent at the rate of the day (rounded half up to the øre)."""
+    require(actor, "tranche.pay", _("record a tranche's payment"))
     locked = _lock(tranche, expected_version)
     _require(locked, MOVES_FROM["pay"], _("paid"))
     reference = bank_reference.strip()
@@ -1034,7 +1040,9 @@ def _side_state(
     actor: AbstractBaseUser,
     expected_version: int | None,
     action: str,
+    capability: str,
 ) -> Tranche:
+    require(actor, capability, _("dispute or withhold a tranche"))
     if not reason.strip():
         raise ApplicationError(_("Give the reason."), details={"reason": ""})
     locked = _lock(tranche, expected_version)
@@ -1067,6 +1075,7 @@ def tranche_dispute(
         actor=actor,
         expected_version=expected_version,
         action=_("disputed"),
+        capability="tranche.dispute",
     )
 
 
@@ -1087,6 +1096,7 @@ def tranche_withhold(
         actor=actor,
         expected_version=expected_version,
         action=_("withheld"),
+        capability="tranche.withhold",
     )
 
 
@@ -1102,8 +1112,6 @@ CONDITIONS_OPEN = (
     Status.INVOICED,
     Status.DISPUTED,
 )
-# Who may sign a condition off: a finance officer or approver (never an auditor).
-SIGN_OFF_ROLES = (Role.FINANCE_OFFICER, Role.FINANCE_APPROVER)
 
 
 def _kind(kind: str) -> str:
@@ -1153,6 +1161,8 @@ def condition_add(
 ) -> TrancheCondition:
     """Attach a release condition to a tranche not yet approved: a planned one cannot fall due,
     and no tranche can be approved, until it is met."""
+    if actor is not None:  # None: the programme itself (its demo data, a system task)
+        require(actor, "tranche.condition.manage", _("change a tranche's conditions"))
     locked = _lock(tranche, None)
     _require_open(locked, _("given a condition"))
     _kind(kind)
@@ -1183,6 +1193,7 @@ def condition_edit(
 ) -> TrancheCondition:
     """Change what a condition asks for, until it is met and while the tranche is not approved.
     Evidence already recorded no longer fits a changed kind, so it is cleared with it."""
+    require(actor, "tranche.condition.manage", _("change a tranche's conditions"))
     locked = _lock_condition(condition)
     _require_open(locked.tranche, _("given a changed condition"))
     _require_not_met(locked)
@@ -1220,6 +1231,7 @@ def condition_edit(
 @transaction.atomic
 def condition_remove(*, condition: TrancheCondition | int, actor: AbstractBaseUser) -> Tranche:
     """Remove a condition not yet met from a tranche not yet approved (the history keeps it)."""
+    require(actor, "tranche.condition.manage", _("change a tranche's conditions"))
     locked = _lock_condition(condition)
     _require_open(locked.tranche, _("relieved of a condition"))
     _require_not_met(locked)
@@ -1276,6 +1288,7 @@ def condition_record_evidence(
     """Record the evidence for a condition: a file, or the reference of a document kept
     elsewhere (or both). The condition is met only once a second user signs it off; evidence
     recorded again before that replaces the earlier one."""
+    require(actor, "tranche.condition.manage", _("change a tranche's conditions"))
     locked = _lock_condition(condition)
     _require_open(locked.tranche, _("given evidence for a condition"))
     _require_not_met(locked)
@@ -1331,11 +1344,8 @@ def condition_sign_off(
             ),
             details={"signed_off_by": actor.pk},
         )
-    may_sign = (
-        get_user_model()
-        .objects.filter(pk=actor.pk, is_active=True, groups__name__in=SIGN_OFF_ROLES)
-        .exists()
-    )
+    # A finance officer or approver (never an auditor), and still active.
+    may_sign = users_with("tranche.condition.sign_off").filter(pk=actor.pk).exists()
     if not may_sign:
         raise ApplicationError(
             _("Only a finance officer or a finance approver can sign a condition off."),
@@ -1431,8 +1441,6 @@ def tranche_label(tranche: Tranche) -> str:
 
 # How a notification names a tranche (the subject type, as in the access log).
 TRANCHE_SUBJECT = "tranche"
-# The roles told when a tranche falls due or becomes overdue.
-NOTIFIED_ROLES = (Role.FINANCE_OFFICER, Role.FINANCE_APPROVER)
 
 
 def _tranche_notice(tranche: Tranche, *, grace_days: int) -> str:
@@ -1464,12 +1472,7 @@ def tranches_notify(*, tranche_ids: list[int], grace_days: int) -> None:
     program.notifications refuses the second row."""
     if not tranche_ids:
         return
-    recipients = list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=NOTIFIED_ROLES)
-        .distinct()
-        .values_list("pk", flat=True)
-    )
+    recipients = list(users_with("tranche.notified").values_list("pk", flat=True))
     # Each person is told in the language they read (one query).
     languages = user_languages(user_ids=recipients)
     rows = []

@@ -16,9 +16,7 @@ from finance.models import PricingTerms
 from program.cells.models import Agreement
 from program.cells.programme_admin import require_role, saved
 from program.core.errors import ApplicationError
-from program.core.roles import Role
 
-PRICING_OWNERS = frozenset({Role.FINANCE_OFFICER})
 FIELDS = [
     "pricing_model",
     "currency",
@@ -39,7 +37,7 @@ def pricing_terms_save(
     actor: AbstractBaseUser | AnonymousUser,
 ) -> PricingTerms:
     """Record an agreement's pricing terms, or amend them. An agreement has one set of terms."""
-    require_role(actor, PRICING_OWNERS, _("record or amend pricing terms"))
+    require_role(actor, "pricing.manage", _("record or amend pricing terms"))
     if terms is None and PricingTerms.objects.filter(agreement=agreement).exists():
         raise ApplicationError(
             _("%(name)s has pricing terms already: amend those.") % {"name": agreement.name},

@@ -16,18 +16,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from program.cells.models import Place
-from program.core.roles import Role
+from program.core.capabilities import holds, roles_with
 from transfers.models import Document, ReasonCode, TransferCase, TransportBatch
 
 S = TransferCase.State
-CASEWORKERS = frozenset({Role.CASEWORKER})
-OCCUPANCY = frozenset({Role.OCCUPANCY_ADMIN})
-# The end of a stay can be recorded from the case page or, by the occupancy administrator, from
-# the unit page and the placements API, which perform the same move.
-STAY_ENDERS = CASEWORKERS | OCCUPANCY
-# An arrival is recorded by the occupancy administrator (unit page, API) or by the host
-# facility's own staff at the gate (program.host's check-in, scoped to their facility there).
-ARRIVAL_RECORDERS = OCCUPANCY | {Role.HOST_OFFICER, Role.HOST_MANAGER}
+# Who may make each move is a capability (transfers/capabilities.py): the caseworker's own
+# steps ("case.manage"); an arrival, recorded by the occupancy administrator or the host
+# facility's staff at the gate ("case.arrival.record"); the end of a stay, from the case page or
+# the unit page ("case.stay.end").
 
 
 # Final states: no move leaves them. A "no transfer" decision (also an upheld appeal) is final:
@@ -150,7 +146,7 @@ class LeaveInput:
 
 @dataclass(frozen=True)
 class Move:
-    roles: frozenset[str]
+    capability: str  # who may make the move (program.core.capabilities)
     reason: str | None = None  # the ReasonCode.AppliesTo a coded reason must carry
     input: type = NoInput  # the typed input; NoInput for most moves
     # Records on the case that must be complete first, named on refusal.
@@ -163,37 +159,41 @@ class Move:
     by_appeal: bool = False
 
     @property
+    def roles(self) -> frozenset[str]:
+        return roles_with(self.capability)
+
+    @property
     def has_input(self) -> bool:
         return self.input is not NoInput
 
 
 def _notify() -> Move:
-    return Move(CASEWORKERS, input=NotifyInput, screened=True, endpoint="notification")
+    return Move("case.manage", input=NotifyInput, screened=True, endpoint="notification")
 
 
 def _appeal() -> Move:
-    return Move(CASEWORKERS, input=AppealInput, endpoint="appeal")
+    return Move("case.manage", input=AppealInput, endpoint="appeal")
 
 
 def _schedule() -> Move:
-    return Move(CASEWORKERS, input=ScheduleInput, screened=True, endpoint="schedule")
+    return Move("case.manage", input=ScheduleInput, screened=True, endpoint="schedule")
 
 
-def _leave(roles: frozenset[str], endpoint: str, **extra: Any) -> Move:
-    return Move(roles, input=LeaveInput, endpoint=endpoint, **extra)
+def _leave(capability: str, endpoint: str, **extra: Any) -> Move:
+    return Move(capability, input=LeaveInput, endpoint=endpoint, **extra)
 
 
 MOVES: dict[tuple[str, str], Move] = {
-    (S.IDENTIFIED, S.SCREENING): Move(CASEWORKERS),
-    (S.NEEDS_REVIEW, S.ELIGIBLE): Move(CASEWORKERS),
-    (S.NEEDS_REVIEW, S.INELIGIBLE): Move(CASEWORKERS, reason=ReasonCode.AppliesTo.REJECTION),
+    (S.IDENTIFIED, S.SCREENING): Move("case.manage"),
+    (S.NEEDS_REVIEW, S.ELIGIBLE): Move("case.manage"),
+    (S.NEEDS_REVIEW, S.INELIGIBLE): Move("case.manage", reason=ReasonCode.AppliesTo.REJECTION),
     # The rules exclude the person: closed as not eligible, which is not a withdrawal.
-    (S.INELIGIBLE, S.CLOSED_INELIGIBLE): Move(CASEWORKERS, reason=ReasonCode.AppliesTo.REJECTION),
-    (S.ELIGIBLE, S.PROPOSED): Move(CASEWORKERS),
-    (S.PROPOSED, S.HOST_REVIEW): Move(CASEWORKERS),
-    (S.HOST_REVIEW, S.DECIDED_TRANSFER): Move(CASEWORKERS, screened=True),
+    (S.INELIGIBLE, S.CLOSED_INELIGIBLE): Move("case.manage", reason=ReasonCode.AppliesTo.REJECTION),
+    (S.ELIGIBLE, S.PROPOSED): Move("case.manage"),
+    (S.PROPOSED, S.HOST_REVIEW): Move("case.manage"),
+    (S.HOST_REVIEW, S.DECIDED_TRANSFER): Move("case.manage", screened=True),
     (S.HOST_REVIEW, S.DECIDED_NO_TRANSFER): Move(
-        CASEWORKERS, reason=ReasonCode.AppliesTo.REJECTION
+        "case.manage", reason=ReasonCode.AppliesTo.REJECTION
     ),
     (S.DECIDED_TRANSFER, S.NOTIFIED): _notify(),
     (S.NOTIFIED, S.UNDER_APPEAL): _appeal(),
@@ -203,29 +203,31 @@ MOVES: dict[tuple[str, str], Move] = {
     (S.UNDER_APPEAL, S.SCHEDULED): _schedule(),
     # Rebooking onto another transport: the seat and the reservation move together.
     (S.SCHEDULED, S.SCHEDULED): Move(
-        CASEWORKERS, input=ScheduleInput, screened=True, endpoint="rebook"
+        "case.manage", input=ScheduleInput, screened=True, endpoint="rebook"
     ),
-    (S.UNDER_APPEAL, S.DECIDED_NO_TRANSFER): Move(CASEWORKERS, by_appeal=True),
-    (S.SCHEDULED, S.DECIDED_NO_TRANSFER): Move(CASEWORKERS, by_appeal=True),
+    (S.UNDER_APPEAL, S.DECIDED_NO_TRANSFER): Move("case.manage", by_appeal=True),
+    (S.SCHEDULED, S.DECIDED_NO_TRANSFER): Move("case.manage", by_appeal=True),
     (S.SCHEDULED, S.IN_TRANSIT): Move(
-        CASEWORKERS, input=DepartInput, screened=True, endpoint="departure"
+        "case.manage", input=DepartInput, screened=True, endpoint="departure"
     ),
-    (S.IN_TRANSIT, S.ADMITTED): Move(ARRIVAL_RECORDERS, input=ArriveInput, endpoint="admission"),
+    (S.IN_TRANSIT, S.ADMITTED): Move(
+        "case.arrival.record", input=ArriveInput, endpoint="admission"
+    ),
     # A refusal at the gate: the inmate goes back, the reserved place is freed.
-    (S.IN_TRANSIT, S.RETURNED): Move(ARRIVAL_RECORDERS, reason=ReasonCode.AppliesTo.RETURN),
-    (S.ADMITTED, S.SERVING): Move(ARRIVAL_RECORDERS),
-    (S.SERVING, S.RETURN_PENDING): Move(CASEWORKERS, reason=ReasonCode.AppliesTo.RETURN),
-    (S.RELEASE_PREP, S.RETURN_PENDING): Move(CASEWORKERS, reason=ReasonCode.AppliesTo.RETURN),
-    (S.RETURN_PENDING, S.RETURNED): _leave(STAY_ENDERS, "return"),
-    (S.SERVING, S.RELEASE_PREP): Move(CASEWORKERS),
+    (S.IN_TRANSIT, S.RETURNED): Move("case.arrival.record", reason=ReasonCode.AppliesTo.RETURN),
+    (S.ADMITTED, S.SERVING): Move("case.arrival.record"),
+    (S.SERVING, S.RETURN_PENDING): Move("case.manage", reason=ReasonCode.AppliesTo.RETURN),
+    (S.RELEASE_PREP, S.RETURN_PENDING): Move("case.manage", reason=ReasonCode.AppliesTo.RETURN),
+    (S.RETURN_PENDING, S.RETURNED): _leave("case.stay.end", "return"),
+    (S.SERVING, S.RELEASE_PREP): Move("case.manage"),
     # Removal needs the travel document, the country's acceptance and the flight; a release of
     # someone who cannot be removed does not.
     (S.RELEASE_PREP, S.DEPORTED): _leave(
-        STAY_ENDERS, "deportation", requires=("release_preparation",)
+        "case.stay.end", "deportation", requires=("release_preparation",)
     ),
-    (S.RELEASE_PREP, S.RELEASED_NOT_REMOVABLE): _leave(STAY_ENDERS, "release"),
+    (S.RELEASE_PREP, S.RELEASED_NOT_REMOVABLE): _leave("case.stay.end", "release"),
     **{
-        (state, S.WITHDRAWN): Move(CASEWORKERS, reason=ReasonCode.AppliesTo.WITHDRAWAL)
+        (state, S.WITHDRAWN): Move("case.manage", reason=ReasonCode.AppliesTo.WITHDRAWAL)
         for state in WITHDRAWABLE_STATES
     },
 }
@@ -249,7 +251,7 @@ def moves_for(*, case: TransferCase, roles: frozenset[str]) -> list[tuple[str, M
     return [
         (to, move)
         for to, move in moves_from(case.state)
-        if not roles.isdisjoint(move.roles) and not move.by_appeal
+        if holds(roles, move.capability) and not move.by_appeal
     ]
 
 

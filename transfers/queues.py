@@ -11,18 +11,18 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from program.core.roles import Role
+from program.core.capabilities import roles_with
 from program.core.work_queues import QueueItem, WorkQueue
 from transfers import selectors
 from transfers.models import TransferCase
-
-CASEWORKER_ONLY = frozenset({Role.CASEWORKER})
 
 
 def cases_needing_action(user: Any) -> Any:
     return selectors.case_list(
         user=user,
-        filters=selectors.CaseFilters(mine=True, needs_action_of=CASEWORKER_ONLY, sort="deadline"),
+        filters=selectors.CaseFilters(
+            mine=True, needs_action_of=roles_with("case.manage"), sort="deadline"
+        ),
     )
 
 
@@ -51,7 +51,7 @@ QUEUES = (
         key="cases_needing_my_action",
         label=gettext_lazy("Cases needing my action"),
         empty=gettext_lazy("None of your cases waits for you."),
-        roles=CASEWORKER_ONLY,
+        capability="case.manage",
         nav="transfers:worklist",
         rows=cases_needing_action,
         item=_item,

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from program.core.capabilities import holds
 from program.core.policy import allows
-from program.core.roles import Role
 from program.inmates.models import Inmate
 from program.inmates.record_links import RecordLink
 from transfers.models import TransferCase
@@ -63,11 +63,7 @@ def case_links(
         )
         for case in cases
     ]
-    if (
-        Role.CASEWORKER in roles
-        and allows("transfers:case-open", roles)
-        and not any(case.is_open for case in cases)
-    ):
+    if holds(roles, "case.open") and not any(case.is_open for case in cases):
         links.append(
             RecordLink(
                 label=gettext_lazy("Open a transfer case"),

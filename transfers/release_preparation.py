@@ -20,7 +20,6 @@ from program.core.errors import ApplicationError, ConflictError, PreconditionFai
 from program.inmates.models import Judgment
 from transfers import eligibility
 from transfers.models import CaseEvent, ReleasePreparation, TransferCase
-from transfers.moves import CASEWORKERS
 from transfers.services._common import _event, _label, _require_role
 
 S = TransferCase.State
@@ -220,7 +219,7 @@ def record(
     expected_version is the record's version the caller read (0: none yet); a record changed
     since is refused with 412 and nothing is written.
     """
-    _require_role(actor, CASEWORKERS, _("record the release preparation"))
+    _require_role(actor, "case.manage", _("record the release preparation"))
     # The case's row lock serialises two first saves (the record is one per case) and a save
     # against a concurrent move out of serving or release preparation.
     locked = TransferCase.objects.select_for_update().get(pk=case.pk)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from program.cells.models import Agreement, Outage, Place, Placement
 from program.core import json_rows
+from program.core.capabilities import holds
 from program.inmates import selectors as inmates_selectors
 from program.inmates.csv_import import InmateRow
 from program.inmates.models import Country, ExpulsionOrder, Judgment
@@ -113,9 +114,9 @@ def needs_action(roles: frozenset[str], today: date | None = None) -> Q:
     states = {
         frm
         for (frm, to), move in MOVES.items()
-        if to != S.WITHDRAWN and not roles.isdisjoint(move.roles)
+        if to != S.WITHDRAWN and holds(roles, move.capability)
     }
-    if "caseworker" in roles:
+    if holds(roles, "case.screen"):
         states |= set(SCREENABLE_STATES)
     today = today or timezone.localdate()
     waiting = (

@@ -25,6 +25,7 @@ from program.audit.services import access_log_record
 from program.audit.views import history_tab
 from program.cells import programmes
 from program.core.acting import acting_user
+from program.core.capabilities import holds
 from program.core.errors import ApplicationError
 from program.core.policy import allows
 from program.core.roles import user_roles
@@ -103,8 +104,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "can_open": allows("transfers:case-open", roles) and "caseworker" in roles,
-            "can_screen": "caseworker" in roles,
+            "can_open": holds(roles, "case.open"),
+            "can_screen": holds(roles, "case.screen"),
         },
     )
 
@@ -189,8 +190,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for to, move in moves
     ]
-    is_caseworker = "caseworker" in roles
-    can_review = is_caseworker and case.state == TransferCase.State.SERVING
+    manages = holds(roles, "case.manage")
+    can_review = manages and case.state == TransferCase.State.SERVING
     # The screening, documents, opinions, decisions and parameters came with the case's row.
     records = selectors.case_records(case)
     screening = records.screening
@@ -199,7 +200,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         minimised=not sees_health_and_family(request.user),
     )
     params = records.params
-    release = _release_preparation_context(case, can_edit=is_caseworker, params=params)
+    release = _release_preparation_context(case, can_edit=manages, params=params)
     return render(
         request,
         "transfers/case_detail.html",
@@ -218,11 +219,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checklist": selectors.document_checklist(case, records.documents),
             "sees_medical_documents": sees_health_and_family(request.user),
             "actions": actions,
-            "can_screen": is_caseworker and case.state in services.SCREENABLE_STATES,
-            "can_opine": is_caseworker and case.state in services.PRE_DECISION_STATES,
-            "can_decide": is_caseworker and case.state == TransferCase.State.HOST_REVIEW,
-            "can_upload": bool(roles & {"caseworker", "occupancy_admin"}) and case.is_open,
-            "can_record_appeal": is_caseworker
+            "can_screen": holds(roles, "case.screen") and case.state in services.SCREENABLE_STATES,
+            "can_opine": manages and case.state in services.PRE_DECISION_STATES,
+            "can_decide": manages and case.state == TransferCase.State.HOST_REVIEW,
+            "can_upload": holds(roles, "case.document.upload") and case.is_open,
+            "can_record_appeal": manages
             and case.state in APPEAL_OPEN_STATES
             and bool(case.appeal_lodged_on)
             and not case.appeal_outcome,

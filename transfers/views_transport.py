@@ -16,6 +16,7 @@ from program.audit.models import AccessLogEntry
 from program.audit.services import access_log_record_many
 from program.cells import programmes
 from program.core.acting import acting_user
+from program.core.capabilities import can, holds
 from program.core.errors import ApplicationError
 from program.core.policy import allows
 from program.core.roles import user_roles
@@ -54,7 +55,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "programme_form": programme_form,
             "page": Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page")),
-            "can_plan": "caseworker" in roles,
+            "can_plan": holds(roles, "transport.plan"),
         },
     )
 
@@ -84,9 +85,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "manifest": manifest,
             "can_download_manifest": allows("transfers:batch-manifest", user_roles(request.user)),
-            "can_depart": "caseworker" in user_roles(request.user)
+            "can_depart": can(request.user, "transport.depart")
             and any(entry.case.state == TransferCase.State.SCHEDULED for entry in manifest),
-            "can_arrive": "occupancy_admin" in user_roles(request.user)
+            "can_arrive": can(request.user, "transport.arrive")
             and any(entry.case.state == TransferCase.State.IN_TRANSIT for entry in manifest),
             "return_reasons": ReasonCode.objects.filter(
                 applies_to=ReasonCode.AppliesTo.RETURN, active=True
@@ -300,7 +301,7 @@ def expected_arrivals(request: HttpRequest) -> HttpResponse:
         {
             "programme_form": programme_form,
             "groups": groups,
-            "can_arrive": "occupancy_admin" in user_roles(request.user),
+            "can_arrive": can(request.user, "transport.arrive"),
             "return_reasons": ReasonCode.objects.filter(
                 applies_to=ReasonCode.AppliesTo.RETURN, active=True
             ),

@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,8 +25,8 @@ from finance.travel.models import (
     TravelGrantApproval,
 )
 from program.cells.models import Agreement
+from program.core.capabilities import can, holder_names, users_with
 from program.core.errors import ApplicationError, ConflictError
-from program.core.roles import Role, user_roles
 from program.core.templatetags.humanize_money import money
 from program.core.versioning import StaleVersionError, lock_at_version
 from program.notifications import services as notifications
@@ -39,11 +38,12 @@ GRANT_SUBJECT = "travel_grant"
 Status = TravelGrant.Status
 
 
-def _require_role(actor: AbstractBaseUser, role: str, action: str) -> None:
-    if role not in user_roles(actor):
+def _require_role(actor: AbstractBaseUser, capability: str, action: str) -> None:
+    """The service rule: refuse unless the actor holds the capability."""
+    if not can(actor, capability):
         raise ApplicationError(
             _("Only a %(role)s may %(action)s.")
-            % {"role": Role(role).label.lower(), "action": action},
+            % {"role": holder_names(capability).lower(), "action": action},
             details={"actor": actor.pk},
         )
 
@@ -54,7 +54,7 @@ def travel_budget_set(
 ) -> TravelBudget:
     """Record (or change) a programme's travel-support budget for a year. It may not fall below
     what has already been granted that year."""
-    _require_role(actor, Role.FINANCE_OFFICER, _("set the travel-support budget"))
+    _require_role(actor, "travel.budget.set", _("set the travel-support budget"))
     agreement_id = agreement if isinstance(agreement, int) else agreement.pk
     if amount <= 0:
         raise ApplicationError(
@@ -94,7 +94,7 @@ def travel_grant_prepare(
 ) -> TravelGrant:
     """Prepare a grant for the relatives' travel to one visit, against the budget of the visit's
     programme and year. The preparer may not approve it; the budget may not be overspent."""
-    _require_role(actor, Role.FINANCE_OFFICER, _("prepare a travel grant"))
+    _require_role(actor, "travel.grant.prepare", _("prepare a travel grant"))
     found = visit_selectors.visits_open_for_travel_support().filter(pk=visit).first()
     if found is None:
         raise ApplicationError(
@@ -154,10 +154,8 @@ def _tell_approvers(grant: TravelGrant, *, level: int, exclude: set[Any]) -> Non
     """Tell each approver who may approve at `level` that the grant waits (never its preparer
     or a past approver); joins the caller's transaction."""
     recipients = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.FINANCE_APPROVER)
+        users_with("travel.grant.decide")
         .exclude(pk__in=exclude | {grant.prepared_by_id})
-        .distinct()
         .values_list("pk", flat=True)
     )
 
@@ -228,7 +226,7 @@ def _decide(
     comment: str,
     expected_version: int | None,
 ) -> TravelGrant:
-    _require_role(actor, Role.FINANCE_APPROVER, _("approve or reject a travel grant"))
+    _require_role(actor, "travel.grant.decide", _("approve or reject a travel grant"))
     locked = _lock(grant, expected_version)
     approving = decision == TravelGrantApproval.Decision.APPROVE
     _require_status(locked, Status.PREPARED, _("approved") if approving else _("rejected"))
@@ -327,7 +325,7 @@ def travel_grant_pay(
     expected_version: int | None = None,
 ) -> TravelGrant:
     """Record that an approved grant was paid, with the bank's reference (used only once)."""
-    _require_role(actor, Role.FINANCE_OFFICER, _("record a payment"))
+    _require_role(actor, "travel.grant.pay", _("record a payment"))
     locked = _lock(grant, expected_version)
     _require_status(locked, Status.APPROVED, _("paid"))
     reference = payment_reference.strip()

@@ -21,7 +21,7 @@ from program.audit.models import AccessLogEntry
 from program.audit.purpose import PurposeForm, remember_purpose, session_purpose
 from program.audit.services import access_log_record
 from program.core import exports
-from program.core.roles import Role, user_roles
+from program.core.capabilities import can
 from program.inmates.minimisation import HEALTH_AND_FAMILY_FIELDS, sees_health_and_family
 
 PAGE_SIZE = 50
@@ -128,7 +128,7 @@ def history(request: HttpRequest) -> HttpResponse:
         pk = form.cleaned_data["id"]
         if label not in EVENT_MODELS:
             return HttpResponseBadRequest(_("There is no history for that kind of record."))
-        if label != INMATE_FILE and Role.AUDITOR not in user_roles(request.user):
+        if label != INMATE_FILE and not can(request.user, "audit.history.any_record"):
             raise PermissionDenied(_("Your role shows the history of a person's file only."))
         if label == INMATE_FILE:
             if not pk.isdigit():
@@ -142,7 +142,7 @@ def history(request: HttpRequest) -> HttpResponse:
                 subject_type="inmate",
                 subject_id=pk,
                 purpose=session_purpose(request, "inmate", pk)
-                or ("audit" if Role.AUDITOR in user_roles(request.user) else "history"),
+                or ("audit" if can(request.user, "access_log.read") else "history"),
             )
         else:
             changes = selectors.record_history(label=label, pk=pk)

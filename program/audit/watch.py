@@ -13,7 +13,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.http import HttpRequest
@@ -22,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from program.audit.models import AccessLogEntry
-from program.core.roles import Role
+from program.core.capabilities import users_with
 from program.core.security_log import security_event
 from program.notifications.models import Notification
 from program.notifications.services import notify_many
@@ -130,7 +129,7 @@ def _alert(*, request: HttpRequest, entry: AccessLogEntry, read: int, limit: int
         subject_type=READER_SUBJECT, subject_id=reader, dedupe_key=key
     ).exists():
         return False  # already raised this hour
-    auditors = get_user_model()._default_manager.filter(groups__name=Role.AUDITOR, is_active=True)
+    auditors = users_with("audit.alert.receive")
     text = _(
         "%(user)s has read the records of %(n)s people within an hour; the alert is set at "
         "%(limit)s. Check the access log for what was read and why."

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, translation
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from program.cells.models import Placement
 from program.cells.queues import open_reservations
 from program.cells.unit_view import place_label
-from program.core.roles import Role
+from program.core.capabilities import users_with
 from program.core.selectors import user_languages
 from program.notifications import services as notifications
 from program.notifications.models import Notification
@@ -37,13 +36,7 @@ class Notices:
 
 
 def _administrators() -> list[int]:
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.OCCUPANCY_ADMIN)
-        .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    return list(users_with("occupancy.notified").order_by("pk").values_list("pk", flat=True))
 
 
 def _unit_link(reservation: Placement, on: date) -> str:

@@ -16,24 +16,17 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from program.cells.models import Agreement, Facility, RampUpCap
-from program.core.errors import ApplicationError
-from program.core.roles import Role, user_roles
-
-PROGRAMME_OWNERS = frozenset({Role.OCCUPANCY_ADMIN})
+from program.core.capabilities import require
+from program.core.errors import ApplicationError, PermissionRefusedError
 
 
-class RoleRefusedError(ApplicationError):
-    code = "permission_denied"
-    http_status = 403
+class RoleRefusedError(PermissionRefusedError):
+    pass
 
 
-def require_role(actor: AbstractBaseUser | AnonymousUser, roles: frozenset[str], what: str) -> None:
-    if user_roles(actor).isdisjoint(roles):
-        names = ", ".join(sorted(str(Role(role).label) for role in roles))
-        raise RoleRefusedError(
-            _("Only %(roles)s may %(what)s.") % {"roles": names, "what": what},
-            details={"roles": sorted(roles)},
-        )
+def require_role(actor: AbstractBaseUser | AnonymousUser, capability: str, what: str) -> None:
+    """The service rule: refuse unless the actor holds the capability."""
+    require(actor, capability, what, error=RoleRefusedError)
 
 
 M = TypeVar("M", bound=models.Model)
@@ -86,7 +79,7 @@ def agreement_save(
 ) -> Agreement:
     """Record a new agreement or amend one. Its contracted places never fall below a ramp-up
     step already recorded."""
-    require_role(actor, PROGRAMME_OWNERS, _("record or amend an agreement"))
+    require_role(actor, "programme.manage", _("record or amend an agreement"))
     row = agreement or Agreement()
     places = values.get("contracted_places")
     if row.pk and places is not None:
@@ -112,7 +105,7 @@ def facility_save(
     actor: AbstractBaseUser | AnonymousUser,
 ) -> Facility:
     """Record the facility an agreement rents, or amend it (it stays in its programme)."""
-    require_role(actor, PROGRAMME_OWNERS, _("record or amend a facility"))
+    require_role(actor, "programme.manage", _("record or amend a facility"))
     row = facility or Facility(agreement=agreement)
     return saved(row, {**values, "agreement": row.agreement if facility else agreement})
 
@@ -127,7 +120,7 @@ def ramp_up_save(
 ) -> RampUpCap:
     """Record a ramp-up step (from a day on, at most so many places) or amend one. A step
     allows at most the contracted places; one step per day."""
-    require_role(actor, PROGRAMME_OWNERS, _("record or amend the ramp-up"))
+    require_role(actor, "programme.manage", _("record or amend the ramp-up"))
     row = cap or RampUpCap(agreement=agreement)
     _check_ramp_up(row.agreement if cap else agreement, values.get("places"))
     return saved(row, {**values, "agreement": row.agreement if cap else agreement})

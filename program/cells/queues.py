@@ -12,10 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from program.cells.models import Placement
 from program.cells.unit_view import place_label
-from program.core.roles import Role
 from program.core.work_queues import QueueItem, WorkQueue
-
-OCCUPANCY = frozenset({Role.OCCUPANCY_ADMIN})
 
 
 def open_reservations(today: date) -> QuerySet[Placement]:
@@ -73,7 +70,7 @@ QUEUES = (
         key="arrivals_today",
         label=gettext_lazy("Expected arrivals today"),
         empty=gettext_lazy("Nobody is expected today."),
-        roles=OCCUPANCY,
+        capability="occupancy.notified",
         nav="cells:occupancy",
         rows=arrivals_today,
         item=_arrival,
@@ -83,7 +80,7 @@ QUEUES = (
         key="overdue_reservations",
         label=gettext_lazy("Reservations past their arrival date"),
         empty=gettext_lazy("No reservation is past its arrival date."),
-        roles=OCCUPANCY,
+        capability="occupancy.notified",
         nav="cells:occupancy",
         rows=overdue_reservations,
         item=_overdue,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from program.cells import selectors
 from program.cells.models import Agreement, Cell, Outage, Place, Placement
+from program.core.capabilities import require
 from program.core.errors import ApplicationError, ConflictError
 from program.inmates.models import Inmate, NonAssociation
 
@@ -42,6 +43,13 @@ END_REASONS_FOR_RELEASE = {
     Placement.EndReason.RETURNED,
     Placement.EndReason.RELEASED,
 }
+
+
+def require_capability(actor: AbstractBaseUser | None, capability: str, what: str) -> None:
+    """The service rule: the actor must hold the capability. No actor is the programme itself
+    (its demo data, a system task), which holds every capability."""
+    if actor is not None:
+        require(actor, capability, what)
 
 
 def _save_or_conflict(obj: Placement | Outage) -> None:
@@ -322,6 +330,7 @@ def placement_move(
     *, placement: Placement, to_place: Place, on: date, reason: str, actor: AbstractBaseUser | None
 ) -> Placement:
     """Close the current placement the day before `on` and open one in `to_place` from `on`."""
+    require_capability(actor, "placement.move", _("move someone to another place"))
     reason = _require_reason(reason)
     _lock_agreement(to_place)
     current = _locked_open(placement, Placement.Kind.PLACEMENT)
@@ -410,6 +419,7 @@ def outage_start(
     actor: AbstractBaseUser | None,
 ) -> Outage:
     """Take a cell or one place out of use. Refused while someone is placed or reserved there."""
+    require_capability(actor, "outage.manage", _("record an outage"))
     if (cell is None) == (place is None):
         raise ApplicationError(_("Choose either a cell or one place."))
     if reason not in Outage.Reason.values:
@@ -457,6 +467,7 @@ def outage_start(
 @transaction.atomic
 def outage_end(*, outage: Outage, on: date, actor: AbstractBaseUser | None) -> Outage:
     """Bring a cell or place back into use from `on`."""
+    require_capability(actor, "outage.manage", _("record an outage"))
     locked = Outage.objects.select_for_update().get(pk=outage.pk)
     if locked.ended_on is not None:
         raise ConflictError(_("This cell or place is already back in use."))

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
 
 from program.cells import services
 from program.cells.models import Place, Placement
@@ -60,6 +61,7 @@ def stay_admit(
     actor: AbstractBaseUser | None,
 ) -> Placement:
     """Admit through the owner of the stay when there is one (the case moves with the place)."""
+    services.require_capability(actor, "placement.admit", _("admit someone to a place"))
     owner = owner_of(inmate)
     if owner is not None:
         return owner.admit(inmate=inmate, place=place, on=on, actor=actor)
@@ -82,6 +84,7 @@ def stay_release(
     actor: AbstractBaseUser | None,
 ) -> Placement:
     """End a placement through the owner of the stay when there is one."""
+    services.require_capability(actor, "placement.release", _("end a stay"))
     owner = owner_of(placement.inmate)
     if owner is not None:
         return owner.release(placement=placement, on=on, end_reason=end_reason, actor=actor)
@@ -93,6 +96,7 @@ def stay_release(
 def stay_reserve(
     *, inmate: Inmate, place: Place, arrival_on: date, reason: str, actor: AbstractBaseUser | None
 ) -> Placement:
+    services.require_capability(actor, "placement.reserve", _("reserve a place"))
     owner = owner_of(inmate)
     if owner is not None:
         owner.refuse_direct(inmate=inmate, action="reserve")
@@ -104,6 +108,7 @@ def stay_reserve(
 def stay_cancel(
     *, reservation: Placement, reason: str, actor: AbstractBaseUser | None
 ) -> Placement:
+    services.require_capability(actor, "reservation.cancel", _("cancel a reservation"))
     owner = owner_of(reservation.inmate)
     if owner is not None:
         owner.refuse_direct(inmate=reservation.inmate, action="cancel")

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from program.cells.models import Placement
 from program.complaints.models import Authority, Complaint, ComplaintDocument, Kind
 from program.core.bilingual import pick
+from program.core.capabilities import users_with
 from program.core.forms import DateField
-from program.core.roles import Role
 from program.host.selectors import posted_facility
 from program.inmates.models import Inmate
 
@@ -28,7 +28,7 @@ TEXT = forms.Textarea(attrs={"rows": 4})
 def _handlers() -> QuerySet[Any]:
     return (
         get_user_model()
-        .objects.filter(groups__name__in=[Role.CASEWORKER, Role.GOVERNOR], is_active=True)
+        .objects.filter(pk__in=users_with("complaint.handle").values("pk"))
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

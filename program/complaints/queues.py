@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 
 from program.complaints import selectors
 from program.complaints.models import Complaint
-from program.core.roles import Role
 from program.core.work_queues import QueueItem, WorkQueue
 
 
@@ -37,7 +36,7 @@ QUEUES = (
         key="complaint_answers_due",
         label=gettext_lazy("Complaint answers due"),
         empty=gettext_lazy("No complaint waits for an answer from you."),
-        roles=frozenset({Role.CASEWORKER, Role.GOVERNOR}),
+        capability="complaint.handle",
         nav="complaints:list",
         rows=_rows,
         item=_item,

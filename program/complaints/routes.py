@@ -6,27 +6,26 @@ or how it was answered (a complaint may be about them).
 """
 
 from program.core.policy import ACTION, FORM, READ, Access
-from program.core.roles import Role
-
-READERS = frozenset({Role.CASEWORKER, Role.GOVERNOR, Role.AUDITOR})
-WRITERS = frozenset({Role.CASEWORKER, Role.GOVERNOR})
-HOST_STAFF = frozenset({Role.HOST_OFFICER, Role.HOST_MANAGER})
 
 ROUTES: dict[str, Access] = {
-    "complaints:list": Access(roles=READERS),
-    "complaints:detail": Access(roles=READERS),
-    "complaints:register": Access(roles=WRITERS, methods=FORM),
-    "complaints:edit": Access(roles=WRITERS, methods=FORM),
-    "complaints:answer": Access(roles=WRITERS, methods=FORM),
+    "complaints:list": Access("complaint.read"),
+    "complaints:detail": Access("complaint.read"),
+    "complaints:register": Access("complaint.handle", methods=FORM),
+    "complaints:edit": Access("complaint.handle", methods=FORM),
+    "complaints:answer": Access("complaint.handle", methods=FORM),
     "complaints:document-upload": Access(
-        roles=READERS, methods=frozenset({"POST"}), write_roles=WRITERS
+        "complaint.read", methods=frozenset({"POST"}), write="complaint.handle"
     ),
-    "complaints:document-download": Access(roles=READERS),
-    "complaints:receipts": Access(roles=HOST_STAFF),
-    "complaints:receipt-create": Access(roles=HOST_STAFF, methods=FORM),
-    "api:complaint-list": Access(roles=READERS, methods=READ | {"POST"}, write_roles=WRITERS),
-    "api:complaint-detail": Access(roles=READERS, methods=READ | {"PATCH"}, write_roles=WRITERS),
-    "api:complaint-answer": Access(roles=READERS, methods=ACTION, write_roles=WRITERS),
-    "api:complaint-documents": Access(roles=READERS, methods=ACTION, write_roles=WRITERS),
-    "api:complaint-receipt-list": Access(roles=HOST_STAFF, methods=READ | {"POST"}),
+    "complaints:document-download": Access("complaint.read"),
+    "complaints:receipts": Access("complaint.receipt"),
+    "complaints:receipt-create": Access("complaint.receipt", methods=FORM),
+    "api:complaint-list": Access(
+        "complaint.read", methods=READ | {"POST"}, write="complaint.handle"
+    ),
+    "api:complaint-detail": Access(
+        "complaint.read", methods=READ | {"PATCH"}, write="complaint.handle"
+    ),
+    "api:complaint-answer": Access("complaint.read", methods=ACTION, write="complaint.handle"),
+    "api:complaint-documents": Access("complaint.read", methods=ACTION, write="complaint.handle"),
+    "api:complaint-receipt-list": Access("complaint.receipt", methods=READ | {"POST"}),
 }

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
 
 from program.complaints.models import Authority, Complaint, Kind
-from program.core.roles import Role, user_roles
+from program.core.capabilities import can
 from program.host.selectors import posted_facility
 
 OPEN = Complaint.Status.OPEN
@@ -83,7 +83,7 @@ def receipts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
 def answers_due(user: Any, *, today: date) -> QuerySet[Complaint]:
     """The "answers due" work queue: open complaints whose reminder day has come, handled by
     this user or by no one yet (then every caseworker and governor sees them)."""
-    if user_roles(user).isdisjoint({Role.CASEWORKER, Role.GOVERNOR}):
+    if not can(user, "complaint.handle"):
         return Complaint.objects.none()
     return (
         Complaint.objects.filter(status=OPEN, remind_on__lte=today)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,8 +18,12 @@ from django.utils.translation import gettext as _
 
 from program.cells.models import Facility, Placement
 from program.complaints.models import Authority, Complaint, ComplaintDocument, DeadlineRule, Kind
-from program.core.errors import ApplicationError, ConflictError
-from program.core.roles import Role, user_roles
+from program.core.capabilities import can, users_with
+from program.core.errors import (
+    ApplicationError,
+    ConflictError,
+    PermissionRefusedError,
+)
 from program.core.uploads import upload_check
 from program.core.versioning import StaleVersionError, lock_at_version
 from program.host.selectors import posted_facility
@@ -29,22 +32,18 @@ from program.notifications.models import Notification
 from program.notifications.services import notify_users
 
 # Danish staff who register and answer complaints.
-HANDLERS = frozenset({Role.CASEWORKER, Role.GOVERNOR})
 # The host facility's staff, who may record only that a complaint was received.
-HOST_STAFF = frozenset({Role.HOST_OFFICER, Role.HOST_MANAGER})
 SUBJECT_TYPE = "complaint"
 
 
-class NotAllowedError(ApplicationError):
+class NotAllowedError(PermissionRefusedError):
     """The acting user's role may not do this (the route policy lets pages and the API reach
     the service; the service holds the rule for tasks and scripts too)."""
 
-    code = "permission_denied"
-    http_status = 403
 
-
-def _require(actor: User, roles: frozenset[str], what: str) -> None:
-    if user_roles(actor).isdisjoint(roles):
+def _require(actor: User, capability: str, what: str) -> None:
+    """The service rule: refuse unless the actor holds the capability."""
+    if not can(actor, capability):
         raise NotAllowedError(_("Your role may not %(what)s.") % {"what": what})
 
 
@@ -134,7 +133,7 @@ def complaint_receipt_record(
     """Record that a person at the actor's facility handed in a complaint: when, how, sealed or
     not. Nothing of what it says: Danish staff register the rest. The deadline runs from the
     day received (as a complaint of kind "other" until it is registered)."""
-    _require(actor, HOST_STAFF, _("record the receipt of a complaint"))
+    _require(actor, "complaint.receipt", _("record the receipt of a complaint"))
     _check_received_on(received_on)
     posted = posted_facility(actor)
     facility = _placed_facility(inmate, received_on)
@@ -182,7 +181,7 @@ def complaint_register(
 ) -> Complaint:
     """Register a complaint or request with its kind and handling authority; its deadline
     follows from the kind. A sealed letter keeps no subject and no copy of the letter."""
-    _require(actor, HANDLERS, _("register complaints"))
+    _require(actor, "complaint.handle", _("register complaints"))
     _check_received_on(received_on)
     facility = _placed_facility(inmate, received_on)
     sealed = _sealed_rules(channel=channel, sealed=sealed, subject=subject)
@@ -199,7 +198,7 @@ def complaint_register(
             details={"authority": ["required"]},
         )
     deadline = deadline_for(facility=facility, kind=kind, received_on=received_on)
-    if handler is None and Role.CASEWORKER in user_roles(actor):
+    if handler is None and can(actor, "complaint.handle.own"):
         handler = actor
     complaint = Complaint.objects.create(
         inmate=inmate,
@@ -245,7 +244,7 @@ def complaint_update(
     """Complete or correct the registration (a receipt recorded by the host facility gets its
     kind, subject and authority here). The deadline is computed again from the kind and the day
     received; an answered complaint is not changed."""
-    _require(actor, HANDLERS, _("register complaints"))
+    _require(actor, "complaint.handle", _("register complaints"))
     current = _locked(complaint, version)
     if current.status == Complaint.Status.ANSWERED:
         raise ConflictError(_("The complaint is answered; its registration is closed."))
@@ -287,7 +286,7 @@ def complaint_answer(
 ) -> Complaint:
     """Record the authority's answer and its date (open → answered, once). The answer's words
     or its letter (or both) are needed."""
-    _require(actor, HANDLERS, _("answer complaints"))
+    _require(actor, "complaint.handle", _("answer complaints"))
     current = _locked(complaint, version)
     if current.status == Complaint.Status.ANSWERED:
         raise ConflictError(_("The complaint is already answered."))
@@ -348,7 +347,7 @@ def complaint_document_add(
 ) -> ComplaintDocument:
     """Store the inmate's letter, the answer or another document with the complaint (PDF, PNG
     or JPEG, at most 10 MB, judged by its content). Never a copy of a sealed letter."""
-    _require(actor, HANDLERS, _("add documents to complaints"))
+    _require(actor, "complaint.handle", _("add documents to complaints"))
     if kind not in ComplaintDocument.Kind.values:
         raise ApplicationError(_("Choose the kind of document."), details={"kind": ["required"]})
     current = _locked(complaint, None)
@@ -364,11 +363,7 @@ def complaint_document_add(
 
 
 def _governor_ids() -> list[int]:
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=Role.GOVERNOR, is_active=True)
-        .values_list("pk", flat=True)
-    )
+    return list(users_with("complaint.overdue.receive").values_list("pk", flat=True))
 
 
 def reminders_run(*, on: date | None = None) -> int:

@@ -64,3 +64,10 @@ def database_unreachable(error: BaseException | None) -> bool:
         error = error.__cause__ or error.__context__
         seen += 1
     return False
+
+
+class PermissionRefusedError(ApplicationError):
+    """The actor does not hold the capability the action needs (program.core.capabilities)."""
+
+    code = "permission_denied"
+    http_status = 403

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
+from program.core.capabilities import holds, roles_with
 from program.core.roles import user_roles
 
 # How many rows of each queue the home page lists; the queue's own page has the rest.
@@ -51,7 +52,8 @@ class WorkQueue:
     key: str
     label: str | Promise  # "Tranches waiting for my approval"
     empty: str | Promise  # what the home page says when nothing waits
-    roles: frozenset[str]
+    # Whose queue it is: the users holding this capability (program.core.capabilities).
+    capability: str
     # The navigation entry whose label carries this queue's count.
     nav: str
     rows: Callable[[Any], QuerySet[Any]]  # the user's rows, in the order they are worked
@@ -59,8 +61,12 @@ class WorkQueue:
     # The full list (a page with its filters set); empty when the home page is the list.
     more_url: Callable[[], str] = lambda: ""
 
+    @property
+    def roles(self) -> frozenset[str]:
+        return roles_with(self.capability)
+
     def applies_to(self, roles: frozenset[str]) -> bool:
-        return not roles.isdisjoint(self.roles)
+        return holds(roles, self.capability)
 
 
 @cache
@@ -68,12 +74,12 @@ def all_queues() -> tuple[WorkQueue, ...]:
     return tuple(q for dotted in settings.WORK_QUEUES for q in import_string(dotted))
 
 
-# Other header counts that ride on the same query (the unread notifications): key -> (roles,
+# Other header counts that ride on the same query (the unread notifications): key -> (capability,
 # rows of the user, the value already loaded with the user or None). Registered by their app's
 # AppConfig.ready().
 _EXTRA: dict[
     str,
-    tuple[frozenset[str], Callable[[Any], QuerySet[Any]], Callable[[Any], int | None]],
+    tuple[str, Callable[[Any], QuerySet[Any]], Callable[[Any], int | None]],
 ] = {}
 
 
@@ -83,11 +89,11 @@ def _not_loaded(user: Any) -> int | None:
 
 def extra_counts(
     key: str,
-    roles: frozenset[str],
+    capability: str,
     rows: Callable[[Any], QuerySet[Any]],
     loaded: Callable[[Any], int | None] = _not_loaded,
 ) -> None:
-    _EXTRA[key] = (roles, rows, loaded)
+    _EXTRA[key] = (capability, rows, loaded)
 
 
 def queues_for(roles: frozenset[str]) -> list[WorkQueue]:
@@ -105,8 +111,8 @@ def counts_for(user: Any, roles: frozenset[str]) -> dict[str, int]:
     applies to the user's roles, or only counts already loaded with the user)."""
     wanted: dict[str, QuerySet[Any]] = {queue.key: queue.rows(user) for queue in queues_for(roles)}
     known: dict[str, int] = {}
-    for key, (key_roles, rows, loaded) in _EXTRA.items():
-        if not roles.isdisjoint(key_roles):
+    for key, (capability, rows, loaded) in _EXTRA.items():
+        if holds(roles, capability):
             value = loaded(user)
             if value is None:
                 wanted[key] = rows(user)

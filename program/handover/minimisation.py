@@ -3,8 +3,8 @@ health details (field tag HEALTH), health staff only. Pages, the API and its sch
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from program.core.roles import Role, user_roles
+from program.core.capabilities import can
 
 
 def sees_health_details(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return Role.HEALTH_STAFF in user_roles(user)
+    return can(user, "handover.health.read")

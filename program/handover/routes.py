@@ -7,46 +7,33 @@ facility's staff acknowledge on arrival. The services check the same roles thems
 """
 
 from program.core.policy import ACTION, FORM, READ_WRITE, Access
-from program.core.roles import Role
-
-READERS = frozenset(
-    {
-        Role.CASEWORKER,
-        Role.HEALTH_STAFF,
-        Role.OCCUPANCY_ADMIN,
-        Role.AUDITOR,
-        Role.HOST_OFFICER,
-        Role.HOST_MANAGER,
-    }
-)
-CASEWORKERS = frozenset({Role.CASEWORKER})
-HEALTH = frozenset({Role.HEALTH_STAFF})
-PREPARERS = CASEWORKERS | HEALTH
-HOSTS = frozenset({Role.HOST_OFFICER, Role.HOST_MANAGER})
-POST = frozenset({"POST"})
 
 ROUTES: dict[str, Access] = {
     # --- handover pages (begin)
-    "handover:list": Access(roles=READERS),
-    "handover:for-case": Access(roles=READERS, methods=FORM, write_roles=PREPARERS),
-    "handover:detail": Access(roles=READERS),
-    "handover:edit": Access(roles=CASEWORKERS, methods=FORM),
-    "handover:health": Access(roles=HEALTH, methods=FORM),
-    "handover:complete": Access(roles=READERS, methods=POST, write_roles=CASEWORKERS),
-    "handover:escort": Access(roles=READERS, methods=POST, write_roles=CASEWORKERS),
-    "handover:arrival": Access(roles=READERS, methods=POST, write_roles=HOSTS),
-    "handover:correct": Access(roles=READERS, methods=POST, write_roles=PREPARERS),
+    "handover:list": Access("handover.read"),
+    "handover:for-case": Access("handover.read", methods=FORM, write="handover.prepare"),
+    "handover:detail": Access("handover.read"),
+    "handover:edit": Access("handover.alerts.edit", methods=FORM),
+    "handover:health": Access("handover.health.edit", methods=FORM),
+    "handover:complete": Access("handover.read", methods=ACTION, write="handover.complete"),
+    "handover:escort": Access("handover.read", methods=ACTION, write="handover.escort.record"),
+    "handover:arrival": Access(
+        "handover.read", methods=ACTION, write="handover.arrival.acknowledge"
+    ),
+    "handover:correct": Access("handover.read", methods=ACTION, write="handover.prepare"),
     # --- handover pages (end)
     # --- handover API (begin)
     "api:handover-list": Access(
-        roles=READERS, methods=frozenset({"GET", "HEAD", "OPTIONS", "POST"}), write_roles=PREPARERS
+        "handover.read",
+        methods=frozenset({"GET", "HEAD", "OPTIONS", "POST"}),
+        write="handover.prepare",
     ),
     "api:handover-detail": Access(
-        roles=READERS, methods=READ_WRITE - {"PUT", "POST", "DELETE"}, write_roles=PREPARERS
+        "handover.read", methods=READ_WRITE - {"PUT", "POST", "DELETE"}, write="handover.prepare"
     ),
-    "api:handover-complete": Access(roles=CASEWORKERS, methods=ACTION),
-    "api:handover-acknowledge-escort": Access(roles=CASEWORKERS, methods=ACTION),
-    "api:handover-acknowledge-arrival": Access(roles=HOSTS, methods=ACTION),
-    "api:handover-correct": Access(roles=PREPARERS, methods=ACTION),
+    "api:handover-complete": Access("handover.complete", methods=ACTION),
+    "api:handover-acknowledge-escort": Access("handover.escort.record", methods=ACTION),
+    "api:handover-acknowledge-arrival": Access("handover.arrival.acknowledge", methods=ACTION),
+    "api:handover-correct": Access("handover.prepare", methods=ACTION),
     # --- handover API (end)
 }

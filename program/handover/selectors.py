@@ -14,13 +14,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from program.core import json_rows
-from program.core.roles import Role, user_roles
+from program.core.capabilities import can
 from program.handover.models import Handover
 from program.host.selectors import posted_facility
 from transfers.models import ManifestEntry, TransferCase, TransportBatch
-
-HOST_ROLES = frozenset({Role.HOST_OFFICER, Role.HOST_MANAGER})
-DANISH_READERS = frozenset({Role.CASEWORKER, Role.HEALTH_STAFF, Role.OCCUPANCY_ADMIN, Role.AUDITOR})
 
 
 def handover_queryset() -> QuerySet[Handover]:
@@ -37,11 +34,10 @@ def handover_queryset() -> QuerySet[Handover]:
 
 def visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Handover]:
     """The records this user may open (none for a role without handovers)."""
-    roles = user_roles(user)
     records = handover_queryset()
-    if not roles.isdisjoint(DANISH_READERS):
+    if can(user, "handover.read.every"):
         return records
-    if not roles.isdisjoint(HOST_ROLES):
+    if can(user, "host.work"):
         facility = posted_facility(user)
         if facility is None:
             return records.none()

@@ -16,35 +16,35 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from program.core.errors import ApplicationError, ConflictError, PreconditionFailedError
-from program.core.roles import Role, user_roles
+from program.core.capabilities import can, roles_with
+from program.core.errors import (
+    ApplicationError,
+    ConflictError,
+    PermissionRefusedError,
+    PreconditionFailedError,
+)
 from program.handover import selectors
 from program.handover.models import ALERTS, CASEWORKER_FIELDS, HEALTH_FIELDS, Handover, Level
 from program.host.selectors import posted_facility
 from transfers.models import TransferCase
 
-CASEWORKERS = frozenset({Role.CASEWORKER})
-HEALTH = frozenset({Role.HEALTH_STAFF})
-PREPARERS = CASEWORKERS | HEALTH
-HOSTS = selectors.HOST_ROLES
 # The person has left with the escort (or arrived): the host facility may acknowledge.
 DEPARTED_STATES = frozenset(
     {TransferCase.State.IN_TRANSIT, TransferCase.State.ADMITTED, TransferCase.State.SERVING}
 )
 
 
-class RoleRefusedError(ApplicationError):
-    code = "permission_denied"
-    http_status = 403
+class RoleRefusedError(PermissionRefusedError):
+    pass
 
 
-def _require(actor: User, roles: frozenset[str], what: str) -> frozenset[str]:
-    held = user_roles(actor)
-    if held.isdisjoint(roles):
+def _require(actor: User, capability: str, what: str) -> None:
+    """The service rule: refuse unless the actor holds the capability."""
+    if not can(actor, capability):
         raise RoleRefusedError(
-            _("Your role may not %(what)s.") % {"what": what}, details={"roles": sorted(roles)}
+            _("Your role may not %(what)s.") % {"what": what},
+            details={"roles": sorted(roles_with(capability))},
         )
-    return held
 
 
 def _locked(handover: Handover) -> Handover:
@@ -98,7 +98,7 @@ def _save(row: Handover, actor: User, **fields: Any) -> Handover:
 def handover_start(*, case: TransferCase, actor: User) -> Handover:
     """The record of the case's seat on its transport out, started empty (the interpreter need
     taken from the person's record); the one already started if there is one."""
-    _require(actor, PREPARERS, _("start a handover"))
+    _require(actor, "handover.prepare", _("start a handover"))
     seat = selectors.live_seat(case)
     if seat is None:
         raise ConflictError(
@@ -178,11 +178,11 @@ def handover_update(
     """Change the record while the escort has not acknowledged it: the caseworker writes the
     alerts and what to do, health staff the health details. A change to a completed record takes
     its completion back (the escort acknowledges what was completed, nothing else)."""
-    roles = _require(actor, PREPARERS, _("fill in a handover"))
+    _require(actor, "handover.prepare", _("fill in a handover"))
     allowed: tuple[str, ...] = ()
-    if Role.CASEWORKER in roles:
+    if can(actor, "handover.alerts.edit"):
         allowed += CASEWORKER_FIELDS
-    if Role.HEALTH_STAFF in roles:
+    if can(actor, "handover.health.edit"):
         allowed += HEALTH_FIELDS
     row = _locked(handover)
     _check_version(row, expected_version)
@@ -218,7 +218,7 @@ def handover_complete(
     *, handover: Handover, actor: User, expected_version: int | None = None
 ) -> Handover:
     """Mark the record complete (the caseworker, once health staff have done their part)."""
-    _require(actor, CASEWORKERS, _("mark a handover complete"))
+    _require(actor, "handover.complete", _("mark a handover complete"))
     row = _locked(handover)
     _check_version(row, expected_version)
     if row.completed_at is not None:
@@ -243,7 +243,7 @@ def handover_acknowledge_escort(
 ) -> Handover:
     """Record that the escort officer named has read and taken the record (before departure,
     recorded by the caseworker who hands the person over). From here the record is read-only."""
-    _require(actor, CASEWORKERS, _("record the escort's acknowledgment"))
+    _require(actor, "handover.escort.record", _("record the escort's acknowledgment"))
     row = _locked(handover)
     _check_version(row, expected_version)
     if row.escort_acknowledged_at is not None:
@@ -278,7 +278,7 @@ def handover_acknowledge_arrival(
 ) -> Handover:
     """Record that the receiving facility's officer has read the alerts and what to do, on the
     person's arrival. Only staff posted to that facility."""
-    _require(actor, HOSTS, _("acknowledge a handover on arrival"))
+    _require(actor, "handover.arrival.acknowledge", _("acknowledge a handover on arrival"))
     facility = posted_facility(actor)
     row = _locked(handover)
     if facility is None or facility.pk != row.facility_id:
@@ -307,7 +307,7 @@ def handover_acknowledge_arrival(
 def handover_correct(*, handover: Handover, actor: User, reason: str) -> Handover:
     """A new edition of an acknowledged record, to change it: the old one stays, superseded, with
     its acknowledgments; the new one is filled in, completed and acknowledged again."""
-    _require(actor, PREPARERS, _("correct a handover"))
+    _require(actor, "handover.prepare", _("correct a handover"))
     reason = reason.strip()
     if not reason:
         raise ApplicationError(

@@ -14,8 +14,9 @@ from program.audit.listing import log_listed
 from program.audit.models import AccessLogEntry
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
+from program.core.capabilities import holds
 from program.core.errors import ApplicationError
-from program.core.roles import Role, user_roles
+from program.core.roles import user_roles
 from program.handover import selectors, services, worklist
 from program.handover.forms import AlertsForm, CorrectionForm, EscortForm, HealthForm, StepForm
 from program.handover.minimisation import sees_health_details
@@ -62,7 +63,7 @@ def handover_for_case(request: HttpRequest, case_pk: int) -> HttpResponse:
     if current is not None and selectors.visible_to(request.user).filter(pk=current.pk).exists():
         return redirect("handover:detail", pk=current.pk)
     roles = user_roles(request.user)
-    can_start = not roles.isdisjoint(services.PREPARERS)
+    can_start = holds(roles, "handover.prepare")
     if not can_start:
         # Nothing handed over to this reader: say so without naming the person.
         return render(request, "handover/start.html", {"can_start": False})
@@ -76,7 +77,7 @@ def handover_for_case(request: HttpRequest, case_pk: int) -> HttpResponse:
     return render(
         request,
         "handover/start.html",
-        {"case": case, "seat": seat, "can_start": True, "links_case": Role.CASEWORKER in roles},
+        {"case": case, "seat": seat, "can_start": True, "links_case": holds(roles, "case.read")},
     )
 
 
@@ -99,7 +100,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handover = _visible(request, pk)
     log_handover_read(request, handover)
     roles = user_roles(request.user)
-    is_caseworker = Role.CASEWORKER in roles
+    can_edit_alerts = holds(roles, "handover.alerts.edit")
     open_for_change = handover.is_current and not handover.is_locked
     context = {
         "handover": handover,
@@ -107,26 +108,28 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sees_health": sees_health_details(request.user),
         "editions": list(selectors.editions(handover, request.user)),
         "missing": services.missing_for_completion(handover) if open_for_change else [],
-        "can_edit": is_caseworker and open_for_change,
-        "can_edit_health": Role.HEALTH_STAFF in roles and open_for_change,
-        "can_complete": is_caseworker and open_for_change and handover.completed_at is None,
-        "can_escort": is_caseworker
+        "can_edit": can_edit_alerts and open_for_change,
+        "can_edit_health": holds(roles, "handover.health.edit") and open_for_change,
+        "can_complete": holds(roles, "handover.complete")
+        and open_for_change
+        and handover.completed_at is None,
+        "can_escort": holds(roles, "handover.escort.record")
         and handover.is_current
         and handover.completed_at is not None
         and handover.escort_acknowledged_at is None,
-        "can_arrive": not roles.isdisjoint(services.HOSTS)
+        "can_arrive": holds(roles, "handover.arrival.acknowledge")
         and handover.is_current
         and handover.escort_acknowledged_at is not None
         and handover.arrival_acknowledged_at is None
         and handover.case.state in services.DEPARTED_STATES,
-        "can_correct": not roles.isdisjoint(services.PREPARERS)
+        "can_correct": holds(roles, "handover.prepare")
         and handover.is_current
         and handover.is_locked,
         "step_form": StepForm(initial={"version": handover.version}),
         "escort_form": EscortForm(initial={"version": handover.version}),
         "correction_form": CorrectionForm(),
         # Host staff never see the case file: no link to it.
-        "links_case": not roles.isdisjoint(selectors.DANISH_READERS - {Role.HEALTH_STAFF}),
+        "links_case": holds(roles, "case.read"),
     }
     return render(request, "handover/detail.html", context)
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
+from program.core.capabilities import holds
 from program.core.roles import user_roles
 from program.handover import selectors
 from program.handover.models import Handover
@@ -45,10 +46,10 @@ def rows_for(user: AbstractBaseUser | AnonymousUser) -> list[Row]:
         )
         .order_by("batch__departs_on", "batch_id", "case__inmate__name", "case_id")
     )
-    host_only = roles.isdisjoint(selectors.DANISH_READERS)
+    host_only = not holds(roles, "handover.read.every")
     if host_only:
         facility = posted_facility(user)
-        if facility is None or roles.isdisjoint(selectors.HOST_ROLES):
+        if facility is None or not holds(roles, "host.work"):
             return []
         seats = (
             ManifestEntry.objects.select_related("case__inmate", "batch")

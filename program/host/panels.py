@@ -6,12 +6,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from program.core.capabilities import holds
 from program.host import selectors
-from program.host.routes import HOST_STAFF
 
 
 def host_panel(request: HttpRequest, roles: frozenset[str]) -> dict[str, Any] | None:
-    if roles.isdisjoint(HOST_STAFF):
+    if not holds(roles, "host.work"):
         return None
     facility = selectors.posted_facility(request.user)
     if facility is None:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from program.cells.models import Placement, Unit
 from program.cells.unit_view import place_label
 from program.core.work_queues import QueueItem, WorkQueue
-from program.host.routes import HOST_STAFF
 from program.host.selectors import arrivals_due_today, units_to_count
 
 
@@ -44,7 +43,7 @@ QUEUES = (
         key="host_arrivals_today",
         label=gettext_lazy("Arrivals to check in"),
         empty=gettext_lazy("Nobody is expected at the gate today."),
-        roles=HOST_STAFF,
+        capability="host.work",
         nav="host:roll",
         rows=arrivals_due_today,
         item=_arrival,
@@ -54,7 +53,7 @@ QUEUES = (
         key="host_headcount_due",
         label=gettext_lazy("Headcount not yet confirmed today"),
         empty=gettext_lazy("Today's headcount is confirmed."),
-        roles=HOST_STAFF,
+        capability="host.work",
         nav="host:roll",
         rows=units_to_count,
         item=_unit,

@@ -5,17 +5,13 @@ carries a conviction, an offence or a health field (docs/host-facility.md).
 """
 
 from program.core.policy import ACTION, FORM, Access
-from program.core.roles import Role
-
-HOST_STAFF = frozenset({Role.HOST_OFFICER, Role.HOST_MANAGER})
-HOST_MANAGEMENT = frozenset({Role.HOST_MANAGER})
 
 ROUTES: dict[str, Access] = {
-    "host:roll": Access(HOST_STAFF),
-    "host:arrivals": Access(HOST_STAFF),
+    "host:roll": Access("host.work"),
+    "host:arrivals": Access("host.work"),
     # The check-in page and its admission (GET the person, POST admit).
-    "host:check-in": Access(HOST_STAFF, methods=FORM),
-    "host:refuse": Access(HOST_STAFF, methods=ACTION),
-    "host:headcount": Access(HOST_STAFF, methods=FORM),
-    "host:overview": Access(HOST_MANAGEMENT),
+    "host:check-in": Access("host.work", methods=FORM),
+    "host:refuse": Access("host.work", methods=ACTION),
+    "host:headcount": Access("host.work", methods=FORM),
+    "host:overview": Access("host.overview.read"),
 }

@@ -12,10 +12,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from program.cells.models import Facility, Placement, Unit
-from program.core.roles import Role, user_roles
+from program.core.capabilities import roles_with
+from program.core.roles import user_roles
 from program.host.models import ArrivalCheck, HeadcountConfirmation, StaffPosting
-
-HOST_ROLES = frozenset({Role.HOST_OFFICER, Role.HOST_MANAGER})
 
 
 def posted_facility(user: AbstractBaseUser | AnonymousUser) -> Facility | None:
@@ -33,7 +32,7 @@ def posted_facility(user: AbstractBaseUser | AnonymousUser) -> Facility | None:
 def holds_only_host_roles(user: AbstractBaseUser | AnonymousUser) -> bool:
     """A member of the host facility's staff and nothing else (Albanian is their default)."""
     roles = user_roles(user)
-    return bool(roles) and roles <= HOST_ROLES
+    return bool(roles) and roles <= roles_with("host.work")
 
 
 def facility_of_user_rows(user: AbstractBaseUser | AnonymousUser) -> QuerySet[StaffPosting]:

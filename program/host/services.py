@@ -11,7 +11,6 @@ officer who did it.
 from collections.abc import Iterable
 from typing import cast
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from program.cells import stays
 from program.cells.models import Facility, Place, Unit
+from program.core.capabilities import can, users_with
 from program.core.errors import ApplicationError, ConflictError
-from program.core.roles import Role, user_roles
 from program.host import arrivals, selectors
 from program.host.arrivals import ArrivingPerson
 from program.host.models import ArrivalCheck, HeadcountConfirmation
@@ -34,7 +33,7 @@ HEADCOUNT_SUBJECT = "headcount"
 
 def _posted(actor: AbstractBaseUser) -> Facility:
     """The actor's facility, or a refusal saying what to do about it."""
-    if user_roles(actor).isdisjoint(selectors.HOST_ROLES):
+    if not can(actor, "host.work"):
         raise ApplicationError(
             _("Only the host facility's staff may do this."), details={"role": "host"}
         )
@@ -181,12 +180,7 @@ def arrival_refuse(
 
 def _tell_occupancy(confirmation: HeadcountConfirmation) -> None:
     """A count that differs from the roll is the occupancy administrators' to follow up."""
-    recipients = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.OCCUPANCY_ADMIN)
-        .distinct()
-        .values_list("pk", flat=True)
-    )
+    recipients = users_with("occupancy.notified").values_list("pk", flat=True)
 
     def text() -> str:
         where = confirmation.unit.name if confirmation.unit else _("the whole facility")

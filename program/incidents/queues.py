@@ -5,7 +5,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from program.core.roles import Role
 from program.core.work_queues import QueueItem, WorkQueue
 from program.incidents import selectors
 from program.incidents.models import Incident
@@ -31,7 +30,7 @@ QUEUES = (
         key="incident_reviews_overdue",
         label=gettext_lazy("Incident reviews overdue"),
         empty=gettext_lazy("No incident review is overdue."),
-        roles=frozenset({Role.GOVERNOR}),
+        capability="incident.review",
         nav="incidents:list",
         rows=selectors.reviews_overdue,
         item=_item,

@@ -7,32 +7,14 @@ the governor and caseworkers; reviewer: the governor.
 """
 
 from program.core.policy import ACTION, FORM, READ, Access
-from program.core.roles import Role
-
-INCIDENT_READERS = frozenset(
-    {
-        Role.CASEWORKER,
-        Role.OCCUPANCY_ADMIN,
-        Role.AUDITOR,
-        Role.GOVERNOR,
-        Role.HOST_OFFICER,
-        Role.HOST_MANAGER,
-    }
-)
-INCIDENT_REPORTERS = frozenset(
-    {Role.HOST_OFFICER, Role.HOST_MANAGER, Role.GOVERNOR, Role.CASEWORKER}
-)
-INCIDENT_REVIEWERS = frozenset({Role.GOVERNOR})
 
 ROUTES: dict[str, Access] = {
-    "incidents:list": Access(roles=INCIDENT_READERS),
-    "incidents:create": Access(roles=INCIDENT_REPORTERS, methods=FORM),
-    "incidents:detail": Access(roles=INCIDENT_READERS),
-    "incidents:review": Access(roles=INCIDENT_REVIEWERS, methods=FORM),
-    "incidents:add-information": Access(roles=INCIDENT_REPORTERS, methods=FORM),
-    "api:incident-list": Access(
-        roles=INCIDENT_READERS, methods=READ | {"POST"}, write_roles=INCIDENT_REPORTERS
-    ),
-    "api:incident-detail": Access(roles=INCIDENT_READERS),
-    "api:incident-review": Access(roles=INCIDENT_REVIEWERS, methods=ACTION),
+    "incidents:list": Access("incident.read"),
+    "incidents:create": Access("incident.report", methods=FORM),
+    "incidents:detail": Access("incident.read"),
+    "incidents:review": Access("incident.review", methods=FORM),
+    "incidents:add-information": Access("incident.report", methods=FORM),
+    "api:incident-list": Access("incident.read", methods=READ | {"POST"}, write="incident.report"),
+    "api:incident-detail": Access("incident.read"),
+    "api:incident-review": Access("incident.review", methods=ACTION),
 }

@@ -18,35 +18,31 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from program.cells.models import Facility, Placement
-from program.core.roles import Role, user_roles
+from program.core.capabilities import can, users_with
 from program.host.models import StaffPosting
 from program.host.selectors import posted_facility
 from program.incidents.models import Incident, IncidentInmate, IncidentReview
 from program.inmates.models import Inmate
 
-HOST_ROLES = frozenset({Role.HOST_OFFICER, Role.HOST_MANAGER})
 # The Danish roles that read every incident (the route policy admits the same, routes.py).
-DANISH_READERS = frozenset({Role.CASEWORKER, Role.OCCUPANCY_ADMIN, Role.AUDITOR, Role.GOVERNOR})
 Reader = AbstractBaseUser | AnonymousUser
 
 
 def is_host_staff_only(user: Reader) -> bool:
     """Whether the user reads as host-facility staff: a host role and no Danish reading role."""
-    roles = user_roles(user)
-    return not roles.isdisjoint(HOST_ROLES) and roles.isdisjoint(DANISH_READERS)
+    return can(user, "host.work") and not can(user, "incident.read.every_facility")
 
 
 def sees_injuries(user: Reader) -> bool:
     """Injuries are health data: the Danish readers see them, host staff do not."""
-    return not user_roles(user).isdisjoint(DANISH_READERS)
+    return can(user, "incident.read.every_facility")
 
 
 def facility_scope(user: Reader) -> Facility | bool | None:
     """True: every facility; a Facility: only that one; None: none at all."""
-    roles = user_roles(user)
-    if not roles.isdisjoint(DANISH_READERS):
+    if can(user, "incident.read.every_facility"):
         return True
-    if not roles.isdisjoint(HOST_ROLES):
+    if can(user, "host.work"):
         return posted_facility(user)
     return None
 
@@ -158,18 +154,14 @@ def staff_to_name(facility: Facility) -> QuerySet[Any]:
     return (
         get_user_model()
         .objects.filter(is_active=True)
-        .filter(Q(Exists(posted)) | Q(groups__name=Role.GOVERNOR))
+        .filter(Q(Exists(posted)) | Q(pk__in=users_with("incident.review").values("pk")))
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
 
 
 def governor_ids() -> list[int]:
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.GOVERNOR)
-        .values_list("pk", flat=True)
-    )
+    return list(users_with("incident.review").values_list("pk", flat=True))
 
 
 def incidents_of_inmate(*, user: Reader, inmate_id: int) -> QuerySet[Incident]:

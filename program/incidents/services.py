@@ -19,12 +19,13 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from program.cells.models import Cell, Facility, Unit
+from program.core.capabilities import can
 from program.core.errors import (
     ApplicationError,
     ConflictError,
     NotFoundError,
+    PermissionRefusedError,
 )
-from program.core.roles import Role, user_roles
 from program.core.versioning import StaleVersionError, bump_version, lock_at_version
 from program.incidents import rules, selectors
 from program.incidents.models import (
@@ -44,17 +45,16 @@ from program.outbox.services import enqueue
 
 # The worker task that e-mails the Danish authority (tasks.py).
 AUTHORITY_SEND_TASK = "incidents.authority_notice_send"
-REPORTERS = frozenset({Role.HOST_OFFICER, Role.HOST_MANAGER, Role.GOVERNOR, Role.CASEWORKER})
-REVIEWERS = frozenset({Role.GOVERNOR})
 SUBJECT = "incident"
 # The languages an inmate's notice can be written in, by the language names the register uses
 # (Inmate.languages); anything else gets the English notice.
 NOTICE_LANGUAGES = {"danish": "da", "albanian": "sq", "english": "en"}
 
 
-def _require(actor: AbstractBaseUser, allowed: frozenset[str], what: str) -> None:
-    if user_roles(actor).isdisjoint(allowed):
-        raise ApplicationError(what)
+def _require(actor: AbstractBaseUser, capability: str, what: str) -> None:
+    """The service rule: refuse unless the actor holds the capability."""
+    if not can(actor, capability):
+        raise PermissionRefusedError(what)
 
 
 def _link(incident: Incident) -> str:
@@ -210,7 +210,7 @@ def incident_report(
     """
     _require(
         actor,
-        REPORTERS,
+        "incident.report",
         _("Only the host facility's staff, the governor or a caseworker may report an incident."),
     )
     if not selectors.reportable_facilities(actor).filter(pk=facility.pk).exists():
@@ -319,7 +319,7 @@ def incident_review(
 
     Compare-and-set on the incident's version: a review of a changed incident is refused (409).
     """
-    _require(actor, REVIEWERS, _("Only the governor reviews incidents."))
+    _require(actor, "incident.review", _("Only the governor reviews incidents."))
     if outcome not in IncidentReview.Outcome.values:
         raise ApplicationError(
             _("Choose whether to close the incident or ask for more information."),
@@ -380,7 +380,8 @@ def incident_add_information(
 ) -> IncidentAddition:
     """Add the information the governor asked for; the incident awaits review again, with a
     new deadline of its kind from now."""
-    _require(actor, REPORTERS, _("Only those who may report incidents may add information."))
+    what = _("Only those who may report incidents may add information.")
+    _require(actor, "incident.report", what)
     if not text.strip():
         raise ApplicationError(
             _("Write the information to add."), details={"text": [_("This field is required.")]}

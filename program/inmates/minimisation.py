@@ -14,11 +14,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
-from program.core.roles import Role, user_roles
+from program.core.capabilities import can
 
-# The roles that read a person's whole file.
-FULL_FILE_ROLES = frozenset({Role.CASEWORKER, Role.AUDITOR})
-# Fields of the inmate's record that only those roles receive.
+# Fields of the inmate's record that only who reads the whole file ("inmate.full_file.read")
+# receives.
 HEALTH_AND_FAMILY_FIELDS = (
     "serious_mental_disorder",
     "specialist_treatment",
@@ -50,4 +49,4 @@ def screening_results_for(
 
 def sees_health_and_family(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Whether this user's role reads a person's health and family details and medical documents."""
-    return bool(user_roles(user) & FULL_FILE_ROLES)
+    return can(user, "inmate.full_file.read")

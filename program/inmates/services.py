@@ -19,6 +19,7 @@ from django.db.backends.postgresql.psycopg_any import DateRange
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from program.core.capabilities import require
 from program.core.errors import (
     ApplicationError,
     ConflictError,
@@ -90,6 +91,13 @@ class ExpulsionOrderFields(TypedDict, total=False):
     entry_ban_years: int | None
     entry_ban_permanent: bool
     revoked_on: date | None
+
+
+def _require(actor: AbstractBaseUser | None, capability: str, what: str) -> None:
+    """The service rule: the actor must hold the capability. No actor is the programme itself
+    (its demo data, a system task), which holds every capability."""
+    if actor is not None:
+        require(actor, capability, what)
 
 
 @dataclass(frozen=True)
@@ -292,6 +300,7 @@ def inmate_create(
 ) -> Inmate:
     """Register an inmate. The case number is unique; at least one nationality is required; a
     readmission answer for this person (overriding the country's) carries its reason."""
+    _require(actor, "inmate.edit", _("record or change a person's file"))
     return _inmate_insert(
         {
             "case_number": case_number.strip(),
@@ -324,6 +333,7 @@ def inmate_update(
     """Change an inmate's record. Only fields that differ are written, so an update with the
     current values is a no-op; with expected_version (the version read), a record changed
     meanwhile is refused (412)."""
+    _require(actor, "inmate.edit", _("record or change a person's file"))
     locked = _lock_at(Inmate, inmate.pk, expected_version)
     values: dict[str, Any] = dict(changes)
     for key in ("case_number", "name", "home_institution", "return_readmits_reason"):
@@ -356,6 +366,7 @@ def judgment_create(
     """Record a judgment. A fixed-term sentence has a length and the others none; remand is less
     than the sentence; PostgreSQL computes the judgment's own full-term and two-thirds dates and
     the person's combined ones (all their judgments together, docs/sentences.md)."""
+    _require(actor, "inmate.edit", _("record or change a person's file"))
     judgment = Judgment(
         inmate=inmate,
         court=court.strip(),
@@ -384,6 +395,7 @@ def judgment_update(
     """Change a judgment; the generated dates are read back from PostgreSQL afterwards (the
     person's combined dates follow by trigger). With expected_version (the version read), a
     judgment changed meanwhile is refused (412)."""
+    _require(actor, "inmate.edit", _("record or change a person's file"))
     locked = _lock_at(Judgment, judgment.pk, expected_version)
     values: dict[str, Any] = dict(changes)
     categories = values.pop("offence_categories", None)
@@ -420,6 +432,7 @@ def expulsion_order_create(
 ) -> ExpulsionOrder:
     """Record an expulsion order: an entry ban is for some years or permanent, never both, and an
     order is revoked no earlier than it was made."""
+    _require(actor, "inmate.edit", _("record or change a person's file"))
     order = ExpulsionOrder(
         inmate=inmate,
         ordered_on=ordered_on,
@@ -444,6 +457,7 @@ def expulsion_order_update(
     """Change an expulsion order (the same rules as when it was made). A revocation counts
     from the date it is given, which may lie ahead. With expected_version (the version read),
     an order changed meanwhile is refused (412)."""
+    _require(actor, "inmate.edit", _("record or change a person's file"))
     locked = _lock_at(ExpulsionOrder, expulsion_order.pk, expected_version)
     changed = _set_changed(locked, dict(changes))
     if changed:
@@ -477,6 +491,7 @@ def non_association_create(
 
     The pair is stored in one canonical order (lower id first), so a pair cannot be recorded
     twice for overlapping periods whichever inmate the caller starts from."""
+    _require(actor, "keep_apart.edit", _("record or end a non-association"))
     if inmate.pk == other.pk:
         message = _("An inmate cannot be kept apart from themselves.")
         raise ApplicationError(message, details={"other": [message]})
@@ -523,6 +538,7 @@ def non_association_end(
 
     Ending on the day it already ends is a no-op; a rule that already ended before ends_on
     cannot be extended this way (409); an end on or before the start is refused."""
+    _require(actor, "keep_apart.edit", _("record or end a non-association"))
     rule = _lock(NonAssociation, non_association.pk)
     start, end = rule.active.lower, rule.active.upper
     if end == ends_on:
@@ -600,6 +616,7 @@ def inmates_import_csv(
     Rows are matched on case number; an existing inmate is written only when a value differs, so
     importing the same file twice changes nothing the second time. `progress`, when given, is
     told how many rows are written so far (every few hundred rows)."""
+    _require(actor, "inmate.import", _("import the inmate register"))
     seen: dict[str, int] = {}
     for row in rows:
         if row.case_number in seen:

@@ -7,7 +7,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from program.core.roles import Role
 from program.core.work_queues import QueueItem, WorkQueue
 from program.inspections import selectors
 from program.inspections.models import FindingAction
@@ -39,7 +38,7 @@ QUEUES = (
         key="inspection_actions_overdue",
         label=gettext_lazy("Inspection actions past their deadline"),
         empty=gettext_lazy("No promised action is past its deadline."),
-        roles=frozenset({Role.GOVERNOR, Role.OCCUPANCY_ADMIN}),
+        capability="inspection.edit",
         nav="inspections:list",
         rows=_rows,
         item=_item,

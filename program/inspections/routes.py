@@ -7,13 +7,9 @@ given them (docs/inspections.md).
 """
 
 from program.core.policy import FORM, READ, Access
-from program.core.roles import Role
 
-READERS = frozenset({Role.GOVERNOR, Role.OCCUPANCY_ADMIN, Role.AUDITOR})
-WRITERS = frozenset({Role.GOVERNOR, Role.OCCUPANCY_ADMIN})
-
-_WRITE = Access(roles=READERS, methods=FORM, write_roles=WRITERS)
-_READ = Access(roles=READERS, methods=READ)
+_WRITE = Access("inspection.read", methods=FORM, write="inspection.edit")
+_READ = Access("inspection.read", methods=READ)
 
 ROUTES: dict[str, Access] = {
     "inspections:list": _READ,
@@ -21,21 +17,29 @@ ROUTES: dict[str, Access] = {
     "inspections:detail": _READ,
     "inspections:report": _READ,
     "inspections:finding-detail": _READ,
-    "inspections:create": Access(roles=WRITERS, methods=FORM),
-    "inspections:edit": Access(roles=WRITERS, methods=FORM),
-    "inspections:finding-create": Access(roles=WRITERS, methods=FORM),
-    "inspections:finding-edit": Access(roles=WRITERS, methods=FORM),
+    "inspections:create": Access("inspection.edit", methods=FORM),
+    "inspections:edit": Access("inspection.edit", methods=FORM),
+    "inspections:finding-create": Access("inspection.edit", methods=FORM),
+    "inspections:finding-edit": Access("inspection.edit", methods=FORM),
     # GET shows the finding page (the auditor may read it); POST moves the action.
     "inspections:action-add": _WRITE,
     "inspections:action-update": _WRITE,
     # --- API
-    "api:inspection-list": Access(roles=READERS, methods=READ | {"POST"}, write_roles=WRITERS),
-    "api:inspection-detail": Access(roles=READERS, methods=READ | {"PATCH"}, write_roles=WRITERS),
-    "api:inspection-report": Access(roles=WRITERS, methods=frozenset({"POST"})),
-    "api:finding-list": Access(roles=READERS, methods=READ | {"POST"}, write_roles=WRITERS),
-    "api:finding-detail": Access(roles=READERS, methods=READ | {"PATCH"}, write_roles=WRITERS),
-    "api:finding-action-list": Access(roles=READERS, methods=READ | {"POST"}, write_roles=WRITERS),
+    "api:inspection-list": Access(
+        "inspection.read", methods=READ | {"POST"}, write="inspection.edit"
+    ),
+    "api:inspection-detail": Access(
+        "inspection.read", methods=READ | {"PATCH"}, write="inspection.edit"
+    ),
+    "api:inspection-report": Access("inspection.edit", methods=frozenset({"POST"})),
+    "api:finding-list": Access("inspection.read", methods=READ | {"POST"}, write="inspection.edit"),
+    "api:finding-detail": Access(
+        "inspection.read", methods=READ | {"PATCH"}, write="inspection.edit"
+    ),
+    "api:finding-action-list": Access(
+        "inspection.read", methods=READ | {"POST"}, write="inspection.edit"
+    ),
     "api:finding-action-detail": Access(
-        roles=READERS, methods=READ | {"PATCH"}, write_roles=WRITERS
+        "inspection.read", methods=READ | {"PATCH"}, write="inspection.edit"
     ),
 }

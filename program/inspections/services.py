@@ -19,31 +19,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from program.cells.models import Cell, Facility, Unit
+from program.core.capabilities import can, roles_with
 from program.core.errors import (
     ApplicationError,
     ConflictError,
     NotFoundError,
+    PermissionRefusedError,
 )
-from program.core.roles import Role, user_roles
 from program.core.uploads import document_check
 from program.core.versioning import StaleVersionError, bump_version, lock_at_version
 from program.inmates.models import Inmate
 from program.inspections.models import Finding, FindingAction, Inspection, InspectionBody
 
 # Who records inspections and findings and moves the actions (the route policy says the same).
-WRITERS = frozenset({Role.GOVERNOR, Role.OCCUPANCY_ADMIN})
 
 
-class RoleRefusedError(ApplicationError):
-    code = "permission_denied"
-    http_status = 403
+class RoleRefusedError(PermissionRefusedError):
+    pass
 
 
 def _require_writer(actor: AbstractBaseUser | None) -> None:
-    if actor is None or user_roles(actor).isdisjoint(WRITERS):
+    if not can(actor, "inspection.edit"):
         raise RoleRefusedError(
             _("Only the governor or an occupancy administrator may record inspections."),
-            details={"roles": sorted(WRITERS)},
+            details={"roles": sorted(roles_with("inspection.edit"))},
         )
 
 

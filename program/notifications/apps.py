@@ -12,7 +12,7 @@ class NotificationsConfig(AppConfig):
         # loaded any other way has it ride on the header's one count query with the work queues.
         from program.core.request_user import unread_notifications_loaded
         from program.core.work_queues import extra_counts
-        from program.notifications.context import RECIPIENT_ROLES, UNREAD
+        from program.notifications.context import UNREAD
         from program.notifications.selectors import unread_rows
 
-        extra_counts(UNREAD, RECIPIENT_ROLES, unread_rows, unread_notifications_loaded)
+        extra_counts(UNREAD, "notification.receive", unread_rows, unread_notifications_loaded)

@@ -7,26 +7,17 @@ The selectors narrow each role to its own facility or cases.
 """
 
 from program.core.policy import ACTION, FORM, READ, Access
-from program.core.roles import Role
-
-VISIT_READERS = frozenset(
-    {Role.CASEWORKER, Role.HOST_OFFICER, Role.HOST_MANAGER, Role.GOVERNOR, Role.AUDITOR}
-)
-VISIT_REQUESTERS = frozenset({Role.CASEWORKER, Role.HOST_OFFICER, Role.HOST_MANAGER})
-VISIT_BOOKERS = frozenset({Role.HOST_OFFICER, Role.HOST_MANAGER})
 
 ROUTES: dict[str, Access] = {
-    "visits:list": Access(roles=VISIT_READERS),
-    "visits:person": Access(roles=VISIT_READERS),
-    "visits:detail": Access(roles=VISIT_READERS),
-    "visits:request": Access(roles=VISIT_REQUESTERS, methods=FORM),
-    "visits:book": Access(roles=VISIT_BOOKERS, methods=FORM),
-    "visits:outcome": Access(roles=VISIT_REQUESTERS, methods=FORM),
-    "api:visit-list": Access(
-        roles=VISIT_READERS, methods=READ | {"POST"}, write_roles=VISIT_REQUESTERS
-    ),
-    "api:visit-detail": Access(roles=VISIT_READERS),
-    "api:visit-book": Access(roles=VISIT_READERS, methods=ACTION, write_roles=VISIT_BOOKERS),
-    "api:visit-outcome": Access(roles=VISIT_READERS, methods=ACTION, write_roles=VISIT_REQUESTERS),
-    "api:visit-contact-counts": Access(roles=VISIT_READERS),
+    "visits:list": Access("visit.read"),
+    "visits:person": Access("visit.read"),
+    "visits:detail": Access("visit.read"),
+    "visits:request": Access("visit.request", methods=FORM),
+    "visits:book": Access("visit.book", methods=FORM),
+    "visits:outcome": Access("visit.request", methods=FORM),
+    "api:visit-list": Access("visit.read", methods=READ | {"POST"}, write="visit.request"),
+    "api:visit-detail": Access("visit.read"),
+    "api:visit-book": Access("visit.read", methods=ACTION, write="visit.book"),
+    "api:visit-outcome": Access("visit.read", methods=ACTION, write="visit.request"),
+    "api:visit-contact-counts": Access("visit.read"),
 }

@@ -14,13 +14,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from program.cells.models import Placement
-from program.core.roles import Role, user_roles
+from program.core.capabilities import holds
+from program.core.roles import user_roles
 from program.host.selectors import posted_facility
 from program.inmates.models import Inmate
 from program.visits.models import Visit, Visitor
 
-HOST_ROLES = frozenset({Role.HOST_OFFICER, Role.HOST_MANAGER})
-SEES_EVERY_VISIT = frozenset({Role.GOVERNOR, Role.AUDITOR})
 # The counts beside E15 look back this far.
 CONTACT_WINDOW = timedelta(days=365)
 
@@ -37,14 +36,14 @@ def visits_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Visit]:
     base = Visit.objects.select_related("inmate", "facility").prefetch_related(
         Prefetch("visitors", queryset=Visitor.objects.order_by("id"))
     )
-    if not roles.isdisjoint(SEES_EVERY_VISIT):
+    if holds(roles, "visit.read.every"):
         return base
     scope = Q(pk__in=[])
-    if not roles.isdisjoint(HOST_ROLES):
+    if holds(roles, "host.work"):
         facility = posted_facility(user)
         if facility is not None:
             scope |= Q(facility=facility)
-    if Role.CASEWORKER in roles:
+    if holds(roles, "case.manage"):
         assert isinstance(user, AbstractBaseUser)  # noqa: S101 (a role means signed in)
         scope |= Q(inmate_id__in=_caseworker_inmates(user))
     return base.filter(scope)
@@ -169,13 +168,13 @@ def may_see_person(*, user: AbstractBaseUser | AnonymousUser, inmate_id: int) ->
     host staff for a person with a visit at their facility or held in a place there, a
     caseworker for a person of their cases."""
     roles = user_roles(user)
-    if not roles.isdisjoint(SEES_EVERY_VISIT):
+    if holds(roles, "visit.read.every"):
         return True
-    if Role.CASEWORKER in roles:
+    if holds(roles, "case.manage"):
         assert isinstance(user, AbstractBaseUser)  # noqa: S101 (a role means signed in)
         if Inmate.objects.filter(pk=inmate_id, pk__in=_caseworker_inmates(user)).exists():
             return True
-    if not roles.isdisjoint(HOST_ROLES):
+    if holds(roles, "host.work"):
         facility = posted_facility(user)
         if facility is None:
             return False

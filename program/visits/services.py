@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from program.cells.models import Facility
+from program.core.capabilities import can, holds
 from program.core.errors import ApplicationError, ConflictError
-from program.core.roles import Role, user_roles
+from program.core.roles import user_roles
 from program.core.versioning import StaleVersionError, lock_at_version
 from program.host.selectors import posted_facility
 from program.inmates.models import Inmate
@@ -27,8 +28,6 @@ from program.visits.models import Visit, Visitor
 
 # A visit longer than this is a mistyped time, not a visit.
 LONGEST_VISIT = timedelta(hours=8)
-REQUESTERS = frozenset({Role.CASEWORKER, Role.HOST_OFFICER, Role.HOST_MANAGER})
-BOOKERS = selectors.HOST_ROLES
 
 
 @dataclass(frozen=True)
@@ -73,24 +72,23 @@ def _check_visitors(visitors: list[VisitorInput]) -> list[VisitorInput]:
     return cleaned
 
 
-def _require_role(actor: AbstractBaseUser, allowed: frozenset[str], action: str) -> frozenset[str]:
-    roles = user_roles(actor)
-    if roles.isdisjoint(allowed):
+def _require_role(actor: AbstractBaseUser, capability: str, action: str) -> None:
+    """The service rule: refuse unless the actor holds the capability."""
+    if not can(actor, capability):
         raise ApplicationError(
             _("Your role may not %(action)s a visit.") % {"action": action},
             details={"actor": actor.pk},
         )
-    return roles
 
 
 def _require_scope(actor: AbstractBaseUser, *, inmate_id: int, facility_id: int) -> None:
     """A host-facility user acts at their own facility; a caseworker for their own cases."""
     roles = user_roles(actor)
-    if not roles.isdisjoint(selectors.HOST_ROLES):
+    if holds(roles, "host.work"):
         facility = posted_facility(actor)
         if facility is not None and facility.pk == facility_id:
             return
-    if Role.CASEWORKER in roles and (
+    if holds(roles, "case.manage") and (
         Inmate.objects.filter(pk=inmate_id, pk__in=selectors._caseworker_inmates(actor)).exists()
     ):
         return
@@ -158,7 +156,7 @@ def visit_request(
 ) -> Visit:
     """Record a request for a visit or a video call, with who would come. A caseworker requests
     for the people of their cases, host-facility staff for their facility."""
-    _require_role(actor, REQUESTERS, _("request"))
+    _require_role(actor, "visit.request", _("request"))
     inmate_id = inmate if isinstance(inmate, int) else inmate.pk
     facility_id = facility if isinstance(facility, int) else facility.pk
     _require_scope(actor, inmate_id=inmate_id, facility_id=facility_id)
@@ -215,7 +213,7 @@ def visit_book(
 ) -> Visit:
     """Book (or move) a requested visit to a time at the facility, by the facility's own staff.
     The same person is never booked twice at overlapping times (PostgreSQL refuses it)."""
-    _require_role(actor, BOOKERS, _("book"))
+    _require_role(actor, "visit.book", _("book"))
     locked = _lock(visit, expected_version)
     _require_scope(actor, inmate_id=locked.inmate_id, facility_id=locked.facility_id)
     _require_status(locked, (Visit.Status.REQUESTED, Visit.Status.BOOKED), _("booked"))
@@ -287,7 +285,7 @@ def visit_record_outcome(
         raise ApplicationError(
             _("Choose the outcome: took place, cancelled or refused."), details={"outcome": ""}
         )
-    allowed = BOOKERS if outcome == Visit.Status.TOOK_PLACE else REQUESTERS
+    allowed = "visit.book" if outcome == Visit.Status.TOOK_PLACE else "visit.request"
     _require_role(actor, allowed, _("record the outcome of"))
     locked = _lock(visit, expected_version)
     _require_scope(actor, inmate_id=locked.inmate_id, facility_id=locked.facility_id)

@@ -20,6 +20,7 @@ from program.audit.listing import log_listed
 from program.audit.purpose import ask_purpose
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
+from program.core.capabilities import can
 from program.core.form_submit import submit
 from program.core.policy import allows
 from program.core.roles import user_roles
@@ -36,7 +37,7 @@ HOST_PURPOSE = "host facility: visit schedule"
 
 
 def _is_host(request: HttpRequest) -> bool:
-    return not user_roles(request.user).isdisjoint(selectors.HOST_ROLES)
+    return can(request.user, "host.work")
 
 
 def _log_person(request: HttpRequest, inmate_id: int) -> HttpResponse | None:
@@ -90,8 +91,7 @@ def _person_or_404(request: HttpRequest, pk: int) -> Inmate:
     """The person, if the user may see their visits: host staff for a person with a visit at
     their facility or placed there, a caseworker for their cases, readers for anyone."""
     inmate = get_object_or_404(Inmate.objects.only("pk", "name", "case_number"), pk=pk)
-    roles = user_roles(request.user)
-    if not roles.isdisjoint(selectors.SEES_EVERY_VISIT):
+    if can(request.user, "visit.read.every"):
         return inmate
     if selectors.may_see_person(user=request.user, inmate_id=pk):
         return inmate

@@ -97,6 +97,6 @@ def test_every_read_of_a_persons_file_is_logged(role, persona, finance_args, pla
 def test_an_unlogged_read_is_found(persona, finance_args, planted, settings, monkeypatch) -> None:  # noqa: F811
     """The contract can fail: a page that shows a person's name and logs nothing is found."""
     settings.ROOT_URLCONF = "tests.audit.urls_unlogged"
-    monkeypatch.setitem(ROUTES, "probe-unlogged-person", Access(roles=frozenset({Role.CASEWORKER})))
+    monkeypatch.setitem(ROUTES, "probe-unlogged-person", Access("inmate.edit"))
     offenders = unlogged_reads(persona("caseworker"), "caseworker", finance_args, planted)
     assert [o.split(" ")[1] for o in offenders] == ["probe-unlogged-person"]

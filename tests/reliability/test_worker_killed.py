@@ -10,13 +10,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
 from finance.models import Tranche, TrancheEvent
-from finance.services import NOTIFIED_ROLES, TRANCHE_SUBJECT
+from finance.services import TRANCHE_SUBJECT
 from finance.tasks import tranches_advance_daily
+from program.core.capabilities import users_with
 from program.notifications.models import Notification
 from program.outbox.models import OutboxMessage
 from tests.celery_worker import _test_database_url
@@ -162,7 +162,7 @@ def test_a_worker_killed_inside_the_tranche_job_leaves_every_effect_once(start_w
     assert "finance.tranches_advance[" in second.log()  # redelivered, not sent again
     # Finance staff are told once per person and tranche (the key holds the version after the
     # move); each notification's e-mail goes through the outbox and is delivered once.
-    staff = get_user_model().objects.filter(groups__name__in=NOTIFIED_ROLES).distinct().count()
+    staff = users_with("tranche.notified").count()
     told = Notification.objects.filter(subject_type=TRANCHE_SUBJECT)
     assert staff >= 1
     assert told.count() == 7 * staff

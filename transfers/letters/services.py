@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from program.cells.models import Agreement
-from program.core.errors import ApplicationError, ConflictError
-from program.core.roles import Role, user_roles
+from program.core.capabilities import require
+from program.core.errors import ApplicationError, ConflictError, PermissionRefusedError
 from program.outbox import services as outbox
 from transfers.letters import data as letter_data
 from transfers.letters import languages, render
@@ -38,9 +38,8 @@ LETTER_JOB_LOCK_KEY = 0x6C65_7474  # "lett" (the two-key form takes 32-bit keys)
 JOB_TASK = "letters.transport_job_run"
 
 
-class LetterRoleRefusedError(ApplicationError):
-    code = "permission_denied"
-    http_status = 403
+class LetterRoleRefusedError(PermissionRefusedError):
+    pass
 
 
 @dataclass(frozen=True)
@@ -50,11 +49,7 @@ class Generated:
 
 
 def _require_caseworker(actor: User | None, what: str) -> None:
-    if actor is None or Role.CASEWORKER not in user_roles(actor):
-        raise LetterRoleRefusedError(
-            _("Only caseworkers may %(what)s.") % {"what": what},
-            details={"roles": [Role.CASEWORKER.value]},
-        )
+    require(actor, "letter.generate", what, error=LetterRoleRefusedError)
 
 
 def _actor_name(actor: User) -> str:

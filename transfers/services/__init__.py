@@ -11,10 +11,8 @@ The public names stay importable from `transfers.services`.
 """
 
 from transfers.moves import (
-    CASEWORKERS,
     CLOSED_STATES,
     MOVES,
-    OCCUPANCY,
     PRE_DECISION_STATES,
     REQUIRED_DOCUMENTS,
     SCREENABLE_STATES,
@@ -71,13 +69,11 @@ from transfers.services.transport import (
 )
 
 __all__ = [
-    "CASEWORKERS",
     "CASE_SUBJECT",
     "CLOSED_STATES",
     "MAX_DOCUMENT_BYTES",
     "MOVES",
     "MOVE_FOR_END_REASON",
-    "OCCUPANCY",
     "PRE_DECISION_STATES",
     "REQUIRED_DOCUMENTS",
     "REVIEW_OUTCOMES",

@@ -15,8 +15,12 @@ from django.utils.translation import gettext as _
 
 from program.cells import services as cells_services
 from program.cells.models import Placement
-from program.core.errors import ApplicationError, ConflictError
-from program.core.roles import Role, user_roles
+from program.core.capabilities import require
+from program.core.errors import (
+    ApplicationError,
+    ConflictError,
+    PermissionRefusedError,
+)
 from program.core.selectors import user_languages
 from program.core.versioning import StaleVersionError, lock_at_version
 from program.notifications import services as notifications
@@ -29,14 +33,9 @@ from transfers.models import (
 )
 from transfers.moves import CLOSED_STATES, S
 
-RULE_ADMINS = frozenset({Role.OCCUPANCY_ADMIN})
 
-
-class RoleRefusedError(ApplicationError):
-    """The actor's role does not own this move."""
-
-    code = "permission_denied"
-    http_status = 403
+class RoleRefusedError(PermissionRefusedError):
+    """The actor does not hold the capability of this move or record."""
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -46,13 +45,9 @@ def _label(state: str) -> str:
     return str(S(state).label)
 
 
-def _require_role(actor: User | None, roles: frozenset[str], what: str) -> None:
-    if actor is None or user_roles(actor).isdisjoint(roles):
-        names = ", ".join(sorted(str(Role(role).label) for role in roles))
-        raise RoleRefusedError(
-            _("Only %(roles)s may %(what)s.") % {"roles": names, "what": what},
-            details={"roles": sorted(roles)},
-        )
+def _require_role(actor: User | None, capability: str, what: str) -> None:
+    """The service rule: refuse unless the actor holds the capability (none for no actor)."""
+    require(actor, capability, what, error=RoleRefusedError)
 
 
 def _event(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from program.core.errors import ApplicationError, ConflictError
 from transfers.models import CaseEvent, TransferCase
-from transfers.moves import APPEAL_OPEN_STATES, CASEWORKERS, AppealInput, S
+from transfers.moves import APPEAL_OPEN_STATES, AppealInput, S
 from transfers.services._common import (
     _copy,
     _event,
@@ -105,7 +105,7 @@ def appeal_decide(
     appeal held is booked again on it. A compare-and-set on the version the caller saw, like
     every move.
     """
-    _require_role(actor, CASEWORKERS, _("record the outcome of an appeal"))
+    _require_role(actor, "case.manage", _("record the outcome of an appeal"))
     if outcome not in TransferCase.AppealOutcome.values:
         raise ApplicationError(
             _("Choose the appeal's outcome: %(choices)s.")

@@ -25,9 +25,8 @@ from transfers.models import (
     InmateOpinion,
     TransferCase,
 )
-from transfers.moves import CASEWORKERS, PRE_DECISION_STATES, NotifyInput, S
+from transfers.moves import PRE_DECISION_STATES, NotifyInput, S
 from transfers.services._common import (
-    RULE_ADMINS,
     _event,
     _free_reservation,
     _label,
@@ -49,7 +48,7 @@ def case_open(
 ) -> TransferCase:
     """Open a case in `identified` in a programme: the one given, else the actor's (their
     choice, or the only one). Refused when the inmate already has an open case."""
-    _require_role(actor, CASEWORKERS, _("open a transfer case"))
+    _require_role(actor, "case.open", _("open a transfer case"))
     programme = programmes.programme_for_new_work(user=actor, chosen=agreement)
     try:
         with transaction.atomic():
@@ -82,7 +81,7 @@ def opinion_record(
     actor: User,
 ) -> InmateOpinion:
     """Record the inmate's opinion (E18). Consent is not required; hearing them is."""
-    _require_role(actor, CASEWORKERS, _("record the inmate's opinion"))
+    _require_role(actor, "case.manage", _("record the inmate's opinion"))
     if case.state not in PRE_DECISION_STATES:
         raise ConflictError(_("The opinion is recorded before the decision."))
     if stance not in InmateOpinion.Stance.values:
@@ -126,7 +125,7 @@ def decision_record(
     The inmate's opinion comes first (E18). One decision is in force per case: a later one
     supersedes it only with the reason why, which stays on the old decision and the timeline.
     """
-    _require_role(actor, CASEWORKERS, _("record a decision"))
+    _require_role(actor, "case.manage", _("record a decision"))
     if case.state != S.HOST_REVIEW:
         raise ConflictError(
             _("A decision is recorded during host review; this case is %(state)s.")
@@ -202,7 +201,7 @@ def rule_parameter_set(
 ) -> EligibilityRuleParameter:
     """Record a new value for a parameter, for one programme (or, without one, for every
     programme that has no value of its own); earlier values stay as its history."""
-    _require_role(actor, RULE_ADMINS, _("change eligibility parameters"))
+    _require_role(actor, "eligibility.rules.edit", _("change eligibility parameters"))
     spec = eligibility.PARAMETERS.get(name)
     if spec is None:
         raise ApplicationError(_("Unknown parameter."), details={"name": ["unknown"]})
@@ -379,7 +378,7 @@ def review_record(
 ) -> TransferCase:
     """Record the periodic review of a serving inmate's stay, with its outcome and the next
     review's date, which ends the reminder of this one."""
-    _require_role(actor, CASEWORKERS, _("record a periodic review"))
+    _require_role(actor, "case.manage", _("record a periodic review"))
     problems: dict[str, list[str]] = {}
     if outcome not in REVIEW_OUTCOMES:
         problems["outcome"] = [", ".join(REVIEW_OUTCOMES)]

@@ -21,7 +21,6 @@ from transfers.models import (
     Document,
     TransferCase,
 )
-from transfers.moves import CASEWORKERS, OCCUPANCY
 from transfers.services._common import _event, _require_role
 
 __all__ = ["MAX_DOCUMENT_BYTES", "SIGNATURES", "document_upload", "sniff_content_type"]
@@ -32,7 +31,7 @@ def document_upload(
     *, case: TransferCase, kind: str, file: UploadedFile[bytes], actor: User
 ) -> Document:
     """Store a new version of a document; earlier versions and their files stay."""
-    _require_role(actor, CASEWORKERS | OCCUPANCY, _("upload documents"))
+    _require_role(actor, "case.document.upload", _("upload documents"))
     if kind not in Document.Kind.values:
         raise ApplicationError(_("Choose the kind of document."), details={"kind": ["required"]})
     checked = upload_check(file)

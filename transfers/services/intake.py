@@ -19,7 +19,6 @@ from transfers.models import (
     CaseEvent,
     TransferCase,
 )
-from transfers.moves import CASEWORKERS
 from transfers.services._common import _require_role
 
 # --- Intake of a candidate file -----------------------------------------------------------------
@@ -53,7 +52,7 @@ def candidates_intake(
     (the registry's import); an inmate who has or had a transfer case gets no new one, so
     importing the same file again changes nothing. `progress` is told the rows written so far.
     """
-    _require_role(actor, CASEWORKERS, _("import candidates"))
+    _require_role(actor, "intake.run", _("import candidates"))
     programme = programmes.programme_for_new_work(user=actor, chosen=agreement)
     imported = inmates_services.inmates_import_csv(rows=rows, actor=actor, progress=progress)
     new_candidates = list(

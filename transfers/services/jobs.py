@@ -20,7 +20,7 @@ from transfers.models import (
     ScreeningJob,
     TransferCase,
 )
-from transfers.moves import CASEWORKERS, SCREENABLE_STATES
+from transfers.moves import SCREENABLE_STATES
 from transfers.services import screening
 from transfers.services._common import (
     _case_notification,
@@ -73,7 +73,7 @@ def screen_job_start(*, actor: User) -> ScreeningJob:
 
     While one is queued or running, starting again returns that one: two clicks, one job.
     """
-    _require_role(actor, CASEWORKERS, _("screen all candidates"))
+    _require_role(actor, "case.screen", _("screen all candidates"))
     # Serialise starters: the lock makes "is one running?" and "start one" a single step.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCREEN_JOB_LOCK_KEY])

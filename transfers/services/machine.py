@@ -186,7 +186,7 @@ def case_transition(
         )
     require_role(
         actor,
-        move.roles,
+        move.capability,
         _("move a case from %(a)s to %(b)s") % {"a": _label(case.state), "b": _label(to)},
     )
     reason = _reason(reason_code, move.reason) if move.reason else None

@@ -24,7 +24,7 @@ from transfers.models import (
     Screening,
     TransferCase,
 )
-from transfers.moves import CASEWORKERS, SCREENABLE_STATES
+from transfers.moves import SCREENABLE_STATES
 from transfers.services._common import (
     _cas,
     _case_notification,
@@ -163,7 +163,7 @@ def case_screen(
     With expected_version, a case moved since the caller read it is refused (412 over the API).
     """
     if actor is not None:
-        _require_role(actor, CASEWORKERS, _("screen a case"))
+        _require_role(actor, "case.screen", _("screen a case"))
     _require_read_version(case, expected_version)
     if case.state not in SCREENABLE_STATES:
         raise ConflictError(

@@ -19,8 +19,6 @@ from program.inmates.models import Judgment
 from transfers import departure_checks, selectors
 from transfers.models import ManifestEntry, TransferCase, TransportBatch
 from transfers.moves import (
-    CASEWORKERS,
-    OCCUPANCY,
     ArriveInput,
     DepartInput,
     S,
@@ -42,7 +40,7 @@ def batch_create(
     agreement: Agreement | None = None,
 ) -> TransportBatch:
     """Plan a transport for a programme: the one given, else the actor's."""
-    _require_role(actor, CASEWORKERS, _("plan transports"))
+    _require_role(actor, "transport.plan", _("plan transports"))
     programme = programmes.programme_for_new_work(user=actor, chosen=agreement)
     if direction not in TransportBatch.Direction.values:
         raise ApplicationError(_("Choose the direction."), details={"direction": ["required"]})
@@ -383,7 +381,7 @@ def batch_depart(
     Those who did not travel stay scheduled with their seat (rebook them); a case held by an
     appeal is not scheduled, so it stays too. Any other refusal undoes the whole departure.
     """
-    _require_role(actor, CASEWORKERS, _("record a transport's departure"))
+    _require_role(actor, "transport.depart", _("record a transport's departure"))
     return _whole_batch(
         batch,
         state=S.SCHEDULED,
@@ -405,7 +403,7 @@ def batch_arrive(
     A person refused at the gate (case id → return reason code) goes back: their case is
     returned and the reserved place freed.
     """
-    _require_role(actor, OCCUPANCY, _("record a transport's arrival"))
+    _require_role(actor, "transport.arrive", _("record a transport's arrival"))
     refused = dict(refused_at_gate or {})
     result = _whole_batch(
         batch,

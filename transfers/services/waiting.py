@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from program.core.roles import Role
+from program.core.capabilities import roles_with, users_with
 from program.core.selectors import user_languages
 from program.notifications import services as notifications
 from program.notifications.models import Notification
@@ -29,7 +28,7 @@ CASEWORKER_STATES = frozenset(
     {
         frm
         for (frm, to), move in MOVES.items()
-        if to != S.WITHDRAWN and Role.CASEWORKER in move.roles
+        if to != S.WITHDRAWN and move.capability == "case.manage"
     }
     | SCREENABLE_STATES
 ) - {S.NOTIFIED, S.SCHEDULED, S.SERVING}
@@ -64,12 +63,7 @@ def tell_after_move(*, case: TransferCase, frm: str, to: str, actor: Any) -> Non
             dedupe_key=f"waits:{to}:v{case.version}",
         )
     if to in ARRIVAL_STATES and frm != to:
-        admins = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__name=Role.OCCUPANCY_ADMIN)
-            .distinct()
-            .values_list("pk", flat=True)
-        )
+        admins = users_with("occupancy.notified").values_list("pk", flat=True)
         if actor_id is not None:
             admins = admins.exclude(pk=actor_id)
         # The reservation the move has just made or kept (read fresh: the move set it).
@@ -110,7 +104,7 @@ def tell_clock_waits(*, on: date) -> int:
     cases wait so."""
     cases = list(
         selectors.case_queryset()
-        .filter(selectors.needs_action(frozenset({Role.CASEWORKER}), today=on))
+        .filter(selectors.needs_action(roles_with("case.manage"), today=on))
         .filter(state__in=sorted(CLOCK_STATES), caseworker__isnull=False)
         .order_by("pk")
     )

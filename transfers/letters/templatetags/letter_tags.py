@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from program.core.roles import Role, user_roles
+from program.core.capabilities import can
 from transfers.letters import selectors
 from transfers.letters.forms import LetterForm
 from transfers.models import TransferCase, TransportBatch
@@ -18,7 +18,7 @@ register = template.Library()
 def case_letters(context: template.Context, case: TransferCase) -> dict[str, Any]:
     request = context["request"]
     kinds = selectors.kinds_available(case)
-    can_generate = Role.CASEWORKER in user_roles(request.user) and bool(kinds)
+    can_generate = can(request.user, "letter.generate") and bool(kinds)
     # The case page says whether there are any (has_letters): none costs no query.
     letters = list(selectors.case_letters(case)) if getattr(case, "has_letters", True) else []
     return {
@@ -40,6 +40,6 @@ def batch_letters(context: template.Context, batch: TransportBatch) -> dict[str,
     return {
         "batch": batch,
         "job": selectors.latest_job(batch),
-        "can_generate": Role.CASEWORKER in user_roles(request.user),
+        "can_generate": can(request.user, "letter.generate"),
         "csrf_token": context.get("csrf_token"),
     }
