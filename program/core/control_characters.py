@@ -19,7 +19,7 @@ costs more work than the request is allowed to cause:
 """
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from program.core.policy import is_api
 from program.core.refusals import FORM_TYPES, parse_form, refusal
+from program.core.view_middleware import ViewMiddleware
 
 REFUSED = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
 
@@ -80,31 +81,18 @@ def refuse_control_character(request: HttpRequest, field: str, found: str) -> Ht
     return refusal(request, 400, "invalid", message, {field: [message]})
 
 
-class FormControlCharactersMiddleware:
+class FormControlCharactersMiddleware(ViewMiddleware):
     """A page's form fields and file names, checked once the route policy has let the request in.
 
     API routes are left to the API's parsers. The form is parsed here, with Django's limits
     (size, number of fields and files) answered as 400 or 413 rather than as an error.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., Any],
-        view_args: tuple[Any, ...],
-        view_kwargs: dict[str, Any],
-    ) -> HttpResponse | None:
+    def check(self, request: HttpRequest, view_name: str) -> HttpResponse | None:
         # Django parses a form body for POST only; for any other method nothing reads it.
         if request.method != "POST" or request.content_type not in FORM_TYPES:
             return None
-        match = request.resolver_match
-        if match is not None and is_api(match.view_name):
+        if is_api(view_name):
             if not hasattr(request, "_post"):
                 return None  # the API's parsers read it, after authentication
             # Read already (for CSRF's check): DRF then takes Django's parse, not its parsers'.

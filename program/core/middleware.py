@@ -5,7 +5,6 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from program.core.policy import access_for, is_api
 from program.core.request_id import reset_request_id, set_request_id
 from program.core.roles import role_labels, user_roles
+from program.core.view_middleware import ViewMiddleware
 from program.core.views import permission_denied
 
 logger = logging.getLogger(__name__)
@@ -70,27 +70,13 @@ class RequestIdMiddleware:
         return response
 
 
-class RoutePolicyMiddleware:
+class RoutePolicyMiddleware(ViewMiddleware):
     """Refuse a page unless the route policy lets this user's role in with this method.
 
     API routes are left to RoutePolicyPermission, because token authentication happens inside DRF.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., Any],
-        view_args: tuple[Any, ...],
-        view_kwargs: dict[str, Any],
-    ) -> HttpResponse | None:
-        match = request.resolver_match
-        view_name = match.view_name if match else ""
+    def check(self, request: HttpRequest, view_name: str) -> HttpResponse | None:
         if is_api(view_name):
             return None
         access = access_for(view_name)

@@ -16,7 +16,6 @@ knows the password could sign in again and again to reset the count and keep gue
 import base64
 import enum
 import logging
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -38,6 +37,7 @@ from program.core.passwords import client_ip
 from program.core.policy import is_api
 from program.core.security_log import security_event
 from program.core.sessions import user_sessions_end
+from program.core.view_middleware import ViewMiddleware
 
 EVERYONE = "everyone"
 ADMINISTRATORS = "administrators"
@@ -271,28 +271,14 @@ def _refusal(request: HttpRequest) -> JsonResponse:
     )
 
 
-class SecondFactorMiddleware:
+class SecondFactorMiddleware(ViewMiddleware):
     """Hold a session that owes a code at the verify page (or enrolment, when there is no device
     yet); the API answers 403 with what to do. Token-authenticated API calls carry no session
     and are left to the token: each is made by its user on the tokens page, which a session
     reaches only after its second factor (program/tokens).
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., Any],
-        view_args: tuple[Any, ...],
-        view_kwargs: dict[str, Any],
-    ) -> HttpResponse | None:
-        match = request.resolver_match
-        view_name = match.view_name if match else ""
+    def check(self, request: HttpRequest, view_name: str) -> HttpResponse | None:
         if view_name in UNVERIFIED_ROUTES or not session_needs_verification(request):
             return None
         if is_api(view_name):

@@ -13,6 +13,7 @@ from program.core.field_tags import (
     Tag,
     tagged,
 )
+from program.inmates.models import JUDGMENT_INPUTS
 
 FIELD_TAGS: dict[str, Tag] = {
     # Reference data: countries.
@@ -56,15 +57,7 @@ FIELD_TAGS: dict[str, Tag] = {
         "Judgment",
         CRIMINAL,
         "inmate",
-        "court",
-        "judgment_date",
-        "final_on",
-        "sentence_type",
-        "length_days",
-        "remand_days",
-        "sentence_start",
-        "runs",
-        "offence_categories",
+        *JUDGMENT_INPUTS,
         "full_term_date",
         "two_thirds_date",
     ),

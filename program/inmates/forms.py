@@ -15,6 +15,7 @@ from program.inmates import selectors
 from program.inmates.csv_import import MAX_BYTES
 from program.inmates.models import (
     INMATE_EDITABLE_FIELDS,
+    JUDGMENT_INPUTS,
     Country,
     ExpulsionOrder,
     Inmate,
@@ -136,17 +137,7 @@ class InmateEditForm(_VersionedEdit, InmateForm):
 class JudgmentForm(_ModelForm):
     class Meta:
         model = Judgment
-        fields = [
-            "court",
-            "judgment_date",
-            "final_on",
-            "sentence_type",
-            "length_days",
-            "remand_days",
-            "sentence_start",
-            "runs",
-            "offence_categories",
-        ]
+        fields = JUDGMENT_INPUTS
         widgets = {"offence_categories": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

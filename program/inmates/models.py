@@ -238,6 +238,20 @@ INMATE_EDITABLE_FIELDS: tuple[str, ...] = (
 )
 
 
+# What a caseworker records of a judgment (the page and the API take the same).
+JUDGMENT_INPUTS: tuple[str, ...] = (
+    "court",
+    "judgment_date",
+    "final_on",
+    "sentence_type",
+    "length_days",
+    "remand_days",
+    "sentence_start",
+    "runs",
+    "offence_categories",
+)
+
+
 class Judgment(TimeStampedModel):
     class SentenceType(models.TextChoices):
         FIXED_TERM = "fixed_term", _("Fixed-term prison")

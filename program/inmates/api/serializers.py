@@ -8,6 +8,7 @@ from rest_framework import serializers
 from program.inmates.minimisation import HEALTH_AND_FAMILY_FIELDS
 from program.inmates.models import (
     INMATE_EDITABLE_FIELDS,
+    JUDGMENT_INPUTS,
     Country,
     ExpulsionOrder,
     Inmate,
@@ -88,18 +89,7 @@ class JudgmentWriteSerializer(serializers.ModelSerializer[Judgment]):
 
     class Meta:
         model = Judgment
-        fields = [
-            "inmate",
-            "court",
-            "judgment_date",
-            "final_on",
-            "sentence_type",
-            "length_days",
-            "remand_days",
-            "sentence_start",
-            "runs",
-            "offence_categories",
-        ]
+        fields = ["inmate", *JUDGMENT_INPUTS]
 
     def create(self, validated_data: Any) -> NoReturn:
         raise NotImplementedError("Use services.judgment_create")
