@@ -61,10 +61,12 @@ def stay_admit(
     actor: AbstractBaseUser | None,
 ) -> Placement:
     """Admit through the owner of the stay when there is one (the case moves with the place)."""
-    services.require_capability(actor, "placement.admit", _("admit someone to a place"))
     owner = owner_of(inmate)
     if owner is not None:
+        # The owner's move checks its own capability (an arrival: the occupancy administrator
+        # or the host facility's staff at the gate).
         return owner.admit(inmate=inmate, place=place, on=on, actor=actor)
+    services.require_capability(actor, "placement.admit", _("admit someone to a place"))
     return services.placement_admit(
         inmate=inmate,
         place=place,
@@ -84,10 +86,11 @@ def stay_release(
     actor: AbstractBaseUser | None,
 ) -> Placement:
     """End a placement through the owner of the stay when there is one."""
-    services.require_capability(actor, "placement.release", _("end a stay"))
     owner = owner_of(placement.inmate)
     if owner is not None:
+        # The owner's move checks its own capability (the end of a stay).
         return owner.release(placement=placement, on=on, end_reason=end_reason, actor=actor)
+    services.require_capability(actor, "placement.release", _("end a stay"))
     return services.placement_release(
         placement=placement, on=on, end_reason=end_reason, reason=reason, actor=actor
     )

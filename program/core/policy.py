@@ -137,7 +137,7 @@ ROUTES: dict[str, Access] = {
     # --- finance pages (end)
     # --- transfers pages (begin): owned by the transfers work
     # Transfer files hold conviction, medical and family data: never the finance roles. The
-    # services narrow each move further to the role that owns it (transfers/services.py MOVES).
+    # services narrow each move further to its own capability (transfers/moves.py MOVES).
     "transfers:worklist": Access("case.read"),
     "transfers:case-detail": Access("case.read"),
     "transfers:case-history": Access("case.read"),

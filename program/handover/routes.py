@@ -3,7 +3,8 @@
 Everyone who handles a person on a transport reads the record (host staff: only those handed
 over to their facility, narrowed by the selector); the caseworker fills in the alerts, completes
 and records the escort's acknowledgment; health staff write the health details; the receiving
-facility's staff acknowledge on arrival. The services check the same roles themselves.
+facility's staff acknowledge on arrival (handover/capabilities.py). The services check the same
+capabilities themselves.
 """
 
 from program.core.policy import ACTION, FORM, READ_WRITE, Access

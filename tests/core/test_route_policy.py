@@ -156,10 +156,13 @@ def route_args(
         agreement=agreement, stream="start_fee", due_on=date(2026, 4, 1), amount=Decimal("1.00")
     )
     condition = finance_services.condition_add(tranche=tranche, kind="facility_ready", actor=None)
+    # Recording evidence is a finance officer's (the service checks it).
+    clerk = get_user_model().objects.create_user("evidence-clerk")
+    clerk.groups.add(Group.objects.get(name=Role.FINANCE_OFFICER))
     finance_services.condition_record_evidence(
         condition=condition,
         evidence=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n"),
-        actor=planner,
+        actor=clerk,
     )
     # --- incidents (begin): the host personas are posted to the facility of the incident
     for host in ("arben", "drita"):
