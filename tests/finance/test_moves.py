@@ -80,7 +80,7 @@ def test_each_move_has_its_api_action_under_its_old_name_and_address(key) -> Non
     assert url == f"/api/v1/tranches/7/{key}/"
     assert move.api_route == f"api:tranche-{key}"
     match = resolve(url)
-    assert match.func.actions == {"post": key}  # type: ignore[attr-defined]
+    assert match.func.actions == {"post": key}
     access, page = access_for(move.api_route), access_for(move.route)
     assert access is not None
     assert page is not None

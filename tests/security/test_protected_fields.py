@@ -260,7 +260,7 @@ def _outage(world: World) -> Outage:
     )
 
 
-def _expulsion_edit(w: Any) -> tuple[list[int], dict[str, str]]:
+def _expulsion_edit(w: Any) -> tuple[list[object], dict[str, Any]]:
     order = ExpulsionOrderFactory(inmate=_inmate(w))
     post = {
         "ordered_on": "2024-11-01",
