@@ -85,7 +85,8 @@ INSERT INTO inmates_inmate (
     created_at, updated_at, case_number, name, date_of_birth, sex, languages,
     interpreter_needed, return_readmits, return_readmits_reason, security_level,
     serious_mental_disorder,
-    specialist_treatment, minor_children_visiting, home_institution, country_of_return_id)
+    specialist_treatment, minor_children_visiting, home_institution, country_of_return_id,
+    version)
 SELECT ts, ts,
        %(prefix)s || lpad(i::text, 7, '0'),
        (%(first)s::text[])[1 + (i * 7 + %(s)s) %% cardinality(%(first)s::text[])] || ' '
@@ -100,7 +101,8 @@ SELECT ts, ts,
        (ARRAY['low', 'low', 'medium', 'high'])[1 + (i / 4) %% 4],
        i %% 41 = 0, i %% 23 = 0, i %% 13 = 0,
        (%(institutions)s::text[])[1 + i %% cardinality(%(institutions)s::text[])],
-       (%(origins)s::text[])[1 + i %% cardinality(%(origins)s::text[])]
+       (%(origins)s::text[])[1 + i %% cardinality(%(origins)s::text[])],
+       1
 FROM generate_series(1, %(n)s) AS i
 CROSS JOIN LATERAL (
     SELECT timestamptz '2016-01-01 08:00Z' + (i::float8 / %(n)s) * interval '3650 days' AS ts
@@ -128,25 +130,27 @@ FROM bench_ids WHERE i %% 17 = 0
 JUDGMENTS_SQL = """
 INSERT INTO inmates_judgment (
     created_at, updated_at, inmate_id, court, judgment_date, final_on, sentence_type,
-    length_days, remand_days, sentence_start)
+    length_days, remand_days, sentence_start, version)
 SELECT created_at, created_at, inmate_id,
        (%(courts)s::text[])[1 + i %% cardinality(%(courts)s::text[])],
        day, CASE WHEN i %% 31 = 0 THEN NULL ELSE day + 30 END,
        CASE WHEN i %% 50 = 0 THEN 'life' ELSE 'fixed_term' END,
        CASE WHEN i %% 50 = 0 THEN NULL
             ELSE (ARRAY[540, 730, 1095, 1825, 2920, 4380])[1 + i %% 6] END,
-       i %% 90, day
+       i %% 90, day, 1
 FROM bench_ids
 CROSS JOIN LATERAL (SELECT (created_at AT TIME ZONE 'UTC')::date - 60 AS day) d
 """
 
 EXPULSIONS_SQL = """
 INSERT INTO inmates_expulsionorder (
-    created_at, updated_at, inmate_id, ordered_on, final, entry_ban_years, entry_ban_permanent)
+    created_at, updated_at, inmate_id, ordered_on, final, entry_ban_years, entry_ban_permanent,
+    version)
 SELECT created_at, created_at, inmate_id, (created_at AT TIME ZONE 'UTC')::date - 30,
        i %% 10 <> 0,
        CASE WHEN i %% 7 = 0 THEN NULL ELSE 6 END,
-       i %% 7 = 0
+       i %% 7 = 0,
+       1
 FROM bench_ids
 """
 
