@@ -235,12 +235,11 @@ LANGUAGES = [
     (code, _(LANG_INFO[code]["name"]) if code in LANG_INFO else code)
     for code in env_list("LANGUAGES", ["da", "en", "sq"])
 ]
-# The language a user who never chose reads when every role they hold defaults to it: the host
-# facility's staff read Albanian (docs/i18n.md). A saved choice always wins. Off in the test
-# suite, which reads the source strings unless a test chooses a language (as LANGUAGE_CODE).
-ROLE_LANGUAGES: dict[str, str] = (
-    {} if DJANGO_ENV == "test" else {"host_officer": "sq", "host_manager": "sq"}
-)
+# Whether a user who never chose reads the language every role they hold defaults to (the host
+# facility's staff read Albanian: program/core/roles.ROLE_LANGUAGES, docs/i18n.md). A saved
+# choice always wins. Off in the test suite, which reads the source strings unless a test
+# chooses a language (as LANGUAGE_CODE).
+ROLE_LANGUAGES_APPLY = env_bool("ROLE_LANGUAGES_APPLY", DJANGO_ENV != "test")
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en" if DJANGO_ENV == "test" else "da")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The switch in the header sets this cookie; it outlives the session so the device remembers.

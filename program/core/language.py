@@ -111,12 +111,13 @@ class LanguageMiddleware(LocaleMiddleware):
 
 
 def role_default(user: AbstractBaseUser) -> str | None:
-    """The language every one of the user's roles defaults to (settings.ROLE_LANGUAGES), if
+    """The language every one of the user's roles defaults to (roles.ROLE_LANGUAGES), if
     they agree and it is offered; None for a user with a role that has no default."""
-    from program.core.roles import user_roles
+    from program.core.roles import ROLE_LANGUAGES, user_roles
 
-    roles = user_roles(user)
-    defaults = {settings.ROLE_LANGUAGES.get(role) for role in roles}
+    if not settings.ROLE_LANGUAGES_APPLY:
+        return None
+    defaults = {ROLE_LANGUAGES.get(role) for role in user_roles(user)}
     if len(defaults) != 1:
         return None
     return offered(defaults.pop())

@@ -31,6 +31,11 @@ class Role(models.TextChoices):
 # Not a group: the Django superuser flag, for the people who manage users and the system itself.
 SYSTEM_ADMIN = "system_admin"
 
+# The language a user who never chose reads when every role they hold defaults to it (applied
+# unless settings.ROLE_LANGUAGES_APPLY is off, as in the test suite): the host facility's
+# staff read Albanian (docs/i18n.md).
+ROLE_LANGUAGES: dict[str, str] = {Role.HOST_OFFICER.value: "sq", Role.HOST_MANAGER.value: "sq"}
+
 ROLE_LABELS: dict[str, str | Promise] = {
     **{role.value: role.label for role in Role},
     SYSTEM_ADMIN: _("System administrator"),

@@ -35,10 +35,6 @@ ALLOWED_LITERALS: dict[tuple[str, str], str] = {
     ("transfers/letters/render.py", "caseworker"): "letter placeholder: the case's caseworker",
     # Who asked for a visit (Visit.requested_by_kind): the person's caseworker, a choice value.
     ("program/visits/models.py", "caseworker"): "Visit requester kind, a choice value",
-    # The default language of the host facility's staff is read by the locale middleware from
-    # settings, before any app (and so the registry) is loaded: settings cannot ask it.
-    ("program/settings.py", "host_officer"): "per-role default language, read from settings",
-    ("program/settings.py", "host_manager"): "per-role default language, read from settings",
 }
 # Names of role constants that are allowed where they are used. Each says why.
 ALLOWED_NAMES: dict[tuple[str, str], str] = {

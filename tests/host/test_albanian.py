@@ -29,7 +29,7 @@ HOST_DEFAULT = {"host_officer": "sq", "host_manager": "sq"}
 @pytest.fixture
 def host_default(settings) -> None:
     """The production rule (the suite reads English unless a test chooses)."""
-    settings.ROLE_LANGUAGES = HOST_DEFAULT
+    settings.ROLE_LANGUAGES_APPLY = True
 
 
 def _sign_in(username: str) -> tuple[Client, object]:
@@ -170,7 +170,10 @@ def test_every_string_on_the_host_pages_has_an_albanian_translation(
 
 
 def test_the_production_default_gives_the_host_roles_albanian() -> None:
-    script = "from django.conf import settings; print(settings.ROLE_LANGUAGES)"
+    script = (
+        "from django.conf import settings; from program.core.roles import ROLE_LANGUAGES; "
+        "print(settings.ROLE_LANGUAGES_APPLY, ROLE_LANGUAGES)"
+    )
     import os
     import subprocess
     import sys
@@ -184,7 +187,7 @@ def test_the_production_default_gives_the_host_roles_albanian() -> None:
         check=False,
         timeout=120,
     )
-    assert shown.stdout.splitlines()[-1:] == [str(HOST_DEFAULT)], shown.stderr
+    assert shown.stdout.splitlines()[-1:] == [f"True {HOST_DEFAULT}"], shown.stderr
 
 
 def test_the_check_finds_an_untranslated_string(looked_up, client) -> None:
