@@ -34,8 +34,7 @@ from program.core import exports as table_export
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError, PreconditionFailedError
 from program.core.form_errors import show_refusal
-from program.core.policy import access_for
-from program.core.roles import user_roles
+from program.core.policy import may_post
 from program.core.templatetags.humanize_money import money
 from program.core.uploads import stored_file_response
 from program.inspections.selectors import FindingSummary
@@ -133,14 +132,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _year(raw: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) == 4 else None
-
-
-def may_post(request: HttpRequest, route: str) -> bool:
-    """Whether the user's role may use this action route (the route policy's write roles)."""
-    access = access_for(route)
-    return access is not None and access.admits(
-        user_roles(request.user), signed_in=True, method="POST"
-    )
 
 
 # --- The schedule -----------------------------------------------------------------------------

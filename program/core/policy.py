@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
 
 from program.core.capabilities import registry, roles_with
+from program.core.roles import user_roles
 
 READ = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_WRITE = READ | {"POST", "PUT", "PATCH", "DELETE"}
@@ -438,3 +440,9 @@ def allows(view_name: str, roles: frozenset[str], method: str = "GET") -> bool:
     """
     access = access_for(view_name)
     return access is not None and access.admits(roles, signed_in=True, method=method)
+
+
+def may_post(request: HttpRequest, route: str) -> bool:
+    """Whether the signed-in user may send this route's form: the page shows the form or the
+    button only then (the route's write capability; the middleware refuses the rest)."""
+    return allows(route, user_roles(request.user), method="POST")

@@ -22,22 +22,13 @@ from program.core.acting import acting_user
 from program.core.errors import ApplicationError
 from program.core.form_errors import show_refusal
 from program.core.form_submit import refusal_status, submit
-from program.core.policy import access_for
-from program.core.roles import user_roles
+from program.core.policy import may_post
 from program.core.uploads import stored_file_response
 from program.inspections import selectors, services
 from program.inspections.forms import ActionForm, ActionUpdateForm, FindingForm, InspectionForm
 from program.inspections.models import Finding, FindingAction, Inspection
 
 PERSON = "inmate"
-
-
-def may_post(request: HttpRequest, route: str) -> bool:
-    """Whether the user's role may use this route's form (the route policy's write roles)."""
-    access = access_for(route)
-    return access is not None and access.admits(
-        user_roles(request.user), signed_in=True, method="POST"
-    )
 
 
 def _read_person(request: HttpRequest, finding: Finding) -> HttpResponse | None:
