@@ -16,6 +16,7 @@ from program.audit.services import access_log_record
 from program.core.acting import acting_user
 from program.core.capabilities import holds
 from program.core.errors import ApplicationError
+from program.core.form_submit import submit
 from program.core.roles import user_roles
 from program.handover import selectors, services, worklist
 from program.handover.forms import AlertsForm, CorrectionForm, EscortForm, HealthForm, StepForm
@@ -142,20 +143,21 @@ def handover_edit(request: HttpRequest, pk: int) -> HttpResponse:
     handover = _visible(request, pk)
     log_handover_read(request, handover)
     form = AlertsForm.for_handover(handover, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.handover_update(
-                handover=handover,
-                actor=acting_user(request),
-                values=form.values(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The handover is saved."))
-            return _back(pk)
-    return render(request, "handover/edit.html", {"handover": handover, "form": form})
+    sent = submit(
+        request,
+        form,
+        lambda data: services.handover_update(
+            handover=handover,
+            actor=acting_user(request),
+            values=form.values(),
+            expected_version=data["version"],
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The handover is saved."))
+        return _back(pk)
+    context = {"handover": handover, "form": form}
+    return render(request, "handover/edit.html", context, status=sent.status)
 
 
 def handover_health(request: HttpRequest, pk: int) -> HttpResponse:
@@ -165,20 +167,21 @@ def handover_health(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"health_details": handover.health_details, "version": handover.version},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.handover_update(
-                handover=handover,
-                actor=acting_user(request),
-                values={"health_details": form.cleaned_data["health_details"]},
-                expected_version=form.cleaned_data["version"],
-            )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The health part is saved."))
-            return _back(pk)
-    return render(request, "handover/health.html", {"handover": handover, "form": form})
+    sent = submit(
+        request,
+        form,
+        lambda data: services.handover_update(
+            handover=handover,
+            actor=acting_user(request),
+            values={"health_details": data["health_details"]},
+            expected_version=data["version"],
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The health part is saved."))
+        return _back(pk)
+    context = {"handover": handover, "form": form}
+    return render(request, "handover/health.html", context, status=sent.status)
 
 
 def _step(request: HttpRequest, pk: int, form_class: type[StepForm | EscortForm], act: Any) -> Any:
