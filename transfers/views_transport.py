@@ -18,6 +18,7 @@ from program.cells import programmes
 from program.core.acting import acting_user
 from program.core.capabilities import can, holds
 from program.core.errors import ApplicationError
+from program.core.form_submit import submit
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.inmates.models import Inmate
@@ -37,13 +38,11 @@ CASE_SUBJECT = "transfer_case"
 def batch_list(request: HttpRequest) -> HttpResponse:
     form = BatchForm(request.POST or None, user=request.user)
     programme_form = programmes.ProgrammeFilterForm(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = services.batch_create(actor=acting_user(request), **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            return redirect("transfers:batch-detail", pk=batch.pk)
+    sent = submit(
+        request, form, lambda data: services.batch_create(actor=acting_user(request), **data)
+    )
+    if sent.done is not None:
+        return redirect("transfers:batch-detail", pk=sent.done.pk)
     roles = user_roles(request.user)
     batches = TransportBatch.objects.select_related("agreement").order_by("-departs_on", "-id")
     if programme_form.programme_id is not None:
@@ -57,6 +56,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             "page": Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page")),
             "can_plan": holds(roles, "transport.plan"),
         },
+        status=sent.status,
     )
 
 
@@ -184,23 +184,24 @@ def rule_parameter_edit(request: HttpRequest, name: str) -> HttpResponse:
         if programme is None:
             raise Http404(_("There is no such programme."))
     form = ParameterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_parameter_set(
-                name=name,
-                raw_value=form.cleaned_data["value"],
-                reason=form.cleaned_data["reason"],
-                actor=acting_user(request),
-                agreement=programme,
-            )
-        except ApplicationError as error:
-            form.add_error("value", error.message)
-        else:
-            label = RuleTexts().parameter_label(name)
-            messages.success(request, _("%(label)s changed.") % {"label": label})
-            return redirect(
-                reverse("transfers:rules") + f"?programme={programme.pk if programme else raw}"
-            )
+    sent = submit(
+        request,
+        form,
+        lambda data: services.rule_parameter_set(
+            name=name,
+            raw_value=data["value"],
+            reason=data["reason"],
+            actor=acting_user(request),
+            agreement=programme,
+        ),
+        aliases={"raw_value": "value", "name": "value"},
+    )
+    if sent.acted:
+        label = RuleTexts().parameter_label(name)
+        messages.success(request, _("%(label)s changed.") % {"label": label})
+        return redirect(
+            reverse("transfers:rules") + f"?programme={programme.pk if programme else raw}"
+        )
     current = getattr(eligibility.params_load(programme), name)
     texts = RuleTexts()
     return render(
@@ -214,6 +215,7 @@ def rule_parameter_edit(request: HttpRequest, name: str) -> HttpResponse:
             "current": _value_text(current),
             "programme": programme,
         },
+        status=sent.status,
     )
 
 

@@ -8,7 +8,7 @@ plain conflict (409), not a failed precondition (412). The form's error summary 
 form templates) takes the focus and links to each field.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -39,10 +39,11 @@ def submit(
     form: BaseForm,
     perform: Callable[[dict[str, Any]], Done],
     *,
+    aliases: Mapping[str, str] | None = None,
     above: bool = True,
 ) -> Submission[Done]:
     """Run `perform` with the form's cleaned values when the request is a POST and the form is
-    valid. `above` as in show_refusal."""
+    valid. `aliases` and `above` as in show_refusal."""
     if request.method != "POST":
         return Submission(200)
     if not form.is_valid():
@@ -50,5 +51,5 @@ def submit(
     try:
         return Submission(200, acted=True, done=perform(dict(form.cleaned_data)))
     except ApplicationError as error:
-        show_refusal(form, error, above=above)
+        show_refusal(form, error, aliases=aliases, above=above)
         return Submission(refusal_status(error))
