@@ -4,6 +4,7 @@ The route policy (program/core/policy.py) has already checked the role by the ti
 Messages never carry a name or case number: they travel in a cookie.
 """
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from program.audit.listing import log_listed
 from program.audit.purpose import purpose_required
 from program.audit.services import access_log_list, access_log_record
+from program.core import form_submit
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError, PreconditionFailedError
 from program.core.form_errors import show_refusal
@@ -129,15 +131,14 @@ def inmate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def inmate_create(request: HttpRequest) -> HttpResponse:
     form = InmateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inmate = services.inmate_create(actor=acting_user(request), **form.cleaned_data)
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The inmate was registered."))
-            return redirect("inmates:detail", pk=inmate.pk)
-    return render(request, "inmates/inmate_form.html", {"form": form, "inmate": None})
+    sent = form_submit.submit(
+        request, form, lambda data: services.inmate_create(actor=acting_user(request), **data)
+    )
+    if sent.done is not None:
+        messages.success(request, _("The inmate was registered."))
+        return redirect("inmates:detail", pk=sent.done.pk)
+    context = {"form": form, "inmate": None}
+    return render(request, "inmates/inmate_form.html", context, status=sent.status)
 
 
 def _changed_since(pk: int, read_version: int) -> list[str]:
@@ -195,7 +196,13 @@ def _shown(request: HttpRequest, *inmate_ids: int) -> None:
 
 
 def _record_form(
-    request: HttpRequest, form: BaseForm, *, inmate: Inmate, title: str, submit: str
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    inmate: Inmate,
+    title: str,
+    submit: str,
+    status: int = 200,
 ) -> HttpResponse:
     _shown(request, inmate.pk)
     return render(
@@ -207,22 +214,38 @@ def _record_form(
             "title": title,
             "submit": submit,
         },
+        status=status,
     )
+
+
+def _versioned(perform: Callable[..., Any]) -> Callable[[dict[str, Any]], Any]:
+    """An edit form carries the version it was read at: the service takes it as expected_version."""
+
+    def run(data: dict[str, Any]) -> Any:
+        read_version = data.pop("version")
+        return perform(expected_version=read_version, **data)
+
+    return run
 
 
 def judgment_create(request: HttpRequest, pk: int) -> HttpResponse:
     inmate = get_object_or_404(Inmate, pk=pk)
     form = JudgmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.judgment_create(inmate=inmate, actor=acting_user(request), **form.cleaned_data)
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The judgment was recorded."))
-            return redirect(reverse("inmates:detail", args=[pk]) + "#judgments")
+    sent = form_submit.submit(
+        request,
+        form,
+        lambda data: services.judgment_create(inmate=inmate, actor=acting_user(request), **data),
+    )
+    if sent.acted:
+        messages.success(request, _("The judgment was recorded."))
+        return redirect(reverse("inmates:detail", args=[pk]) + "#judgments")
     return _record_form(
-        request, form, inmate=inmate, title=_("New judgment"), submit=_("Record judgment")
+        request,
+        form,
+        inmate=inmate,
+        title=_("New judgment"),
+        submit=_("Record judgment"),
+        status=sent.status,
     )
 
 
@@ -230,45 +253,48 @@ def judgment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     judgment = get_object_or_404(Judgment.objects.select_related("inmate"), pk=pk)
     inmate = judgment.inmate
     form = JudgmentEditForm(request.POST or None, instance=judgment)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        read_version = values.pop("version")
-        try:
-            services.judgment_update(
-                judgment=judgment,
-                actor=acting_user(request),
-                expected_version=read_version,
-                **values,
+    sent = form_submit.submit(
+        request,
+        form,
+        _versioned(
+            lambda **values: services.judgment_update(
+                judgment=judgment, actor=acting_user(request), **values
             )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The judgment was saved."))
-            return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#judgments")
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The judgment was saved."))
+        return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#judgments")
     return _record_form(
-        request, form, inmate=inmate, title=_("Edit judgment"), submit=_("Save judgment")
+        request,
+        form,
+        inmate=inmate,
+        title=_("Edit judgment"),
+        submit=_("Save judgment"),
+        status=sent.status,
     )
 
 
 def expulsion_create(request: HttpRequest, pk: int) -> HttpResponse:
     inmate = get_object_or_404(Inmate, pk=pk)
     form = ExpulsionOrderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.expulsion_order_create(
-                inmate=inmate, actor=acting_user(request), **form.cleaned_data
-            )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The expulsion order was recorded."))
-            return redirect(reverse("inmates:detail", args=[pk]) + "#expulsion")
+    sent = form_submit.submit(
+        request,
+        form,
+        lambda data: services.expulsion_order_create(
+            inmate=inmate, actor=acting_user(request), **data
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The expulsion order was recorded."))
+        return redirect(reverse("inmates:detail", args=[pk]) + "#expulsion")
     return _record_form(
         request,
         form,
         inmate=inmate,
         title=_("New expulsion order"),
         submit=_("Record expulsion order"),
+        status=sent.status,
     )
 
 
@@ -276,27 +302,25 @@ def expulsion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(ExpulsionOrder.objects.select_related("inmate"), pk=pk)
     inmate = order.inmate
     form = ExpulsionOrderEditForm(request.POST or None, instance=order)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        read_version = values.pop("version")
-        try:
-            services.expulsion_order_update(
-                expulsion_order=order,
-                actor=acting_user(request),
-                expected_version=read_version,
-                **values,
+    sent = form_submit.submit(
+        request,
+        form,
+        _versioned(
+            lambda **values: services.expulsion_order_update(
+                expulsion_order=order, actor=acting_user(request), **values
             )
-        except ApplicationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, _("The expulsion order was saved."))
-            return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#expulsion")
+        ),
+    )
+    if sent.acted:
+        messages.success(request, _("The expulsion order was saved."))
+        return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#expulsion")
     return _record_form(
         request,
         form,
         inmate=inmate,
         title=_("Edit expulsion order"),
         submit=_("Save expulsion order"),
+        status=sent.status,
     )
 
 

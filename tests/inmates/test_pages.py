@@ -210,7 +210,7 @@ def test_bad_input_is_listed_at_the_top_and_at_each_field(caseworker) -> None:
         ),
     )
     body = _body(response)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="alert alert-error"' in body
     for field in ["name", "date_of_birth", "sex", "nationalities", "security_level"]:
         assert f'href="#id_{field}' in body, field
