@@ -32,8 +32,9 @@ from program.cells import programmes
 from program.core import charts
 from program.core import exports as table_export
 from program.core.acting import acting_user
-from program.core.errors import ApplicationError, PreconditionFailedError
+from program.core.errors import ApplicationError
 from program.core.form_errors import show_refusal
+from program.core.form_submit import refusal_status
 from program.core.policy import may_post
 from program.core.templatetags.humanize_money import money
 from program.core.uploads import stored_file_response
@@ -438,11 +439,13 @@ def tranche_move(move: TrancheMove) -> Callable[[HttpRequest, int], HttpResponse
         except ApplicationError as error:  # ConflictError included; the service wrote nothing
             # The banner says it; a refusal naming a field is said at that field too.
             show_refusal(form, error, aliases=move.aliases, above=False)
-            # A page sends no If-Match, so a stale form is a plain conflict (409), not a 412; the
-            # message says who changed the tranche, what they did and when.
-            status = 409 if isinstance(error, PreconditionFailedError) else error.http_status
+            # The message says who changed the tranche, what they did and when.
             return _render_tranche(
-                request, pk, bound={move.key: form}, error=error.message, status=status
+                request,
+                pk,
+                bound={move.key: form},
+                error=error.message,
+                status=refusal_status(error),
             )
         messages.success(request, move.message(tranche))
         return redirect("finance:tranche-detail", pk=pk)

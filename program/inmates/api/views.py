@@ -15,6 +15,7 @@ from program.audit.listing import AccessLoggedDetailMixin, AccessLoggedListMixin
 from program.audit.services import access_log_record
 from program.core.acting import acting_user
 from program.core.api.filters import IntegerFilter
+from program.core.api.inputs import checked
 from program.core.api.preconditions import (
     etag_header,
     if_match,
@@ -121,9 +122,8 @@ class InmateViewSet(
         parameters=[etag_header(201)],
     )
     def create(self, request: Request) -> Response:
-        serializer = InmateWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        inmate = services.inmate_create(actor=acting_user(request), **serializer.validated_data)
+        given = checked(request, InmateWriteSerializer)
+        inmate = services.inmate_create(actor=acting_user(request), **given)
         return self._respond(inmate.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -187,11 +187,8 @@ class NonAssociationViewSet(
         request=NonAssociationCreateSerializer, responses={201: NonAssociationSerializer}
     )
     def create(self, request: Request) -> Response:
-        serializer = NonAssociationCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rule = services.non_association_create(
-            actor=acting_user(request), **serializer.validated_data
-        )
+        given = checked(request, NonAssociationCreateSerializer)
+        rule = services.non_association_create(actor=acting_user(request), **given)
         created = selectors.non_association_queryset().get(pk=rule.pk)
         return Response(NonAssociationSerializer(created).data, status=status.HTTP_201_CREATED)
 
@@ -242,9 +239,8 @@ class JudgmentViewSet(
         parameters=[etag_header(201)],
     )
     def create(self, request: Request) -> Response:
-        serializer = JudgmentWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        judgment = services.judgment_create(actor=acting_user(request), **serializer.validated_data)
+        given = checked(request, JudgmentWriteSerializer)
+        judgment = services.judgment_create(actor=acting_user(request), **given)
         return self._respond(judgment.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -322,11 +318,8 @@ class ExpulsionOrderViewSet(
         parameters=[etag_header(201)],
     )
     def create(self, request: Request) -> Response:
-        serializer = ExpulsionOrderWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        order = services.expulsion_order_create(
-            actor=acting_user(request), **serializer.validated_data
-        )
+        given = checked(request, ExpulsionOrderWriteSerializer)
+        order = services.expulsion_order_create(actor=acting_user(request), **given)
         return self._respond(order.pk, status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,11 +50,6 @@ from program.inspections.api.serializers import (
 from program.inspections.models import Finding, FindingAction, Inspection, InspectionBody
 
 INSPECTION, FINDING, ACTION = "inspection", "finding", "action"
-
-
-def _parse(request: Request, serializer_class: type[serializers.Serializer[Any]]) -> dict[str, Any]:
-    given = checked(request, serializer_class)
-    return given
 
 
 def _row(model: Any, pk: int | None, name: str) -> Any:
