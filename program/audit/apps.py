@@ -11,5 +11,9 @@ class AuditConfig(AppConfig):
         # Every Celery task runs inside a history context naming the task as the actor, so a
         # change made by the worker is never anonymous (program/audit/context.py).
         from program.audit import context
+        from program.audit.selectors import last_write
+        from program.core.versioning import register_write_history
 
         context.connect_celery_signals()
+        # A refusal of a stale edit names who changed the row and when, from this app's history.
+        register_write_history(last_write)

@@ -10,7 +10,7 @@ one row lock, so no other write can come between them.
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import models
 from django.db.models import F, QuerySet
@@ -20,6 +20,31 @@ from django.utils.translation import gettext as _
 from program.core.errors import ApplicationError, NotFoundError, PreconditionFailedError
 
 M = TypeVar("M", bound=models.Model)
+
+
+class LastWrite(Protocol):
+    """Who wrote a row last, and when, as a write history tells it."""
+
+    @property
+    def at(self) -> datetime: ...
+
+    @property
+    def by(self) -> str: ...
+
+
+WriteHistory = Callable[[type[models.Model], Any], LastWrite | None]
+
+# Where a refusal learns who changed a row. Core keeps no history of its own: the audit app,
+# which records every write to the domain tables, registers its reader here when it starts
+# (program/audit/apps.py), so core never imports the app built on top of it.
+_write_history: WriteHistory | None = None
+
+
+def register_write_history(reader: WriteHistory) -> None:
+    """Let `stale_version` name the last writer of a row: `reader(model, pk)` answers who and
+    when, or None when the history does not know."""
+    global _write_history
+    _write_history = reader
 
 
 class StaleVersionError(PreconditionFailedError):
@@ -69,11 +94,7 @@ def _when(at: datetime) -> str:
 
 def stale_version(row: models.Model, read_version: int) -> StaleVersionError:
     """The refusal for a row read at `read_version`, with its last writer from the history."""
-    # The audit app records every write to the domain tables; core only reads it, here, when a
-    # refusal has to name the writer (imported late: audit is built on core).
-    from program.audit.selectors import last_write
-
-    last = last_write(type(row), row.pk)
+    last = _write_history(type(row), row.pk) if _write_history is not None else None
     return StaleVersionError(
         version=row.version,  # type: ignore[attr-defined]
         read_version=read_version,
