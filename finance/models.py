@@ -8,13 +8,12 @@ constraints; the services turn their refusals into messages.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from program.cells.models import Agreement
-from program.core.models import TimeStampedModel
+from program.core.models import TimeStampedModel, staff_reference
 
 
 class PricingTerms(TimeStampedModel):
@@ -182,28 +181,14 @@ class Tranche(TimeStampedModel):
     )
     # Bumped on every status move; the compare-and-set of the services checks it.
     version = models.PositiveIntegerField(_("version"), default=1)
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("prepared by"),
-    )
+    prepared_by = staff_reference(_("prepared by"), optional=True)
     invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
     invoiced_on = models.DateField(_("invoiced on"), null=True, blank=True)
     # Each invoice opens a new approval round; a rejection sends the tranche back for another.
     approval_round = models.PositiveSmallIntegerField(_("approval round"), default=0)
     # Why a tranche is disputed or withheld, and who decided it.
     reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = staff_reference(_("decided by"), optional=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
@@ -288,14 +273,7 @@ class TrancheCondition(TimeStampedModel):
         blank=True,
         help_text=_("What the evidence must show, e.g. which inspection report must be closed."),
     )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
+    added_by = staff_reference(_("added by"), optional=True)
     evidence = models.FileField(_("evidence"), upload_to="finance/evidence/%Y/%m/", blank=True)
     evidence_reference = models.CharField(
         _("evidence reference"),
@@ -304,23 +282,9 @@ class TrancheCondition(TimeStampedModel):
         help_text=_("The journal or document number of evidence kept elsewhere."),
     )
     evidence_at = models.DateTimeField(_("evidence recorded at"), null=True, blank=True)
-    met_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("evidence recorded by"),
-    )
+    met_by = staff_reference(_("evidence recorded by"), optional=True)
     # The sign-off: by a second user, who did it in their own session.
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("signed off by"),
-    )
+    signed_off_by = staff_reference(_("signed off by"), optional=True)
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     # Conditions met before sign-off was a user's own action carry the name that was typed then;
     # nothing writes it any more.
@@ -407,20 +371,10 @@ class TrancheApproval(models.Model):
     round = models.PositiveSmallIntegerField(_("approval round"))
     level = models.PositiveSmallIntegerField(_("level"))
     decision = models.CharField(_("decision"), max_length=7, choices=Decision.choices)
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("approver"),
-    )
+    approver = staff_reference(_("approver"))
     # A copy of the tranche's preparer, so a CHECK can compare the two on this row; a trigger
     # (migration 0002) refuses a copy that differs from the tranche.
-    preparer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("preparer"),
-    )
+    preparer = staff_reference(_("preparer"))
     comment = models.TextField(_("comment"), blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -460,12 +414,7 @@ class Payment(TimeStampedModel):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     eur_dkk_rate = models.DecimalField(_("EUR/DKK rate"), max_digits=10, decimal_places=6)
     amount_dkk = models.DecimalField(_("amount (DKK)"), max_digits=16, decimal_places=2)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = staff_reference(_("recorded by"))
 
     class Meta:
         verbose_name = _("payment")
@@ -494,14 +443,7 @@ class TrancheEvent(models.Model):
         Tranche, on_delete=models.CASCADE, related_name="events", verbose_name=_("tranche")
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = staff_reference(_("by"), optional=True)
     from_status = models.CharField(_("from"), max_length=10, blank=True)
     to_status = models.CharField(_("to"), max_length=10, blank=True)
     text = models.CharField(_("what happened"), max_length=300)

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from program.core.bilingual import pick
-from program.core.models import TimeStampedModel
+from program.core.models import TimeStampedModel, staff_reference
 
 
 class ReasonCode(models.Model):
@@ -230,14 +230,7 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     from_state = models.CharField(_("from state"), max_length=30, blank=True)
     to_state = models.CharField(_("to state"), max_length=30, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = staff_reference(_("by"), optional=True)
     reason_code = models.ForeignKey(
         ReasonCode,
         on_delete=models.PROTECT,
@@ -306,14 +299,7 @@ class EligibilityRuleParameter(models.Model):
     name = models.CharField(_("name"), max_length=60)
     value = models.JSONField(_("value"))
     reason = models.CharField(_("why changed"), max_length=300, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = staff_reference(_("changed by"), optional=True)
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
@@ -392,12 +378,7 @@ class Decision(models.Model):
     authority = models.CharField(_("deciding authority"), max_length=200)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     decided_on = models.DateField(_("decided on"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = staff_reference(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     # A later decision supersedes this one; the reason stays with it (and on the timeline).
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
@@ -437,12 +418,7 @@ class InmateOpinion(models.Model):
     heard_on = models.DateField(_("heard on"))
     language = models.CharField(_("language"), max_length=50)
     interpreter_used = models.BooleanField(_("interpreter used"), default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = staff_reference(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -484,12 +460,7 @@ class Document(models.Model):
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = staff_reference(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -524,12 +495,7 @@ class TransportBatch(TimeStampedModel):
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
     seats = models.PositiveSmallIntegerField(_("seats"))
     escort = models.TextField(_("escort"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = staff_reference(_("created by"))
     cases = models.ManyToManyField(
         TransferCase,
         through="ManifestEntry",
@@ -569,12 +535,7 @@ class ManifestEntry(models.Model):
         related_name="+",
         verbose_name=_("place reservation or placement"),
     )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
+    added_by = staff_reference(_("added by"))
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
@@ -607,12 +568,7 @@ class ProgressJob(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
+    started_by = staff_reference(_("started by"))
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -705,12 +661,7 @@ class ReleasePreparation(models.Model):
     flight_number = models.CharField(_("flight number"), max_length=20, blank=True)
     escort_note = models.CharField(_("escort note"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("last changed by"),
-    )
+    updated_by = staff_reference(_("last changed by"))
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
 
     class Meta:

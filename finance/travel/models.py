@@ -7,12 +7,11 @@ it is paid. PostgreSQL refuses an approval by the preparer (a CHECK against a co
 preparer that a trigger ties to the grant) and a second approval by one person.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from program.core.models import TimeStampedModel
+from program.core.models import TimeStampedModel, staff_reference
 
 # Two different approvers, neither the preparer (docs/finance.md, travel support).
 GRANT_APPROVAL_LEVELS = 2
@@ -79,23 +78,11 @@ class TravelGrant(TimeStampedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.PREPARED
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("prepared by"),
-    )
+    prepared_by = staff_reference(_("prepared by"))
     rejection_reason = models.TextField(_("why rejected"), blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
-    paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("payment recorded by"),
-    )
+    paid_by = staff_reference(_("payment recorded by"), optional=True)
 
     class Meta:
         verbose_name = _("travel grant")
@@ -154,20 +141,10 @@ class TravelGrantApproval(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("level"))
     decision = models.CharField(_("decision"), max_length=7, choices=Decision.choices)
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("approver"),
-    )
+    approver = staff_reference(_("approver"))
     # A copy of the grant's preparer so a CHECK can compare the two on this row; a trigger
     # (migration finance 0004) refuses a copy that differs from the grant.
-    preparer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("preparer"),
-    )
+    preparer = staff_reference(_("preparer"))
     comment = models.TextField(_("comment"), blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 

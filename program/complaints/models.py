@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from program.core.models import TimeStampedModel
+from program.core.models import TimeStampedModel, staff_reference
 
 
 class Kind(models.TextChoices):
@@ -137,20 +137,8 @@ class Complaint(TimeStampedModel):
     )
     answer = models.TextField(_("answer"), max_length=4000, blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("registered by"),
-    )
+    answered_by = staff_reference(_("answered by"), optional=True)
+    registered_by = staff_reference(_("registered by"))
     # The row's version for compare-and-set and the API's ETag.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -220,12 +208,7 @@ class ComplaintDocument(models.Model):
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = staff_reference(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,42 @@
+from typing import Any, Literal, overload
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+
+@overload
+def staff_reference(
+    verbose_name: StrOrPromise, *, optional: Literal[False] = False
+) -> "models.ForeignKey[User | Combinable, User]": ...
+
+
+@overload
+def staff_reference(
+    verbose_name: StrOrPromise, *, optional: Literal[True]
+) -> "models.ForeignKey[User | Combinable | None, User | None]": ...
+
+
+def staff_reference(
+    verbose_name: StrOrPromise, *, optional: bool = False
+) -> "models.ForeignKey[Any, Any]":
+    """The member of staff who did something to a row: recorded, decided, approved, prepared it.
+
+    Protected, because people are deactivated, never deleted, and the trail must stay
+    attributable; no reverse accessor, because no page asks a user for everything they touched
+    through one field (the audit log answers that). `optional` for a step not yet taken.
+    """
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=optional,
+        blank=optional,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
 
 
 class TimeStampedModel(models.Model):

@@ -11,12 +11,11 @@ old one stays, superseded (docs/handover.md).
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from program.core.models import TimeStampedModel
+from program.core.models import TimeStampedModel, staff_reference
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -122,45 +121,17 @@ class Handover(TimeStampedModel):
 
     # Health staff only (field tag HEALTH): never shown to any other role.
     health_details = models.TextField(_("health details"), blank=True, max_length=4000)
-    health_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("health part by"),
-    )
+    health_reviewed_by = staff_reference(_("health part by"), optional=True)
     health_reviewed_at = models.DateTimeField(_("health part at"), null=True, blank=True)
 
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("completed by"),
-    )
+    completed_by = staff_reference(_("completed by"), optional=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     escort_officer = models.CharField(_("escort officer"), max_length=200, blank=True)
-    escort_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("escort acknowledgment recorded by"),
-    )
+    escort_recorded_by = staff_reference(_("escort acknowledgment recorded by"), optional=True)
     escort_acknowledged_at = models.DateTimeField(
         _("acknowledged by the escort at"), null=True, blank=True
     )
-    arrival_acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("acknowledged on arrival by"),
-    )
+    arrival_acknowledged_by = staff_reference(_("acknowledged on arrival by"), optional=True)
     arrival_acknowledged_at = models.DateTimeField(
         _("acknowledged on arrival at"), null=True, blank=True
     )
@@ -176,18 +147,8 @@ class Handover(TimeStampedModel):
         verbose_name=_("superseded by"),
     )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("last changed by"),
-    )
+    created_by = staff_reference(_("created by"))
+    updated_by = staff_reference(_("last changed by"))
 
     class Meta:
         verbose_name = _("handover record")

@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from program.core.models import TimeStampedModel
+from program.core.models import TimeStampedModel, staff_reference
 
 
 class StaffPosting(TimeStampedModel):
@@ -89,12 +89,7 @@ class ArrivalCheck(TimeStampedModel):
         verbose_name=_("placement"),
     )
     checked_on = models.DateField(_("checked on"))
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("checked by"),
-    )
+    checked_by = staff_reference(_("checked by"))
 
     class Meta:
         verbose_name = _("arrival check-in")
@@ -142,12 +137,7 @@ class HeadcountConfirmation(TimeStampedModel):
     counted = models.PositiveIntegerField(_("counted present"))
     on_roll = models.PositiveIntegerField(_("on the roll"))
     difference_reason = models.TextField(_("explanation of the difference"), blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
+    confirmed_by = staff_reference(_("confirmed by"))
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
     superseded_by = models.OneToOneField(
         "self",

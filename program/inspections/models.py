@@ -9,13 +9,12 @@ with its reason) are PostgreSQL constraints; the services turn their refusals in
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from program.core.models import TimeStampedModel
+from program.core.models import TimeStampedModel, staff_reference
 
 
 class InspectionBody(TimeStampedModel):
@@ -64,12 +63,7 @@ class Inspection(TimeStampedModel):
     )
     report_content_type = models.CharField(_("report's content type"), max_length=50, blank=True)
     published_on = models.DateField(_("report published on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = staff_reference(_("recorded by"))
     # Bumped on every change; the API's If-Match and the forms' hidden field compare it.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -160,12 +154,7 @@ class Finding(TimeStampedModel):
         verbose_name=_("person"),
     )
     practice = models.CharField(_("practice"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = staff_reference(_("recorded by"))
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -261,14 +250,7 @@ class FindingAction(TimeStampedModel):
     )
     reason = models.TextField(_("why not accepted"), blank=True)
     # Who recorded the last move (done or not accepted); a tranche condition names them.
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    decided_by = staff_reference(_("recorded by"), optional=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

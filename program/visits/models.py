@@ -6,14 +6,13 @@ refused, each with a reason. Nothing here is a conviction or a health fact; the 
 facility's staff see all of it for their own facility.
 """
 
-from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
-from program.core.models import TimeStampedModel
+from program.core.models import TimeStampedModel, staff_reference
 
 
 class TsTzRange(Func):
@@ -64,32 +63,13 @@ class Visit(TimeStampedModel):
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     interpreter_language = models.CharField(_("interpreter language"), max_length=50, blank=True)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = staff_reference(_("recorded by"))
     # The booked time, half-open [starts_at, ends_at).
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("booked by"),
-    )
+    booked_by = staff_reference(_("booked by"), optional=True)
     outcome_reason = models.TextField(_("reason"), blank=True)
-    outcome_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("outcome recorded by"),
-    )
+    outcome_by = staff_reference(_("outcome recorded by"), optional=True)
     outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
     # Bumped on every change; forms and If-Match compare it (compare-and-set).
     version = models.PositiveIntegerField(_("version"), default=1)
