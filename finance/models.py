@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from program.cells.models import Agreement
-from program.core.models import TimeStampedModel, staff_reference
+from program.core.models import FourEyesDecision, TimeStampedModel, staff_reference
 
 
 class PricingTerms(TimeStampedModel):
@@ -358,30 +358,17 @@ class TrancheCondition(TimeStampedModel):
         return self.signed_off_by_legacy
 
 
-class TrancheApproval(models.Model):
-    """One approval or rejection, kept with its comment; never changed afterwards."""
-
-    class Decision(models.TextChoices):
-        APPROVE = "approve", _("Approved")
-        REJECT = "reject", _("Rejected")
+class TrancheApproval(FourEyesDecision):
+    """One approval or rejection of a tranche, in its approval round."""
 
     tranche = models.ForeignKey(
         Tranche, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("tranche")
     )
     round = models.PositiveSmallIntegerField(_("approval round"))
-    level = models.PositiveSmallIntegerField(_("level"))
-    decision = models.CharField(_("decision"), max_length=7, choices=Decision.choices)
-    approver = staff_reference(_("approver"))
-    # A copy of the tranche's preparer, so a CHECK can compare the two on this row; a trigger
-    # (migration 0002) refuses a copy that differs from the tranche.
-    preparer = staff_reference(_("preparer"))
-    comment = models.TextField(_("comment"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(FourEyesDecision.Meta):
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
-        ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(approver=F("preparer")), name="approval_four_eyes"),
             models.CheckConstraint(condition=Q(level__in=[1, 2]), name="approval_level_1_or_2"),
@@ -397,9 +384,6 @@ class TrancheApproval(models.Model):
                 name="approval_one_level_per_person",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.get_decision_display()} ({self.level})"
 
 
 class Payment(TimeStampedModel):

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from program.core.models import TimeStampedModel, staff_reference
+from program.core.models import FourEyesDecision, TimeStampedModel, staff_reference
 
 # Two different approvers, neither the preparer (docs/finance.md, travel support).
 GRANT_APPROVAL_LEVELS = 2
@@ -129,29 +129,16 @@ class TravelGrant(TimeStampedModel):
         return reverse("finance:travel-grant-detail", args=[self.pk])
 
 
-class TravelGrantApproval(models.Model):
-    """One approval or rejection of a grant, kept with its comment; never changed afterwards."""
-
-    class Decision(models.TextChoices):
-        APPROVE = "approve", _("Approved")
-        REJECT = "reject", _("Rejected")
+class TravelGrantApproval(FourEyesDecision):
+    """One approval or rejection of a travel grant."""
 
     grant = models.ForeignKey(
         TravelGrant, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("grant")
     )
-    level = models.PositiveSmallIntegerField(_("level"))
-    decision = models.CharField(_("decision"), max_length=7, choices=Decision.choices)
-    approver = staff_reference(_("approver"))
-    # A copy of the grant's preparer so a CHECK can compare the two on this row; a trigger
-    # (migration finance 0004) refuses a copy that differs from the grant.
-    preparer = staff_reference(_("preparer"))
-    comment = models.TextField(_("comment"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(FourEyesDecision.Meta):
         verbose_name = _("travel-grant approval")
         verbose_name_plural = _("travel-grant approvals")
-        ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(approver=F("preparer")), name="travelgrantapproval_four_eyes"
@@ -170,6 +157,3 @@ class TravelGrantApproval(models.Model):
                 name="travelgrantapproval_one_level_per_person",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.get_decision_display()} ({self.level})"

@@ -49,6 +49,34 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class FourEyesDecision(models.Model):
+    """One approval or rejection at a level of a two-level sign-off, with its comment; never
+    changed afterwards. The base of a tranche's and a travel grant's approvals: each adds what it
+    approves and its constraints (approver not the preparer, levels 1 and 2, one approval a level
+    and a person), which keep their own names in the database."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+
+    level = models.PositiveSmallIntegerField(_("level"))
+    decision = models.CharField(_("decision"), max_length=7, choices=Decision.choices)
+    approver = staff_reference(_("approver"))
+    # A copy of the preparer of what is approved, so a CHECK can compare the two on this row; a
+    # trigger refuses a copy that differs from the approved row's own (finance migrations 0002,
+    # 0004).
+    preparer = staff_reference(_("preparer"))
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.level})"
+
+
 class Heartbeat(models.Model):
     """The last time a periodic job ran on a worker: proof that broker, worker and beat work."""
 
