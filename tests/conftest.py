@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.test.utils import override_settings
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,6 +24,17 @@ def _suite_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """The configured hasher is slow on purpose (hundreds of milliseconds a password); the
+    suite makes thousands of users and sign-ins. override_settings, not a plain assignment, so
+    Django drops its cached hasher list. tests/auth/test_passwords.py checks the configured one."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast.enable()
+    yield
+    fast.disable()
 
 
 PASSWORD = "correct-horse-battery-staple"

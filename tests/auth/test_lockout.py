@@ -20,12 +20,6 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings) -> None:
-    # Dozens of sign-ins per test: the real hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _sign_in(client: Client, username: str, password: str, **headers: str):
     return client.post(reverse("login"), {"username": username, "password": password}, **headers)
 

@@ -1,9 +1,11 @@
 """At least 15 characters, not common, not the user's details, no programme words; no recipes."""
 
 import pytest
+from django.conf import global_settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+import program.settings as configured
 from program.core.passwords import CONTEXT_WORDS
 
 
@@ -44,3 +46,14 @@ def test_the_danish_word_with_its_letter_is_refused() -> None:
 def test_a_password_like_the_username_is_refused(django_user_model) -> None:
     user = django_user_model(username="carlacaseworker1", first_name="Carla")
     assert "password_too_similar" in _errors("carlacaseworker1!", user)
+
+
+def test_the_configured_hasher_is_a_slow_one() -> None:
+    # The suite swaps in a fast hasher (tests/conftest.py); this keeps the real setting honest.
+    first = getattr(configured, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)[0]
+    assert first.rsplit(".", 1)[-1] in {
+        "PBKDF2PasswordHasher",
+        "Argon2PasswordHasher",
+        "BCryptSHA256PasswordHasher",
+        "ScryptPasswordHasher",
+    }

@@ -19,7 +19,6 @@ S = TransferCase.State
 @pytest.fixture
 def arriving(transactional_db, site, settings):  # noqa: F811
     settings.ROLE_LANGUAGES_APPLY = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     carla = User.objects.create_user("carla", first_name="Carla")
     carla.groups.add(Group.objects.get(name=Role.CASEWORKER))
     otto = User.objects.create_user("otto")

@@ -104,10 +104,8 @@ def reference_data(db) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fast_hasher_and_media(settings, tmp_path) -> None:
+def media_root_per_test(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-    # The personas' passwords are never typed here; a fast hasher keeps the many role tests quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

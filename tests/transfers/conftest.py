@@ -34,8 +34,6 @@ def programme(reference_data) -> Agreement:
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-    # The personas' passwords are never typed here; a fast hasher keeps the many role tests quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
