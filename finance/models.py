@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from program.cells.models import Agreement
 from program.core.models import FourEyesDecision, TimeStampedModel, staff_reference
-from program.core.references import agreement_reference, version_field
+from program.core.references import agreement_reference, optional_link, version_field
 
 
 class PricingTerms(TimeStampedModel):
@@ -146,14 +146,7 @@ class Tranche(TimeStampedModel):
 
     agreement = agreement_reference("tranches", _("agreement"))
     stream = models.CharField(_("stream"), max_length=12, choices=Stream.choices)
-    aid_stream = models.ForeignKey(
-        AidStream,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="tranches",
-        verbose_name=_("aid stream"),
-    )
+    aid_stream = optional_link(AidStream, "tranches", _("aid stream"))
     # The rent tranche a correction adjusts (only on corrections).
     corrects = models.ForeignKey(
         "self",

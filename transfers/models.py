@@ -15,6 +15,7 @@ from program.core.models import TimeStampedModel, staff_reference
 from program.core.references import (
     agreement_reference,
     inmate_reference,
+    optional_link,
     placement_reference,
     staff_link,
     version_field,
@@ -215,14 +216,7 @@ class CaseEvent(models.Model):
     from_state = models.CharField(_("from state"), max_length=30, blank=True)
     to_state = models.CharField(_("to state"), max_length=30, blank=True)
     actor = staff_reference(_("by"), optional=True)
-    reason_code = models.ForeignKey(
-        ReasonCode,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reason"),
-    )
+    reason_code = optional_link(ReasonCode, "+", _("reason"))
     text = models.TextField(_("text"), blank=True)
     payload = models.JSONField(_("details"), default=dict, blank=True)
     # Set by jobs that may run twice (the nightly sweep, reminders): the same fact is one row.

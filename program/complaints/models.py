@@ -11,7 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel, staff_reference
-from program.core.references import facility_reference, inmate_reference, staff_link, version_field
+from program.core.references import (
+    facility_reference,
+    inmate_reference,
+    optional_link,
+    staff_link,
+    version_field,
+)
 
 
 class Kind(models.TextChoices):
@@ -102,14 +108,7 @@ class Complaint(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
     subject = models.TextField(_("subject"), max_length=2000, blank=True)
     # Empty while only the receipt is recorded (by host staff): Danish staff register the rest.
-    authority = models.ForeignKey(
-        Authority,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="complaints",
-        verbose_name=_("authority"),
-    )
+    authority = optional_link(Authority, "complaints", _("authority"))
     handler = staff_link(_("handled by"), related_name="complaints_handled", optional=True)
     deadline = models.DateField(_("answer deadline"))
     # The day the handler is reminded (the deadline less the rule's days of notice): the

@@ -8,7 +8,7 @@ what they point at (a person, a facility, an agreement) is ended, never deleted,
 that name it are kept.
 """
 
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -26,8 +26,15 @@ INMATE_LABEL = _("inmate")
 FACILITY_LABEL = _("facility")
 
 
+_Target = TypeVar("_Target", bound=models.Model)
+
+
 def _protected_link(
-    to: str, related_name: str, verbose_name: StrOrPromise, *, optional: bool = False
+    to: "str | type[models.Model]",
+    related_name: str,
+    verbose_name: StrOrPromise,
+    *,
+    optional: bool = False,
 ) -> "models.ForeignKey[Any, Any]":
     return models.ForeignKey(
         to,
@@ -37,6 +44,14 @@ def _protected_link(
         related_name=related_name,
         verbose_name=verbose_name,
     )
+
+
+def optional_link(
+    to: type[_Target], related_name: str, verbose_name: StrOrPromise
+) -> "models.ForeignKey[_Target | Combinable | None, _Target | None]":
+    """A protected link to a row of reference data (a country, an authority, a reason code) that
+    a row may not have yet, or not at all."""
+    return _protected_link(to, related_name, verbose_name, optional=True)
 
 
 def inmate_reference(
@@ -103,9 +118,12 @@ def staff_link(
     return _protected_link(settings.AUTH_USER_MODEL, related_name, verbose_name, optional=optional)
 
 
-def version_field() -> "models.PositiveIntegerField[float | int | str | Combinable, int]":
-    """The row's version, bumped by every change: the compare-and-set token and the ETag."""
-    return models.PositiveIntegerField(_("version"), default=1)
+def version_field(
+    *, editable: bool = True
+) -> "models.PositiveIntegerField[float | int | str | Combinable, int]":
+    """The row's version, bumped by every change: the compare-and-set token and the ETag.
+    `editable=False` where a model form must never offer it."""
+    return models.PositiveIntegerField(_("version"), default=1, editable=editable)
 
 
 def superseded_by_reference() -> "models.OneToOneField[Any, Any]":
