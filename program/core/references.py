@@ -8,7 +8,7 @@ what they point at (a person, a facility, an agreement) is ended, never deleted,
 that name it are kept.
 """
 
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -35,8 +35,9 @@ def _protected_link(
     verbose_name: StrOrPromise,
     *,
     optional: bool = False,
+    field: "type[models.ForeignKey[Any, Any]]" = models.ForeignKey,
 ) -> "models.ForeignKey[Any, Any]":
-    return models.ForeignKey(
+    return field(
         to,
         on_delete=models.PROTECT,
         null=optional,
@@ -128,11 +129,11 @@ def version_field(
 
 def superseded_by_reference() -> "models.OneToOneField[Any, Any]":
     """The correction that replaced a row; the row itself is kept, superseded."""
-    return models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="supersedes",
-        verbose_name=_("superseded by"),
+    # The shared helper is typed as a ForeignKey; `field` makes this one one-to-one, because a
+    # row is corrected once.
+    return cast(
+        "models.OneToOneField[Any, Any]",
+        _protected_link(
+            "self", "supersedes", _("superseded by"), optional=True, field=models.OneToOneField
+        ),
     )
