@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from program.cells.models import Agreement
 from program.core.models import FourEyesDecision, TimeStampedModel, staff_reference
+from program.core.references import agreement_reference, optional_link, version_field
 
 
 class PricingTerms(TimeStampedModel):
@@ -92,9 +93,7 @@ class AidStream(TimeStampedModel):
     """Money that travels with the agreement but is not rent (for Kosovo: green-energy aid),
     kept apart so reports can show rent alone or everything together."""
 
-    agreement = models.ForeignKey(
-        Agreement, on_delete=models.PROTECT, related_name="aid_streams", verbose_name=_("agreement")
-    )
+    agreement = agreement_reference("aid_streams", _("agreement"))
     name = models.CharField(_("name"), max_length=200)
     budget_owner = models.CharField(_("budget owner"), max_length=200)
     annual_amount = models.DecimalField(_("annual amount"), max_digits=14, decimal_places=2)
@@ -145,18 +144,9 @@ class Tranche(TimeStampedModel):
         DISPUTED = "disputed", _("Disputed")
         WITHHELD = "withheld", _("Withheld")
 
-    agreement = models.ForeignKey(
-        Agreement, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("agreement")
-    )
+    agreement = agreement_reference("tranches", _("agreement"))
     stream = models.CharField(_("stream"), max_length=12, choices=Stream.choices)
-    aid_stream = models.ForeignKey(
-        AidStream,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="tranches",
-        verbose_name=_("aid stream"),
-    )
+    aid_stream = optional_link(AidStream, "tranches", _("aid stream"))
     # The rent tranche a correction adjusts (only on corrections).
     corrects = models.ForeignKey(
         "self",
@@ -180,7 +170,7 @@ class Tranche(TimeStampedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     # Bumped on every status move; the compare-and-set of the services checks it.
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
     prepared_by = staff_reference(_("prepared by"), optional=True)
     invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
     invoiced_on = models.DateField(_("invoiced on"), null=True, blank=True)

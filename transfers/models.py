@@ -6,13 +6,20 @@ transfers/services/, each move a compare-and-set on (pk, state, version). The ti
 parameters are data, kept with their history.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from program.core.bilingual import pick
 from program.core.models import TimeStampedModel, staff_reference
+from program.core.references import (
+    agreement_reference,
+    inmate_reference,
+    optional_link,
+    placement_reference,
+    staff_link,
+    version_field,
+)
 
 
 class ReasonCode(models.Model):
@@ -100,30 +107,15 @@ class TransferCase(TimeStampedModel):
         UPHELD = "upheld", _("Upheld (no transfer)")
         REJECTED = "rejected", _("Rejected (transfer stands)")
 
-    inmate = models.ForeignKey(
-        "inmates.Inmate",
-        on_delete=models.PROTECT,
-        related_name="transfer_cases",
-        verbose_name=_("inmate"),
-    )
+    inmate = inmate_reference("transfer_cases")
     # The programme the case is for: its capacity, free places, rule parameters and host texts.
-    agreement = models.ForeignKey(
-        "cells.Agreement",
-        on_delete=models.PROTECT,
-        related_name="transfer_cases",
-        verbose_name=_("programme"),
-    )
-    caseworker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="transfer_cases",
-        verbose_name=_("caseworker"),
-    )
+    agreement = agreement_reference("transfer_cases", _("programme"))
+    caseworker = staff_link(_("caseworker"), related_name="transfer_cases")
     state = models.CharField(
         _("state"), max_length=30, choices=State.choices, default=State.IDENTIFIED
     )
     # Bumped by every state change: the compare-and-set token and the API's ETag.
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Notification and appeal (docs/transfer-lifecycle.md; the deadline is notified_on + a
     # configurable number).
@@ -136,14 +128,7 @@ class TransferCase(TimeStampedModel):
     )
     appeal_decided_on = models.DateField(_("appeal decided on"), null=True, blank=True)
     # The stay at the programme's host facility.
-    placement = models.ForeignKey(
-        "cells.Placement",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("place reservation or placement"),
-    )
+    placement = placement_reference(_("place reservation or placement"))
     review_due_on = models.DateField(_("periodic review due"), null=True, blank=True)
 
     class Meta:
@@ -231,14 +216,7 @@ class CaseEvent(models.Model):
     from_state = models.CharField(_("from state"), max_length=30, blank=True)
     to_state = models.CharField(_("to state"), max_length=30, blank=True)
     actor = staff_reference(_("by"), optional=True)
-    reason_code = models.ForeignKey(
-        ReasonCode,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reason"),
-    )
+    reason_code = optional_link(ReasonCode, "+", _("reason"))
     text = models.TextField(_("text"), blank=True)
     payload = models.JSONField(_("details"), default=dict, blank=True)
     # Set by jobs that may run twice (the nightly sweep, reminders): the same fact is one row.
@@ -485,12 +463,7 @@ class TransportBatch(TimeStampedModel):
         TO_HOST = "dk_xk", _("Out to the host prison")
         TO_DENMARK = "xk_dk", _("Back to the sending state")
 
-    agreement = models.ForeignKey(
-        "cells.Agreement",
-        on_delete=models.PROTECT,
-        related_name="transport_batches",
-        verbose_name=_("programme"),
-    )
+    agreement = agreement_reference("transport_batches", _("programme"))
     departs_on = models.DateField(_("departs on"))
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
     seats = models.PositiveSmallIntegerField(_("seats"))
@@ -527,14 +500,7 @@ class ManifestEntry(models.Model):
     case = models.ForeignKey(
         TransferCase, on_delete=models.PROTECT, related_name="manifest", verbose_name=_("case")
     )
-    placement = models.ForeignKey(
-        "cells.Placement",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("place reservation or placement"),
-    )
+    placement = placement_reference(_("place reservation or placement"))
     added_by = staff_reference(_("added by"))
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
@@ -660,7 +626,7 @@ class ReleasePreparation(models.Model):
     flight_on = models.DateField(_("flight date"), null=True, blank=True)
     flight_number = models.CharField(_("flight number"), max_length=20, blank=True)
     escort_note = models.CharField(_("escort note"), max_length=300, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
     updated_by = staff_reference(_("last changed by"))
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
 

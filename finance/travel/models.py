@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import FourEyesDecision, TimeStampedModel, staff_reference
+from program.core.references import agreement_reference, version_field
 
 # Two different approvers, neither the preparer (docs/finance.md, travel support).
 GRANT_APPROVAL_LEVELS = 2
@@ -20,12 +21,7 @@ GRANT_APPROVAL_LEVELS = 2
 class TravelBudget(TimeStampedModel):
     """What a programme may spend on relatives' travel in one calendar year."""
 
-    agreement = models.ForeignKey(
-        "cells.Agreement",
-        on_delete=models.PROTECT,
-        related_name="travel_budgets",
-        verbose_name=_("agreement"),
-    )
+    agreement = agreement_reference("travel_budgets", _("agreement"))
     year = models.PositiveSmallIntegerField(_("year"))
     amount = models.DecimalField(_("budget"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="DKK")
@@ -77,7 +73,7 @@ class TravelGrant(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PREPARED
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
     prepared_by = staff_reference(_("prepared by"))
     rejection_reason = models.TextField(_("why rejected"), blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)

@@ -15,6 +15,7 @@ from django.db.models.functions import Cast, Floor
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel
+from program.core.references import agreement_reference, inmate_reference
 
 # CPT living-space standards (docs/domain-rules.md §4): single cell 6 m²; shared cell 4 m² a
 # person with a fully partitioned sanitary annex; no occupancy below 2 m between walls or 2.5 m
@@ -117,9 +118,7 @@ class RampUpCap(TimeStampedModel):
 
 
 class Facility(TimeStampedModel):
-    agreement = models.ForeignKey(
-        Agreement, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("agreement")
-    )
+    agreement = agreement_reference("facilities", _("agreement"))
     name = models.CharField(_("name"), max_length=200)
     location = models.CharField(_("location"), max_length=200)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
@@ -361,12 +360,7 @@ class Placement(TimeStampedModel):
         RELEASED = "released", _("Released")
         CANCELLED = "cancelled", _("Reservation cancelled")
 
-    inmate = models.ForeignKey(
-        "inmates.Inmate",
-        on_delete=models.PROTECT,
-        related_name="placements",
-        verbose_name=_("inmate"),
-    )
+    inmate = inmate_reference("placements")
     place = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="placements", verbose_name=_("place")
     )

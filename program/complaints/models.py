@@ -6,12 +6,18 @@ that follows from its kind (`DeadlineRule`, data per programme). The host facili
 record that a complaint was received, never what it says (docs/complaints.md).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel, staff_reference
+from program.core.references import (
+    facility_reference,
+    inmate_reference,
+    optional_link,
+    staff_link,
+    version_field,
+)
 
 
 class Kind(models.TextChoices):
@@ -91,20 +97,10 @@ class Complaint(TimeStampedModel):
         OPEN = "open", _("Open")
         ANSWERED = "answered", _("Answered")
 
-    inmate = models.ForeignKey(
-        "inmates.Inmate",
-        on_delete=models.PROTECT,
-        related_name="complaints",
-        verbose_name=_("inmate"),
-    )
+    inmate = inmate_reference("complaints")
     # Where the person was held when the complaint was received: the programme it counts in,
     # and the host staff who may record its receipt.
-    facility = models.ForeignKey(
-        "cells.Facility",
-        on_delete=models.PROTECT,
-        related_name="complaints",
-        verbose_name=_("facility"),
-    )
+    facility = facility_reference("complaints")
     received_on = models.DateField(_("received on"))
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     sealed = models.BooleanField(_("sealed"), default=False)
@@ -112,22 +108,8 @@ class Complaint(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
     subject = models.TextField(_("subject"), max_length=2000, blank=True)
     # Empty while only the receipt is recorded (by host staff): Danish staff register the rest.
-    authority = models.ForeignKey(
-        Authority,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="complaints",
-        verbose_name=_("authority"),
-    )
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="complaints_handled",
-        verbose_name=_("handled by"),
-    )
+    authority = optional_link(Authority, "complaints", _("authority"))
+    handler = staff_link(_("handled by"), related_name="complaints_handled", optional=True)
     deadline = models.DateField(_("answer deadline"))
     # The day the handler is reminded (the deadline less the rule's days of notice): the
     # "answers due" queue and the reminder job read it.
@@ -140,7 +122,7 @@ class Complaint(TimeStampedModel):
     answered_by = staff_reference(_("answered by"), optional=True)
     registered_by = staff_reference(_("registered by"))
     # The row's version for compare-and-set and the API's ETag.
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
 
     class Meta:
         verbose_name = _("complaint")

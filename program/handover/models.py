@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel, staff_reference
+from program.core.references import facility_reference, superseded_by_reference, version_field
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -92,16 +93,11 @@ class Handover(TimeStampedModel):
         verbose_name=_("transport"),
     )
     # Where the person is taken (the reserved place's facility): its officers acknowledge.
-    facility = models.ForeignKey(
-        "cells.Facility",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("destination facility"),
-    )
+    facility = facility_reference("+", verbose_name=_("destination facility"))
     # 1 for the first record of this seat; a correction of an acknowledged one is the next.
     edition = models.PositiveSmallIntegerField(_("edition"), default=1)
     # Bumped by every write: the compare-and-set token and the API's ETag.
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
 
     self_harm = _level(_("self-harm"))
     self_harm_todo = _todo(_("self-harm: what to do"))
@@ -138,14 +134,7 @@ class Handover(TimeStampedModel):
     # Set first when a correction is made (the one record in force is the one without it), then
     # superseded_by once the new edition exists.
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
-    superseded_by = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="supersedes",
-        verbose_name=_("superseded by"),
-    )
+    superseded_by = superseded_by_reference()
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     created_by = staff_reference(_("created by"))
     updated_by = staff_reference(_("last changed by"))

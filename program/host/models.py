@@ -10,6 +10,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel, staff_reference
+from program.core.references import (
+    facility_reference,
+    inmate_reference,
+    optional_unit_reference,
+    placement_reference,
+    superseded_by_reference,
+)
 
 
 class StaffPosting(TimeStampedModel):
@@ -19,12 +26,7 @@ class StaffPosting(TimeStampedModel):
         related_name="posting",
         verbose_name=_("user"),
     )
-    facility = models.ForeignKey(
-        "cells.Facility",
-        on_delete=models.PROTECT,
-        related_name="postings",
-        verbose_name=_("facility"),
-    )
+    facility = facility_reference("postings")
 
     class Meta:
         verbose_name = _("staff posting")
@@ -56,18 +58,8 @@ class ArrivalCheck(TimeStampedModel):
         CASH = "cash", _("Cash, counted and receipted")
         CLOTHING = "clothing", _("Clothing")
 
-    facility = models.ForeignKey(
-        "cells.Facility",
-        on_delete=models.PROTECT,
-        related_name="arrival_checks",
-        verbose_name=_("facility"),
-    )
-    inmate = models.ForeignKey(
-        "inmates.Inmate",
-        on_delete=models.PROTECT,
-        related_name="arrival_checks",
-        verbose_name=_("person"),
-    )
+    facility = facility_reference("arrival_checks")
+    inmate = inmate_reference("arrival_checks", verbose_name=_("person"))
     case_id = models.PositiveBigIntegerField(_("transfer case"), unique=True)
     transport_id = models.PositiveBigIntegerField(_("transport"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
@@ -80,14 +72,7 @@ class ArrivalCheck(TimeStampedModel):
     )
     remarks = models.TextField(_("remarks"), blank=True)
     refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
-    placement = models.ForeignKey(
-        "cells.Placement",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("placement"),
-    )
+    placement = placement_reference(_("placement"))
     checked_on = models.DateField(_("checked on"))
     checked_by = staff_reference(_("checked by"))
 
@@ -118,35 +103,16 @@ class HeadcountConfirmation(TimeStampedModel):
     day, against the roll. A difference carries its explanation. A correction the same day
     supersedes the earlier confirmation, which is kept (superseded_at, superseded_by)."""
 
-    facility = models.ForeignKey(
-        "cells.Facility",
-        on_delete=models.PROTECT,
-        related_name="headcounts",
-        verbose_name=_("facility"),
-    )
+    facility = facility_reference("headcounts")
     # Empty: the whole facility was counted at once.
-    unit = models.ForeignKey(
-        "cells.Unit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="headcounts",
-        verbose_name=_("unit"),
-    )
+    unit = optional_unit_reference("headcounts")
     day = models.DateField(_("day"))
     counted = models.PositiveIntegerField(_("counted present"))
     on_roll = models.PositiveIntegerField(_("on the roll"))
     difference_reason = models.TextField(_("explanation of the difference"), blank=True)
     confirmed_by = staff_reference(_("confirmed by"))
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
-    superseded_by = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="supersedes",
-        verbose_name=_("superseded by"),
-    )
+    superseded_by = superseded_by_reference()
 
     class Meta:
         verbose_name = _("headcount confirmation")

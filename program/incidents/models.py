@@ -7,12 +7,19 @@ inmates involved get a notice in their language (`InmateNotice`), staff named ar
 app. See docs/incidents.md.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel
+from program.core.references import (
+    facility_reference,
+    inmate_reference,
+    optional_cell_reference,
+    optional_unit_reference,
+    staff_link,
+    version_field,
+)
 
 
 class Incident(TimeStampedModel):
@@ -29,28 +36,9 @@ class Incident(TimeStampedModel):
         MORE_INFORMATION = "more_information", _("More information asked for")
         CLOSED = "closed", _("Reviewed and closed")
 
-    facility = models.ForeignKey(
-        "cells.Facility",
-        on_delete=models.PROTECT,
-        related_name="incidents",
-        verbose_name=_("facility"),
-    )
-    unit = models.ForeignKey(
-        "cells.Unit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="incidents",
-        verbose_name=_("unit"),
-    )
-    cell = models.ForeignKey(
-        "cells.Cell",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="incidents",
-        verbose_name=_("cell"),
-    )
+    facility = facility_reference("incidents")
+    unit = optional_unit_reference("incidents")
+    cell = optional_cell_reference("incidents")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("when it happened"))
     description = models.TextField(_("what happened"))
@@ -58,12 +46,7 @@ class Incident(TimeStampedModel):
     actions_taken = models.TextField(_("actions taken"), blank=True)
     # Staff involved by name and role, as the reporter writes them (they need not be users).
     staff_involved = models.TextField(_("staff involved"), blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="incidents_reported",
-        verbose_name=_("reported by"),
-    )
+    reported_by = staff_link(_("reported by"), related_name="incidents_reported")
     reported_at = models.DateTimeField(_("reported at"))
     # Fixed when reported from the kind's rule (rules.py): a later change of the rule never
     # moves it. Set again when information asked for by the governor is added.
@@ -71,7 +54,7 @@ class Incident(TimeStampedModel):
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.AWAITING_REVIEW
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
 
     class Meta:
         verbose_name = _("incident")
@@ -107,12 +90,7 @@ class IncidentInmate(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="people", verbose_name=_("incident")
     )
-    inmate = models.ForeignKey(
-        "inmates.Inmate",
-        on_delete=models.PROTECT,
-        related_name="incidents",
-        verbose_name=_("inmate"),
-    )
+    inmate = inmate_reference("incidents")
 
     class Meta:
         verbose_name = _("inmate involved")
@@ -131,12 +109,7 @@ class IncidentStaff(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="named_staff", verbose_name=_("incident")
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="incidents_named_in",
-        verbose_name=_("user"),
-    )
+    user = staff_link(_("user"), related_name="incidents_named_in")
 
     class Meta:
         verbose_name = _("staff named")
@@ -159,12 +132,7 @@ class IncidentReview(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("incident")
     )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="incident_reviews",
-        verbose_name=_("reviewer"),
-    )
+    reviewer = staff_link(_("reviewer"), related_name="incident_reviews")
     reviewed_at = models.DateTimeField(_("reviewed at"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     findings = models.TextField(_("findings"))
@@ -192,12 +160,7 @@ class IncidentAddition(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="additions", verbose_name=_("incident")
     )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="incident_additions",
-        verbose_name=_("added by"),
-    )
+    added_by = staff_link(_("added by"), related_name="incident_additions")
     added_at = models.DateTimeField(_("added at"))
     text = models.TextField(_("information"))
 
@@ -278,12 +241,7 @@ class InmateNotice(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="notices", verbose_name=_("incident")
     )
-    inmate = models.ForeignKey(
-        "inmates.Inmate",
-        on_delete=models.PROTECT,
-        related_name="incident_notices",
-        verbose_name=_("inmate"),
-    )
+    inmate = inmate_reference("incident_notices")
     language = models.CharField(_("language"), max_length=10)
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel
+from program.core.references import optional_link, version_field
 
 
 class Readmission(models.TextChoices):
@@ -114,14 +115,7 @@ class Inmate(TimeStampedModel):
         models.CharField(max_length=50), default=list, blank=True, verbose_name=_("languages")
     )
     interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
-    country_of_return = models.ForeignKey(
-        Country,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="returnees",
-        verbose_name=_("country of return"),
-    )
+    country_of_return = optional_link(Country, "returnees", _("country of return"))
     # Empty: the country's own answer applies. A value overrides it for this person only
     # (a personal travel document, a refusal in this person's case), with the reason why.
     return_readmits = models.CharField(
@@ -163,7 +157,7 @@ class Inmate(TimeStampedModel):
 
     # Moves on with every change (services): the edit form's hidden field and the API's ETag,
     # so a write based on an older read is refused instead of overwriting (program/core/versioning).
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = version_field(editable=False)
 
     class Meta:
         verbose_name = _("inmate")
@@ -316,7 +310,7 @@ class Judgment(TimeStampedModel):
 
     # Moves on with every change (services): the edit form's hidden field and the API's ETag,
     # so a write based on an older read is refused instead of overwriting (program/core/versioning).
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = version_field(editable=False)
 
     class Meta:
         verbose_name = _("judgment")
@@ -362,7 +356,7 @@ class ExpulsionOrder(TimeStampedModel):
 
     # Moves on with every change (services): the edit form's hidden field and the API's ETag,
     # so a write based on an older read is refused instead of overwriting (program/core/versioning).
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = version_field(editable=False)
 
     class Meta:
         verbose_name = _("expulsion order")

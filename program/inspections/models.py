@@ -15,6 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel, staff_reference
+from program.core.references import (
+    facility_reference,
+    optional_cell_reference,
+    optional_unit_reference,
+    version_field,
+)
 
 
 class InspectionBody(TimeStampedModel):
@@ -43,12 +49,7 @@ class Inspection(TimeStampedModel):
         related_name="inspections",
         verbose_name=_("inspection body"),
     )
-    facility = models.ForeignKey(
-        "cells.Facility",
-        on_delete=models.PROTECT,
-        related_name="inspections",
-        verbose_name=_("facility"),
-    )
+    facility = facility_reference("inspections")
     kind = models.CharField(_("kind of visit"), max_length=12, choices=Kind.choices)
     starts_on = models.DateField(_("first day of the visit"))
     ends_on = models.DateField(_("last day of the visit"))
@@ -65,7 +66,7 @@ class Inspection(TimeStampedModel):
     published_on = models.DateField(_("report published on"), null=True, blank=True)
     recorded_by = staff_reference(_("recorded by"))
     # Bumped on every change; the API's If-Match and the forms' hidden field compare it.
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
 
     class Meta:
         verbose_name = _("inspection")
@@ -129,22 +130,8 @@ class Finding(TimeStampedModel):
     text = models.TextField(_("what the inspection found"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     concerns = models.CharField(_("concerns"), max_length=10, choices=Concerns.choices)
-    unit = models.ForeignKey(
-        "cells.Unit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="findings",
-        verbose_name=_("unit"),
-    )
-    cell = models.ForeignKey(
-        "cells.Cell",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="findings",
-        verbose_name=_("cell"),
-    )
+    unit = optional_unit_reference("findings")
+    cell = optional_cell_reference("findings")
     person = models.ForeignKey(
         "inmates.Inmate",
         on_delete=models.PROTECT,
@@ -155,7 +142,7 @@ class Finding(TimeStampedModel):
     )
     practice = models.CharField(_("practice"), max_length=200, blank=True)
     recorded_by = staff_reference(_("recorded by"))
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
 
     class Meta:
         verbose_name = _("finding")
@@ -251,7 +238,7 @@ class FindingAction(TimeStampedModel):
     reason = models.TextField(_("why not accepted"), blank=True)
     # Who recorded the last move (done or not accepted); a tranche condition names them.
     decided_by = staff_reference(_("recorded by"), optional=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
 
     class Meta:
         verbose_name = _("promised action")

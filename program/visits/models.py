@@ -13,6 +13,7 @@ from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import TimeStampedModel, staff_reference
+from program.core.references import facility_reference, inmate_reference, version_field
 
 
 class TsTzRange(Func):
@@ -43,15 +44,8 @@ class Visit(TimeStampedModel):
         RELATIVE = "relative", _("A relative")
         CASEWORKER = "caseworker", _("The caseworker")
 
-    inmate = models.ForeignKey(
-        "inmates.Inmate", on_delete=models.PROTECT, related_name="visits", verbose_name=_("inmate")
-    )
-    facility = models.ForeignKey(
-        "cells.Facility",
-        on_delete=models.PROTECT,
-        related_name="visits",
-        verbose_name=_("facility"),
-    )
+    inmate = inmate_reference("visits")
+    facility = facility_reference("visits")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
@@ -72,7 +66,7 @@ class Visit(TimeStampedModel):
     outcome_by = staff_reference(_("outcome recorded by"), optional=True)
     outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
     # Bumped on every change; forms and If-Match compare it (compare-and-set).
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
 
     class Meta:
         verbose_name = _("visit")

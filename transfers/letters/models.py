@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from program.core.models import staff_reference
+from program.core.references import agreement_reference, version_field
 from transfers.models import ProgressJob
 
 
@@ -30,12 +31,7 @@ class LetterTemplate(models.Model):
     number", …) in this language.
     """
 
-    agreement = models.ForeignKey(
-        "cells.Agreement",
-        on_delete=models.PROTECT,
-        related_name="letter_templates",
-        verbose_name=_("programme"),
-    )
+    agreement = agreement_reference("letter_templates", _("programme"))
     kind = models.CharField(_("kind of letter"), max_length=30, choices=LetterKind.choices)
     language = models.CharField(
         _("language"), max_length=8, help_text=_("ISO 639-1 code: da, en, ar, fa, …")
@@ -44,7 +40,7 @@ class LetterTemplate(models.Model):
     body = models.TextField(_("body"))
     labels = models.JSONField(_("labels"), default=dict, blank=True)
     active = models.BooleanField(_("in use"), default=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = version_field()
     change_reason = models.CharField(_("why changed"), max_length=300, blank=True)
     changed_by = staff_reference(_("changed by"), optional=True)
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
