@@ -12,12 +12,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from program.cells.models import Facility
 from program.core.capabilities import can, holds
+from program.core.compare_and_set import update_locked
 from program.core.errors import ApplicationError, ConflictError
 from program.core.roles import user_roles
 from program.core.versioning import StaleVersionError, lock_at_version
@@ -130,13 +130,9 @@ def _require_status(visit: Visit, allowed: tuple[str, ...], action: str) -> None
 
 def _save(visit: Visit, **fields: Any) -> Visit:
     """Compare-and-set on the locked row: the version must still be the one read."""
-    updated = Visit.objects.filter(pk=visit.pk, version=visit.version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
+    return update_locked(
+        visit, changed=_("The visit changed while this was being saved; try again."), **fields
     )
-    if updated != 1:  # cannot happen under the row lock; kept so a refactor cannot lose it
-        raise ConflictError(_("The visit changed while this was being saved; try again."))
-    visit.refresh_from_db()
-    return visit
 
 
 @transaction.atomic
