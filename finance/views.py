@@ -531,20 +531,33 @@ def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _submit_condition_form(request, condition.tranche_id, form, edit)
 
 
-def condition_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def _condition_button(
+    request: HttpRequest, pk: int, act: Callable[[TrancheCondition], object], done: str
+) -> HttpResponse:
+    """Removing and signing off are one-button forms: the service runs on the condition; a
+    refusal shows the tranche page with its message, success says `done` (with %(kind)s)."""
     condition = _condition(pk)
     if request.method != "POST":
         return _render_tranche(request, condition.tranche_id)
     try:
-        services.condition_remove(condition=condition.pk, actor=acting_user(request))
+        act(condition)
     except ApplicationError as error:
         return _render_tranche(
             request, condition.tranche_id, error=error.message, status=error.http_status
         )
-    messages.success(
-        request, _("Condition removed: %(kind)s.") % {"kind": condition.get_kind_display()}
-    )
+    messages.success(request, done % {"kind": condition.get_kind_display()})
     return redirect("finance:tranche-detail", pk=condition.tranche_id)
+
+
+def condition_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    return _condition_button(
+        request,
+        pk,
+        lambda condition: services.condition_remove(
+            condition=condition.pk, actor=acting_user(request)
+        ),
+        _("Condition removed: %(kind)s."),
+    )
 
 
 def condition_evidence(request: HttpRequest, pk: int) -> HttpResponse:
@@ -569,20 +582,14 @@ def condition_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def condition_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    condition = _condition(pk)
-    if request.method != "POST":
-        return _render_tranche(request, condition.tranche_id)
-    try:
-        services.condition_sign_off(condition=condition.pk, actor=acting_user(request))
-    except ApplicationError as error:
-        return _render_tranche(
-            request, condition.tranche_id, error=error.message, status=error.http_status
-        )
-    messages.success(
+    return _condition_button(
         request,
-        _("%(kind)s is signed off and met.") % {"kind": condition.get_kind_display()},
+        pk,
+        lambda condition: services.condition_sign_off(
+            condition=condition.pk, actor=acting_user(request)
+        ),
+        _("%(kind)s is signed off and met."),
     )
-    return redirect("finance:tranche-detail", pk=condition.tranche_id)
 
 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
