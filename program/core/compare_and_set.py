@@ -1,4 +1,4 @@
-"""Writing a row the service has already locked at the version it read, in one UPDATE.
+"""Locking a versioned row at the version read, and writing it back in one UPDATE.
 
 The UPDATE matches the version too and moves it (and updated_at) on, so even a write that somehow
 ran without the row lock could never overwrite a newer one: it would match nothing and be refused.
@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from program.core.errors import ConflictError
+from program.core.versioning import StaleVersionError, lock_at_version
 
 M = TypeVar("M", bound=models.Model)
 
@@ -29,3 +30,32 @@ def update_locked(row: M, *, changed: str, **fields: Any) -> M:
         raise ConflictError(changed)
     row.refresh_from_db()
     return row
+
+
+def lock_with_status(
+    model: type[M],
+    row: M | int,
+    expected_version: int | None,
+    *,
+    missing: str,
+    stale: str,
+) -> M:
+    """The row locked at the version read (`lock_at_version`), refused in the row's own words:
+    `missing` when it is gone, `stale` (a translated text with %(status)s, the row's status now)
+    when someone changed it since it was read."""
+
+    def changed(locked: M, read: int) -> StaleVersionError:
+        shown = cast(Any, locked)
+        return StaleVersionError(
+            stale % {"status": shown.get_status_display().lower()},
+            version=shown.version,
+            read_version=read,
+        )
+
+    return lock_at_version(
+        model,
+        row if isinstance(row, int) else row.pk,
+        expected_version,
+        missing=ConflictError(missing),
+        stale=changed,
+    )
