@@ -4,22 +4,13 @@ Money, the schedule and its workflow are financial; the staff who prepared, appr
 and the named person who signed a condition off, are personal. Nothing here is about an inmate.
 """
 
+from finance.pricing_fields import PRICING_TERMS_FIELDS
 from finance.travel.field_tags import TRAVEL_FIELD_TAGS
 from program.core.field_tags import FINANCIAL, NONE, PERSONAL, TIMESTAMPED, Tag, tagged
 
 FIELD_TAGS: dict[str, Tag] = {
     **tagged("PricingTerms", NONE, *TIMESTAMPED, "agreement"),
-    **tagged(
-        "PricingTerms",
-        FINANCIAL,
-        "pricing_model",
-        "currency",
-        "annual_fee",
-        "per_inmate_month_fee",
-        "start_fee",
-        "yearly_indexation_percent",
-        "rent_starts_on",
-    ),
+    **tagged("PricingTerms", FINANCIAL, *PRICING_TERMS_FIELDS),
     **tagged("AidStream", NONE, *TIMESTAMPED, "agreement"),
     **tagged("AidStream", FINANCIAL, "name", "budget_owner", "annual_amount", "currency", "years"),
     **tagged("Tranche", NONE, *TIMESTAMPED, "agreement", "version"),

@@ -13,19 +13,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from finance.models import PricingTerms
+from finance.pricing_fields import PRICING_TERMS_FIELDS
 from program.cells.models import Agreement
 from program.cells.programme_admin import require_role, saved
 from program.core.errors import ApplicationError
 
-FIELDS = [
-    "pricing_model",
-    "currency",
-    "annual_fee",
-    "per_inmate_month_fee",
-    "start_fee",
-    "yearly_indexation_percent",
-    "rent_starts_on",
-]
+FIELDS = PRICING_TERMS_FIELDS
 
 
 @transaction.atomic

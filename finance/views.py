@@ -473,26 +473,40 @@ def _condition_invalid(request: HttpRequest, tranche_id: int, form: forms.Form) 
     )
 
 
+def _submit_condition_form(
+    request: HttpRequest,
+    tranche_id: int,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """The one flow of every condition form on the tranche page: an invalid or refused form is
+    shown again there as typed; an accepted one says what was done and goes back to the tranche.
+    `act` runs the service on the cleaned data and returns the success message."""
+    if not form.is_valid():
+        return _condition_invalid(request, tranche_id, form)
+    try:
+        message = act(form.cleaned_data)
+    except ApplicationError as error:
+        return _condition_refused(request, tranche_id, form, error)
+    messages.success(request, message)
+    return redirect("finance:tranche-detail", pk=tranche_id)
+
+
 def condition_add(request: HttpRequest, pk: int) -> HttpResponse:
     tranche = get_object_or_404(Tranche.objects.only("pk"), pk=pk)
     if request.method != "POST":
         return _render_tranche(request, tranche.pk)
-    form = ConditionForm(request.POST)
-    if not form.is_valid():
-        return _condition_invalid(request, tranche.pk, form)
-    try:
+
+    def add(data: dict[str, Any]) -> str:
         condition = services.condition_add(
             tranche=tranche.pk,
-            kind=form.cleaned_data["kind"],
-            description=form.cleaned_data["description"],
+            kind=data["kind"],
+            description=data["description"],
             actor=acting_user(request),
         )
-    except ApplicationError as error:
-        return _condition_refused(request, tranche.pk, form, error)
-    messages.success(
-        request, _("Condition added: %(kind)s.") % {"kind": condition.get_kind_display()}
-    )
-    return redirect("finance:tranche-detail", pk=tranche.pk)
+        return _("Condition added: %(kind)s.") % {"kind": condition.get_kind_display()}
+
+    return _submit_condition_form(request, tranche.pk, ConditionForm(request.POST), add)
 
 
 def _condition(pk: int) -> TrancheCondition:
@@ -503,80 +517,79 @@ def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     condition = _condition(pk)
     if request.method != "POST":
         return _render_tranche(request, condition.tranche_id)
-    form = ConditionForm(request.POST, condition=condition)
-    if not form.is_valid():
-        return _condition_invalid(request, condition.tranche_id, form)
-    try:
+
+    def edit(data: dict[str, Any]) -> str:
         changed = services.condition_edit(
             condition=condition.pk,
-            kind=form.cleaned_data["kind"],
-            description=form.cleaned_data["description"],
+            kind=data["kind"],
+            description=data["description"],
             actor=acting_user(request),
         )
-    except ApplicationError as error:
-        return _condition_refused(request, condition.tranche_id, form, error)
-    messages.success(
-        request, _("Condition changed: %(kind)s.") % {"kind": changed.get_kind_display()}
-    )
-    return redirect("finance:tranche-detail", pk=condition.tranche_id)
+        return _("Condition changed: %(kind)s.") % {"kind": changed.get_kind_display()}
+
+    form = ConditionForm(request.POST, condition=condition)
+    return _submit_condition_form(request, condition.tranche_id, form, edit)
 
 
-def condition_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def _condition_button(
+    request: HttpRequest, pk: int, act: Callable[[TrancheCondition], object], done: str
+) -> HttpResponse:
+    """Removing and signing off are one-button forms: the service runs on the condition; a
+    refusal shows the tranche page with its message, success says `done` (with %(kind)s)."""
     condition = _condition(pk)
     if request.method != "POST":
         return _render_tranche(request, condition.tranche_id)
     try:
-        services.condition_remove(condition=condition.pk, actor=acting_user(request))
+        act(condition)
     except ApplicationError as error:
         return _render_tranche(
             request, condition.tranche_id, error=error.message, status=error.http_status
         )
-    messages.success(
-        request, _("Condition removed: %(kind)s.") % {"kind": condition.get_kind_display()}
-    )
+    messages.success(request, done % {"kind": condition.get_kind_display()})
     return redirect("finance:tranche-detail", pk=condition.tranche_id)
+
+
+def condition_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    return _condition_button(
+        request,
+        pk,
+        lambda condition: services.condition_remove(
+            condition=condition.pk, actor=acting_user(request)
+        ),
+        _("Condition removed: %(kind)s."),
+    )
 
 
 def condition_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     condition = _condition(pk)
     if request.method != "POST":
         return _render_tranche(request, condition.tranche_id)
-    form = ConditionEvidenceForm(request.POST, request.FILES, condition=condition)
-    if not form.is_valid():
-        return _condition_invalid(request, condition.tranche_id, form)
-    try:
+
+    def record(data: dict[str, Any]) -> str:
         services.condition_record_evidence(
             condition=condition.pk,
-            evidence=form.cleaned_data["evidence"] or None,
-            reference=form.cleaned_data["reference"],
-            note=form.cleaned_data["note"],
+            evidence=data["evidence"] or None,
+            reference=data["reference"],
+            note=data["note"],
             actor=acting_user(request),
         )
-    except ApplicationError as error:
-        return _condition_refused(request, condition.tranche_id, form, error)
-    messages.success(
-        request,
-        _("Evidence recorded for %(kind)s; a second person must now sign it off.")
-        % {"kind": condition.get_kind_display()},
-    )
-    return redirect("finance:tranche-detail", pk=condition.tranche_id)
+        return _("Evidence recorded for %(kind)s; a second person must now sign it off.") % {
+            "kind": condition.get_kind_display()
+        }
+
+    form = ConditionEvidenceForm(request.POST, request.FILES, condition=condition)
+    return _submit_condition_form(request, condition.tranche_id, form, record)
 
 
 def condition_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    condition = _condition(pk)
-    if request.method != "POST":
-        return _render_tranche(request, condition.tranche_id)
-    try:
-        services.condition_sign_off(condition=condition.pk, actor=acting_user(request))
-    except ApplicationError as error:
-        return _render_tranche(
-            request, condition.tranche_id, error=error.message, status=error.http_status
-        )
-    messages.success(
+    return _condition_button(
         request,
-        _("%(kind)s is signed off and met.") % {"kind": condition.get_kind_display()},
+        pk,
+        lambda condition: services.condition_sign_off(
+            condition=condition.pk, actor=acting_user(request)
+        ),
+        _("%(kind)s is signed off and met."),
     )
-    return redirect("finance:tranche-detail", pk=condition.tranche_id)
 
 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:

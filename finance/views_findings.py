@@ -5,9 +5,8 @@ facilities by title; they never see a finding's text or the person it may concer
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +15,6 @@ from finance import services
 from finance.models import Tranche
 from finance.services_findings import condition_link_finding
 from program.core.acting import acting_user
-from program.core.errors import ApplicationError
 from program.inspections.selectors import findings_for_agreement
 
 
@@ -62,26 +60,22 @@ def finding_form(
 
 
 def condition_finding(request: HttpRequest, pk: int) -> HttpResponse:
-    from finance.views import _condition_invalid, _condition_refused, _render_tranche
+    from finance.views import _render_tranche, _submit_condition_form
 
     tranche = get_object_or_404(Tranche.objects.only("pk", "agreement_id"), pk=pk)
     if request.method != "POST":
         return _render_tranche(request, tranche.pk)
-    form = FindingConditionForm(request.POST, tranche=tranche)
-    if not form.is_valid():
-        return _condition_invalid(request, tranche.pk, form)
-    try:
+
+    def link(data: dict[str, Any]) -> str:
         condition = condition_link_finding(
             tranche=tranche.pk,
-            finding=form.cleaned_data["finding"],
-            description=form.cleaned_data["description"],
+            finding=data["finding"],
+            description=data["description"],
             actor=acting_user(request),
         )
-    except ApplicationError as error:
-        return _condition_refused(request, tranche.pk, form, error)
-    messages.success(
-        request,
-        _("The tranche now waits for the finding: %(kind)s.")
-        % {"kind": condition.get_kind_display()},
-    )
-    return redirect("finance:tranche-detail", pk=tranche.pk)
+        return _("The tranche now waits for the finding: %(kind)s.") % {
+            "kind": condition.get_kind_display()
+        }
+
+    form = FindingConditionForm(request.POST, tranche=tranche)
+    return _submit_condition_form(request, tranche.pk, form, link)

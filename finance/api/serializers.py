@@ -6,23 +6,14 @@ from rest_framework import serializers
 
 from finance import finding_conditions
 from finance.models import AidStream, Payment, PricingTerms, Tranche, TrancheCondition
+from finance.pricing_fields import PRICING_TERMS_FIELDS
 from program.core.api.query import QuerySerializer
 
 
 class PricingTermsSerializer(serializers.ModelSerializer[PricingTerms]):
     class Meta:
         model = PricingTerms
-        fields = [
-            "id",
-            "agreement",
-            "pricing_model",
-            "currency",
-            "annual_fee",
-            "per_inmate_month_fee",
-            "start_fee",
-            "yearly_indexation_percent",
-            "rent_starts_on",
-        ]
+        fields = ["id", "agreement", *PRICING_TERMS_FIELDS]
         read_only_fields = ["id"]
         # One set of terms per agreement: the service says so, with its message.
         validators: list[object] = []

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,9 +25,9 @@ from finance.travel.models import (
 )
 from program.cells.models import Agreement
 from program.core.capabilities import can, holder_names, users_with
+from program.core.compare_and_set import lock_with_status, update_locked
 from program.core.errors import ApplicationError, ConflictError
 from program.core.templatetags.humanize_money import money
-from program.core.versioning import StaleVersionError, lock_at_version
 from program.notifications import services as notifications
 from program.notifications.models import Notification
 from program.visits import selectors as visit_selectors
@@ -181,19 +180,14 @@ def _tell_approvers(grant: TravelGrant, *, level: int, exclude: set[Any]) -> Non
 
 
 def _lock(grant: TravelGrant | int, expected_version: int | None) -> TravelGrant:
-    return lock_at_version(
+    return lock_with_status(
         TravelGrant,
-        grant if isinstance(grant, int) else grant.pk,
+        grant,
         expected_version,
-        missing=ConflictError(_("The travel grant no longer exists.")),
-        stale=lambda locked, read: StaleVersionError(
-            _(
-                "Someone changed this travel grant after you opened it (it is now %(status)s). "
-                "Nothing was saved; reload it and try again."
-            )
-            % {"status": locked.get_status_display().lower()},
-            version=locked.version,
-            read_version=read,
+        missing=_("The travel grant no longer exists."),
+        stale=_(
+            "Someone changed this travel grant after you opened it (it is now %(status)s). "
+            "Nothing was saved; reload it and try again."
         ),
     )
 
@@ -209,13 +203,11 @@ def _require_status(grant: TravelGrant, allowed: str, action: str) -> None:
 
 def _move(grant: TravelGrant, **fields: Any) -> TravelGrant:
     """Compare-and-set on the locked row."""
-    updated = TravelGrant.objects.filter(pk=grant.pk, version=grant.version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
+    return update_locked(
+        grant,
+        changed=_("The travel grant changed while this was being saved; try again."),
+        **fields,
     )
-    if updated != 1:  # cannot happen under the row lock; kept so a refactor cannot lose it
-        raise ConflictError(_("The travel grant changed while this was being saved; try again."))
-    grant.refresh_from_db()
-    return grant
 
 
 def _decide(

@@ -171,22 +171,24 @@ def _grant_move(
     return view
 
 
-def _approve(request: HttpRequest, pk: int, data: dict[str, Any]) -> Any:
-    return services.travel_grant_approve(
-        grant=pk,
-        actor=acting_user(request),
-        comment=data["comment"],
-        expected_version=data["version"],
-    )
+def _decision(
+    service: Callable[..., TravelGrant],
+) -> Callable[[HttpRequest, int, dict[str, Any]], Any]:
+    """Approving and rejecting read the same form (comment, version); only the service differs."""
+
+    def act(request: HttpRequest, pk: int, data: dict[str, Any]) -> Any:
+        return service(
+            grant=pk,
+            actor=acting_user(request),
+            comment=data["comment"],
+            expected_version=data["version"],
+        )
+
+    return act
 
 
-def _reject(request: HttpRequest, pk: int, data: dict[str, Any]) -> Any:
-    return services.travel_grant_reject(
-        grant=pk,
-        actor=acting_user(request),
-        comment=data["comment"],
-        expected_version=data["version"],
-    )
+_approve = _decision(services.travel_grant_approve)
+_reject = _decision(services.travel_grant_reject)
 
 
 def _pay(request: HttpRequest, pk: int, data: dict[str, Any]) -> Any:

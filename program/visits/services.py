@@ -12,15 +12,14 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from program.cells.models import Facility
 from program.core.capabilities import can, holds
+from program.core.compare_and_set import lock_with_status, update_locked
 from program.core.errors import ApplicationError, ConflictError
 from program.core.roles import user_roles
-from program.core.versioning import StaleVersionError, lock_at_version
 from program.host.selectors import posted_facility
 from program.inmates.models import Inmate
 from program.visits import selectors
@@ -102,19 +101,14 @@ def _require_scope(actor: AbstractBaseUser, *, inmate_id: int, facility_id: int)
 
 
 def _lock(visit: Visit | int, expected_version: int | None) -> Visit:
-    return lock_at_version(
+    return lock_with_status(
         Visit,
-        visit if isinstance(visit, int) else visit.pk,
+        visit,
         expected_version,
-        missing=ConflictError(_("The visit no longer exists.")),
-        stale=lambda locked, read: StaleVersionError(
-            _(
-                "Someone changed this visit after you opened it (it is now %(status)s). Nothing "
-                "was saved; reload it and try again."
-            )
-            % {"status": locked.get_status_display().lower()},
-            version=locked.version,
-            read_version=read,
+        missing=_("The visit no longer exists."),
+        stale=_(
+            "Someone changed this visit after you opened it (it is now %(status)s). Nothing "
+            "was saved; reload it and try again."
         ),
     )
 
@@ -130,13 +124,9 @@ def _require_status(visit: Visit, allowed: tuple[str, ...], action: str) -> None
 
 def _save(visit: Visit, **fields: Any) -> Visit:
     """Compare-and-set on the locked row: the version must still be the one read."""
-    updated = Visit.objects.filter(pk=visit.pk, version=visit.version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
+    return update_locked(
+        visit, changed=_("The visit changed while this was being saved; try again."), **fields
     )
-    if updated != 1:  # cannot happen under the row lock; kept so a refactor cannot lose it
-        raise ConflictError(_("The visit changed while this was being saved; try again."))
-    visit.refresh_from_db()
-    return visit
 
 
 @transaction.atomic
