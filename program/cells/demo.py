@@ -9,7 +9,7 @@ three units of 40 single cells and 30 shared two-person cells, every cell within
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.db import connection
 
@@ -36,11 +36,32 @@ SINGLE_CELLS_PER_UNIT = 40
 SHARED_CELLS_PER_UNIT = 30  # two places each (9 m², partitioned toilet: floor(9 / 4) = 2)
 
 
+def _programme(
+    *,
+    name: str,
+    terms: dict[str, Any],
+    ramp_up: list[tuple[date, int]],
+    facility_name: str,
+    facility: dict[str, Any],
+) -> tuple[Agreement, bool, Facility, bool]:
+    """An agreement with its ramp-up steps and its facility, each made only when missing, so
+    that loading the demo twice changes nothing. Says which of the two rows were created."""
+    agreement, created = Agreement.objects.get_or_create(name=name, defaults=terms)
+    for effective_from, places in ramp_up:
+        RampUpCap.objects.get_or_create(
+            agreement=agreement, effective_from=effective_from, defaults={"places": places}
+        )
+    site, site_created = Facility.objects.get_or_create(
+        agreement=agreement, name=facility_name, defaults=facility
+    )
+    return agreement, created, site, site_created
+
+
 @register(order=10)
 def load(out: TextIO) -> None:
-    agreement, created = Agreement.objects.get_or_create(
+    agreement, created, facility, facility_created = _programme(
         name=AGREEMENT_NAME,
-        defaults={
+        terms={
             "sending_state": "DK",
             "host_state": "XK",
             "sending_authority": "Danish Prison and Probation Service (Kriminalforsorgen)",
@@ -51,15 +72,9 @@ def load(out: TextIO) -> None:
             "extension_type": Agreement.ExtensionType.AUTOMATIC,
             "contracted_places": 300,
         },
-    )
-    for effective_from, places in RAMP_UP:
-        RampUpCap.objects.get_or_create(
-            agreement=agreement, effective_from=effective_from, defaults={"places": places}
-        )
-    facility, facility_created = Facility.objects.get_or_create(
-        agreement=agreement,
-        name=FACILITY_NAME,
-        defaults={"location": "Pasjak, near Gjilan", "country": "XK", "opens_on": OPENING},
+        ramp_up=RAMP_UP,
+        facility_name=FACILITY_NAME,
+        facility={"location": "Pasjak, near Gjilan", "country": "XK", "opens_on": OPENING},
     )
     if facility_created:
         _build_cells(facility)
@@ -225,9 +240,9 @@ def second_programme(out: TextIO) -> None:
 
     The one place that creates it, so that other apps' demo data (pricing terms, rule
     parameters) look it up by SECOND_AGREEMENT_NAME."""
-    agreement, created = Agreement.objects.get_or_create(
+    agreement, created, facility, facility_created = _programme(
         name=SECOND_AGREEMENT_NAME,
-        defaults={
+        terms={
             "sending_state": "SE",
             "host_state": "EE",
             "sending_authority": "Swedish Prison and Probation Service (Kriminalvården)",
@@ -239,15 +254,9 @@ def second_programme(out: TextIO) -> None:
             "extension_type": Agreement.ExtensionType.OPTIONAL,
             "contracted_places": 400,
         },
-    )
-    for effective_from, places in SECOND_RAMP_UP:
-        RampUpCap.objects.get_or_create(
-            agreement=agreement, effective_from=effective_from, defaults={"places": places}
-        )
-    facility, facility_created = Facility.objects.get_or_create(
-        agreement=agreement,
-        name=SECOND_FACILITY_NAME,
-        defaults={"location": "Tartu", "country": "EE", "opens_on": SECOND_OPENING},
+        ramp_up=SECOND_RAMP_UP,
+        facility_name=SECOND_FACILITY_NAME,
+        facility={"location": "Tartu", "country": "EE", "opens_on": SECOND_OPENING},
     )
     if facility_created:
         unit = Unit.objects.create(facility=facility, code="T1", name="Unit T1")

@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy
 
 from program.cells import providers
 from program.cells.models import Agreement, Facility, Outage, Place, Placement, RampUpCap, Unit
+from program.cells.placement_sql import PLACEMENT_TO_FACILITY
 from program.core.errors import ApplicationError
 
 ARRIVALS_HORIZON_DAYS = 14
@@ -317,14 +318,10 @@ class SeriesDay:
 
 # Stays of one agreement (and optionally one facility) that hold days: every placement and every
 # reservation that is not cancelled. Their periods are half-open, [starts_on, ends_on).
-_STAYS = """
+_STAYS = f"""
     SELECT p.kind, lower(p.period) AS starts_on, upper(p.period) AS ends_on,
            p.inmate_id, p.expected_release_on
-    FROM cells_placement p
-    JOIN cells_place pl ON pl.id = p.place_id
-    JOIN cells_cell c ON c.id = pl.cell_id
-    JOIN cells_unit u ON u.id = c.unit_id
-    JOIN cells_facility f ON f.id = u.facility_id
+    {PLACEMENT_TO_FACILITY}
     WHERE f.agreement_id = %(agreement)s
       AND (%(facility)s::bigint IS NULL OR f.id = %(facility)s::bigint)
       AND p.end_reason <> %(cancelled)s

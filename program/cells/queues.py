@@ -44,24 +44,29 @@ def _unit_url(reservation: Placement, on: date) -> str:
     )
 
 
-def _arrival(reservation: Placement) -> QueueItem:
+def _reservation_item(reservation: Placement, detail: str, *, urgent: bool = False) -> QueueItem:
+    """A reservation as both occupancy queues list it: its place, linked to the unit page of
+    today; only what is said about the arrival differs."""
     return QueueItem(
         text=_("Place %(place)s") % {"place": place_label(reservation.place)},
         url=_unit_url(reservation, timezone.localdate()),
-        detail=_("arrives today"),
+        detail=detail,
+        urgent=urgent,
         api_url=reverse("api:placement-detail", args=[reservation.pk]),
     )
 
 
+def _arrival(reservation: Placement) -> QueueItem:
+    return _reservation_item(reservation, _("arrives today"))
+
+
 def _overdue(reservation: Placement) -> QueueItem:
     expected = reservation.period.lower
-    return QueueItem(
-        text=_("Place %(place)s") % {"place": place_label(reservation.place)},
-        url=_unit_url(reservation, timezone.localdate()),
-        detail=_("arrival was expected on %(day)s")
+    return _reservation_item(
+        reservation,
+        _("arrival was expected on %(day)s")
         % {"day": formats.date_format(expected, "SHORT_DATE_FORMAT")},
         urgent=True,
-        api_url=reverse("api:placement-detail", args=[reservation.pk]),
     )
 
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from program.cells.models import Agreement, Cell, Facility, Placement, RampUpCap, Unit
+from program.cells.placement_sql import AGREEMENT_HOLDS, PLACEMENT_TO_FACILITY
 from program.inmates.models import NonAssociation
 
 
@@ -125,21 +126,17 @@ def occupied_place_days(*, agreement: Agreement, start: date, end: date) -> int:
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT COALESCE(SUM(upper(shared) - lower(shared)), 0)
             FROM (
                 SELECT p.period * daterange(%s, %s) AS shared
-                FROM cells_placement p
-                JOIN cells_place pl ON pl.id = p.place_id
-                JOIN cells_cell c ON c.id = pl.cell_id
-                JOIN cells_unit u ON u.id = c.unit_id
-                JOIN cells_facility f ON f.id = u.facility_id
+                {PLACEMENT_TO_FACILITY}
                 WHERE f.agreement_id = %s
                   AND p.kind = 'placement'
                   AND p.period && daterange(%s, %s)
             ) AS overlap
             WHERE NOT isempty(shared)
-            """,
+            """,  # noqa: S608 (constant fragments only; every value is a parameter)
             [start, end, agreement.pk, start, end],
         )
         row = cursor.fetchone()
@@ -159,14 +156,10 @@ def occupied_place_days_by_window(
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             WITH held AS MATERIALIZED (
                 SELECT p.period
-                FROM cells_placement p
-                JOIN cells_place pl ON pl.id = p.place_id
-                JOIN cells_cell c ON c.id = pl.cell_id
-                JOIN cells_unit u ON u.id = c.unit_id
-                JOIN cells_facility f ON f.id = u.facility_id
+                {PLACEMENT_TO_FACILITY}
                 WHERE f.agreement_id = %s
                   AND p.kind = 'placement'
                   AND p.period && daterange(%s::date, %s::date)
@@ -180,7 +173,7 @@ def occupied_place_days_by_window(
             ) AS s ON NOT isempty(s.shared)
             GROUP BY w.n
             ORDER BY w.n
-            """,
+            """,  # noqa: S608 (constant fragments only; every value is a parameter)
             [
                 agreement.pk,
                 min(lo for lo, _hi in windows),
@@ -206,17 +199,9 @@ def hold_counts_on_change_days(
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             WITH holds AS (
-                SELECT p.period
-                FROM cells_placement p
-                JOIN cells_place pl ON pl.id = p.place_id
-                JOIN cells_cell c ON c.id = pl.cell_id
-                JOIN cells_unit u ON u.id = c.unit_id
-                JOIN cells_facility f ON f.id = u.facility_id
-                WHERE f.agreement_id = %(agreement)s
-                  AND p.end_reason <> 'cancelled'
-                  AND p.id <> %(ignore)s
+                {AGREEMENT_HOLDS}
                   AND p.period && %(period)s
             ),
             days AS (
@@ -227,7 +212,7 @@ def hold_counts_on_change_days(
             SELECT days.day, count(holds.period)
             FROM days LEFT JOIN holds ON holds.period @> days.day
             GROUP BY days.day
-            """,
+            """,  # noqa: S608 (constant fragments only; every value is a parameter)
             {
                 "agreement": agreement.pk,
                 "ignore": ignore.pk if ignore is not None else 0,
@@ -262,17 +247,9 @@ def first_day_over_cap(
         end = start
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             WITH holds AS (
-                SELECT p.period
-                FROM cells_placement p
-                JOIN cells_place pl ON pl.id = p.place_id
-                JOIN cells_cell c ON c.id = pl.cell_id
-                JOIN cells_unit u ON u.id = c.unit_id
-                JOIN cells_facility f ON f.id = u.facility_id
-                WHERE f.agreement_id = %(agreement)s
-                  AND p.end_reason <> 'cancelled'
-                  AND p.id <> %(ignore)s
+                {AGREEMENT_HOLDS}
                   AND p.period && daterange(%(start)s, %(end)s, '[]')
             ),
             days AS (
@@ -293,7 +270,7 @@ def first_day_over_cap(
             HAVING count(holds.period) + %(adding)s > days.cap
             ORDER BY days.day
             LIMIT 1
-            """,
+            """,  # noqa: S608 (constant fragments only; every value is a parameter)
             {
                 "agreement": agreement.pk,
                 "ignore": ignore or 0,

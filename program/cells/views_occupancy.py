@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from program.audit.listing import log_listed
 from program.cells import occupancy, programmes, selectors
 from program.cells.models import Facility
+from program.cells.roll_export import logged_nominal_roll
 from program.core import charts, exports
 from program.core.policy import allows
 from program.core.roles import user_roles
@@ -357,14 +357,7 @@ def roll_csv(request: HttpRequest) -> HttpResponse:
         )
         return _bad_request({"facility": [{"message": message}]})
     day: date = form.cleaned_data["date"]
-    lines = occupancy.nominal_roll(facility=facility, on=day)
-    log_listed(
-        request,
-        lines,
-        ("placement.inmate_id",),
-        criterion={"facility": facility.pk, "date": day.isoformat()},
-        action="export",
-    )
+    lines = logged_nominal_roll(request, facility=facility, on=day)
 
     headers = [
         _("Unit"),

@@ -13,6 +13,17 @@ WHOLE_FACILITY = ""
 MAX_TEXT = 2000
 
 
+def _remarks(*, rows: int, help_text: Any = "") -> forms.CharField:
+    """The gate's free-text remarks: the same optional field on the check-in and the refusal."""
+    return forms.CharField(
+        label=_("Remarks"),
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=False,
+        max_length=MAX_TEXT,
+        help_text=help_text,
+    )
+
+
 class CheckInForm(forms.Form):
     identity_confirmed = forms.BooleanField(
         label=_("I have confirmed the person's identity against the photo and the papers"),
@@ -25,11 +36,8 @@ class CheckInForm(forms.Form):
         required=False,
         help_text=_("Tick what was handed over at the gate."),
     )
-    remarks = forms.CharField(
-        label=_("Remarks"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=MAX_TEXT,
+    remarks = _remarks(
+        rows=3,
         help_text=_("Anything missing or damaged, or anything the next shift should know."),
     )
 
@@ -43,12 +51,7 @@ class RefuseForm(forms.Form):
         max_length=MAX_TEXT,
         help_text=_("The person goes back with the escort; the reserved place is freed."),
     )
-    remarks = forms.CharField(
-        label=_("Remarks"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=MAX_TEXT,
-    )
+    remarks = _remarks(rows=2)
 
 
 class HeadcountForm(forms.Form):

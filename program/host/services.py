@@ -9,7 +9,7 @@ officer who did it.
 """
 
 from collections.abc import Iterable
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import IntegrityError, transaction
@@ -94,6 +94,30 @@ def _items(items: Iterable[str]) -> list[str]:
     return chosen
 
 
+def _keep_check(
+    *,
+    facility: Facility,
+    person: ArrivingPerson,
+    case_id: int,
+    items: list[str],
+    remarks: str,
+    actor: AbstractBaseUser,
+    **outcome: Any,
+) -> ArrivalCheck:
+    """The record of what happened at the gate. Admission and refusal keep the same facts about
+    who arrived and who checked; `outcome` holds what differs (the placement, or the reason)."""
+    return ArrivalCheck.objects.create(
+        facility=facility,
+        inmate_id=person.inmate_id,
+        case_id=case_id,
+        transport_id=person.transport_id,
+        items=items,
+        remarks=remarks.strip(),
+        checked_by=cast(User, actor),
+        **outcome,
+    )
+
+
 @transaction.atomic
 def arrival_admit(
     *,
@@ -126,18 +150,17 @@ def arrival_admit(
         reason=_("Arrival checked in at the gate"),
         actor=actor,
     )
-    return ArrivalCheck.objects.create(
+    return _keep_check(
         facility=facility,
-        inmate_id=person.inmate_id,
+        person=person,
         case_id=case_id,
-        transport_id=person.transport_id,
+        items=chosen,
+        remarks=remarks,
+        actor=actor,
         outcome=ArrivalCheck.Outcome.ADMITTED,
         identity_confirmed=True,
-        items=chosen,
-        remarks=remarks.strip(),
         placement=placement,
         checked_on=today,
-        checked_by=cast(User, actor),
     )
 
 
@@ -163,18 +186,17 @@ def arrival_refuse(
     chosen = _items(items)
     _not_checked_yet(case_id)
     arrivals.source().refuse_at_gate(case_id=case_id, reason=reason, actor=actor)
-    return ArrivalCheck.objects.create(
+    return _keep_check(
         facility=facility,
-        inmate_id=person.inmate_id,
+        person=person,
         case_id=case_id,
-        transport_id=person.transport_id,
+        items=chosen,
+        remarks=remarks,
+        actor=actor,
         outcome=ArrivalCheck.Outcome.REFUSED,
         identity_confirmed=False,
-        items=chosen,
-        remarks=remarks.strip(),
         refusal_reason=reason,
         checked_on=timezone.localdate(),
-        checked_by=cast(User, actor),
     )
 
 

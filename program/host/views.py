@@ -6,6 +6,7 @@ to the facility they are posted to. A host user without a posting sees a page te
 ask the system administrator, never another facility's people.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from program.audit.listing import log_listed
 from program.audit.services import access_log_record
 from program.cells.models import Facility
 from program.core.acting import acting_user
-from program.core.form_submit import submit
+from program.core.form_submit import Submission, submit
 from program.host import arrivals, selectors, services
 from program.host.forms import CheckInForm, HeadcountForm, RefuseForm
 from program.host.models import ArrivalCheck, HeadcountConfirmation
@@ -127,6 +128,23 @@ def _check_in_page(
     )
 
 
+def _after_gate(
+    request: HttpRequest,
+    case_id: int,
+    sent: Submission[ArrivalCheck],
+    said: Callable[[ArrivalCheck], str],
+    *,
+    form: CheckInForm | None = None,
+    refuse_form: RefuseForm | None = None,
+) -> HttpResponse:
+    """Both gate decisions end alike: once kept, say so and go back to the arrivals; when
+    refused or invalid, show the check-in page again with the form that was sent."""
+    if sent.done is not None:
+        messages.success(request, said(sent.done))
+        return redirect("host:arrivals")
+    return _check_in_page(request, case_id, form=form, refuse_form=refuse_form, status=sent.status)
+
+
 def check_in(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method != "POST":
         return _check_in_page(request, case_id)
@@ -142,14 +160,16 @@ def check_in(request: HttpRequest, case_id: int) -> HttpResponse:
             actor=acting_user(request),
         ),
     )
-    if sent.done is not None:
-        messages.success(
-            request,
+    return _after_gate(
+        request,
+        case_id,
+        sent,
+        lambda check: (
             _("%(name)s is admitted to place %(place)s.")
-            % {"name": sent.done.inmate.name, "place": _place_of(sent.done)},
-        )
-        return redirect("host:arrivals")
-    return _check_in_page(request, case_id, form=form, status=sent.status)
+            % {"name": check.inmate.name, "place": _place_of(check)}
+        ),
+        form=form,
+    )
 
 
 @require_POST
@@ -166,14 +186,16 @@ def refuse(request: HttpRequest, case_id: int) -> HttpResponse:
             actor=acting_user(request),
         ),
     )
-    if sent.done is not None:
-        messages.success(
-            request,
+    return _after_gate(
+        request,
+        case_id,
+        sent,
+        lambda check: (
             _("%(name)s is refused at the gate and goes back with the escort.")
-            % {"name": sent.done.inmate.name},
-        )
-        return redirect("host:arrivals")
-    return _check_in_page(request, case_id, refuse_form=form, status=sent.status)
+            % {"name": check.inmate.name}
+        ),
+        refuse_form=form,
+    )
 
 
 def _place_of(check: ArrivalCheck) -> str:

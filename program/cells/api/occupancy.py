@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from program.audit.listing import log_listed
 from program.cells import occupancy
 from program.cells.models import Agreement, Facility
+from program.cells.roll_export import logged_nominal_roll
 from program.core.api.query import QuerySerializer
 
 Day = date  # inside RollQuerySerializer, `date` is the name of a field
@@ -241,15 +241,7 @@ class RollView(APIView):
         facility: Facility = query.validated_data["facility"]
         day: date = query.validated_data["date"]
         roll = occupancy.roll_on(facility=facility, on=day)
-        places = occupancy.nominal_roll(facility=facility, on=day)
-        # The roll names everyone who holds a place that day: one row naming them all.
-        log_listed(
-            request,
-            places,
-            ("placement.inmate_id",),
-            criterion={"facility": facility.pk, "date": day.isoformat()},
-            action="export",
-        )
+        places = logged_nominal_roll(request, facility=facility, on=day)
         body = {
             "facility": facility,
             "date": day,
