@@ -18,6 +18,7 @@ from program.core import exports
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
 from transfers import release_preparation, selectors, services
+from transfers.form_problems import form_problems
 from transfers.forms import AppealOutcomeForm, ReleasePreparationForm
 from transfers.models import TransferCase, TransportBatch
 
@@ -76,12 +77,9 @@ def case_release_preparation(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(TransferCase, pk=pk)
     form = ReleasePreparationForm(request.POST)
     if not form.is_valid():
-        problems = "; ".join(
-            f"{form.fields[name].label if name in form.fields else name}: "
-            + " ".join(str(error) for error in errors)
-            for name, errors in form.errors.items()
+        messages.error(
+            request, _("Correct the release preparation: %(p)s.") % {"p": form_problems(form)}
         )
-        messages.error(request, _("Correct the release preparation: %(p)s.") % {"p": problems})
         return redirect("transfers:case-detail", pk=pk)
     values = dict(form.cleaned_data)
     read_version = values.pop("version")

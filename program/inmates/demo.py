@@ -6,9 +6,9 @@ serious mental disorder), so that screening has something to refuse.
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import TextIO
+from typing import Any, TextIO
 
 from program.core.demo import register
 from program.inmates.models import Country, ExpulsionOrder, Inmate, Judgment, OffenceCategory
@@ -100,6 +100,10 @@ class _Judgment:
     sentence_start: date
     offences: list[str]
 
+    def columns(self) -> dict[str, Any]:
+        """The judgment's own columns: all but the offences, which are a relation."""
+        return {name: value for name, value in asdict(self).items() if name != "offences"}
+
 
 def _person(rng: random.Random, n: int) -> _Person:
     ineligible_nationality = n % 25 == 7
@@ -183,16 +187,7 @@ def load(out: TextIO) -> None:
             nationalities.append(countries["DK"])
         inmate.nationalities.set(nationalities)
         facts = _judgment(rng, n)
-        judgment = Judgment.objects.create(
-            inmate=inmate,
-            court=facts.court,
-            judgment_date=facts.judgment_date,
-            final_on=facts.final_on,
-            sentence_type=facts.sentence_type,
-            length_days=facts.length_days,
-            remand_days=facts.remand_days,
-            sentence_start=facts.sentence_start,
-        )
+        judgment = Judgment.objects.create(inmate=inmate, **facts.columns())
         judgment.offence_categories.set([offences[code] for code in facts.offences])
         if n % 23 == 2 and facts.sentence_type == "fixed_term":
             # A newer, shorter sentence served after the first (joint serving): the person's

@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
@@ -112,28 +112,21 @@ def inmate_filter(
     return queryset
 
 
-def inmate_list(
-    *,
-    search: str = "",
-    nationality: str = "",
-    institution: str = "",
-    release_from: date | None = None,
-    release_to: date | None = None,
-    flags: Collection[str] = (),
-    placed: bool | None = None,
-    order: str = "name",
-) -> QuerySet[Inmate]:
+class InmateFilters(TypedDict, total=False):
+    """The filters of the inmate list: inmate_filter's keyword arguments."""
+
+    search: str
+    nationality: str
+    institution: str
+    release_from: date | None
+    release_to: date | None
+    flags: Collection[str]
+    placed: bool | None
+
+
+def inmate_list(*, order: str = "name", **filters: Unpack[InmateFilters]) -> QuerySet[Inmate]:
     """The inmate list: filtered, annotated and sorted (an unknown sort key sorts by name)."""
-    queryset = inmate_filter(
-        inmate_queryset(),
-        search=search,
-        nationality=nationality,
-        institution=institution,
-        release_from=release_from,
-        release_to=release_to,
-        flags=flags,
-        placed=placed,
-    )
+    queryset = inmate_filter(inmate_queryset(), **filters)
     return queryset.order_by(*ORDERINGS.get(order, ORDERINGS["name"]))
 
 

@@ -228,99 +228,93 @@ def _versioned(perform: Callable[..., Any]) -> Callable[[dict[str, Any]], Any]:
     return run
 
 
+def _record_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    inmate: Inmate,
+    perform: Callable[[dict[str, Any]], Any],
+    saved: str,
+    section: str,
+    title: str,
+    submit: str,
+) -> HttpResponse:
+    """A judgment or an expulsion order is created and edited the same way: submit the form,
+    then go back to its section of the inmate's record, or show the form again."""
+    sent = form_submit.submit(request, form, perform)
+    if sent.acted:
+        messages.success(request, saved)
+        return redirect(reverse("inmates:detail", args=[inmate.pk]) + section)
+    return _record_form(
+        request, form, inmate=inmate, title=title, submit=submit, status=sent.status
+    )
+
+
 def judgment_create(request: HttpRequest, pk: int) -> HttpResponse:
     inmate = get_object_or_404(Inmate, pk=pk)
-    form = JudgmentForm(request.POST or None)
-    sent = form_submit.submit(
+    return _record_page(
         request,
-        form,
-        lambda data: services.judgment_create(inmate=inmate, actor=acting_user(request), **data),
-    )
-    if sent.acted:
-        messages.success(request, _("The judgment was recorded."))
-        return redirect(reverse("inmates:detail", args=[pk]) + "#judgments")
-    return _record_form(
-        request,
-        form,
+        JudgmentForm(request.POST or None),
         inmate=inmate,
+        perform=lambda data: services.judgment_create(
+            inmate=inmate, actor=acting_user(request), **data
+        ),
+        saved=_("The judgment was recorded."),
+        section="#judgments",
         title=_("New judgment"),
         submit=_("Record judgment"),
-        status=sent.status,
     )
 
 
 def judgment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     judgment = get_object_or_404(Judgment.objects.select_related("inmate"), pk=pk)
-    inmate = judgment.inmate
-    form = JudgmentEditForm(request.POST or None, instance=judgment)
-    sent = form_submit.submit(
+    return _record_page(
         request,
-        form,
-        _versioned(
+        JudgmentEditForm(request.POST or None, instance=judgment),
+        inmate=judgment.inmate,
+        perform=_versioned(
             lambda **values: services.judgment_update(
                 judgment=judgment, actor=acting_user(request), **values
             )
         ),
-    )
-    if sent.acted:
-        messages.success(request, _("The judgment was saved."))
-        return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#judgments")
-    return _record_form(
-        request,
-        form,
-        inmate=inmate,
+        saved=_("The judgment was saved."),
+        section="#judgments",
         title=_("Edit judgment"),
         submit=_("Save judgment"),
-        status=sent.status,
     )
 
 
 def expulsion_create(request: HttpRequest, pk: int) -> HttpResponse:
     inmate = get_object_or_404(Inmate, pk=pk)
-    form = ExpulsionOrderForm(request.POST or None)
-    sent = form_submit.submit(
+    return _record_page(
         request,
-        form,
-        lambda data: services.expulsion_order_create(
+        ExpulsionOrderForm(request.POST or None),
+        inmate=inmate,
+        perform=lambda data: services.expulsion_order_create(
             inmate=inmate, actor=acting_user(request), **data
         ),
-    )
-    if sent.acted:
-        messages.success(request, _("The expulsion order was recorded."))
-        return redirect(reverse("inmates:detail", args=[pk]) + "#expulsion")
-    return _record_form(
-        request,
-        form,
-        inmate=inmate,
+        saved=_("The expulsion order was recorded."),
+        section="#expulsion",
         title=_("New expulsion order"),
         submit=_("Record expulsion order"),
-        status=sent.status,
     )
 
 
 def expulsion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(ExpulsionOrder.objects.select_related("inmate"), pk=pk)
-    inmate = order.inmate
-    form = ExpulsionOrderEditForm(request.POST or None, instance=order)
-    sent = form_submit.submit(
+    return _record_page(
         request,
-        form,
-        _versioned(
+        ExpulsionOrderEditForm(request.POST or None, instance=order),
+        inmate=order.inmate,
+        perform=_versioned(
             lambda **values: services.expulsion_order_update(
                 expulsion_order=order, actor=acting_user(request), **values
             )
         ),
-    )
-    if sent.acted:
-        messages.success(request, _("The expulsion order was saved."))
-        return redirect(reverse("inmates:detail", args=[inmate.pk]) + "#expulsion")
-    return _record_form(
-        request,
-        form,
-        inmate=inmate,
+        saved=_("The expulsion order was saved."),
+        section="#expulsion",
         title=_("Edit expulsion order"),
         submit=_("Save expulsion order"),
-        status=sent.status,
     )
 
 

@@ -126,10 +126,15 @@ MOVE_VIEWS: dict[str, type[APIView]] = {
 # --- A whole transport ------------------------------------------------------------------------
 
 
-class BatchDepartureInput(serializers.Serializer[Any]):
+# The day the whole transport left or arrived. A comment, not a docstring: the schema would
+# show a base class's docstring as the description of both inputs.
+class _BatchMoveInput(serializers.Serializer[Any]):
     on = serializers.DateField(
         required=False, allow_null=True, default=None, help_text="Today when left out."
     )
+
+
+class BatchDepartureInput(_BatchMoveInput):
     did_not_travel = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
@@ -138,10 +143,7 @@ class BatchDepartureInput(serializers.Serializer[Any]):
     )
 
 
-class BatchArrivalInput(serializers.Serializer[Any]):
-    on = serializers.DateField(
-        required=False, allow_null=True, default=None, help_text="Today when left out."
-    )
+class BatchArrivalInput(_BatchMoveInput):
     refused_at_gate = serializers.DictField(
         child=serializers.CharField(),
         required=False,

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from program.cells.models import Agreement
 from program.core.capabilities import require
 from program.core.errors import ApplicationError, ConflictError, PermissionRefusedError
 from program.outbox import services as outbox
+from transfers.job_lock import job_lock
 from transfers.letters import data as letter_data
 from transfers.letters import languages, render
 from transfers.letters.kinds import KINDS, kinds_for_state
@@ -199,18 +200,38 @@ def _fingerprint(templates: list[LetterTemplate], data: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class _Source:
+    """What a letter is made from: the templates of its languages, the data filled in, and
+    their fingerprint (the same fingerprint as the latest version's: nothing new to make)."""
+
+    kind: str
+    templates: list[LetterTemplate]
+    choice: languages.LanguageChoice
+    data: dict[str, Any]
+    fingerprint: str
+
+
+def _source(
+    case: TransferCase | None, kind: str, agreement: Agreement, data: dict[str, Any]
+) -> _Source:
+    """The letter's templates in the languages chosen for the case (None: the manifest)."""
+    available = templates_for(agreement=agreement, kind=kind)
+    choice = _choose(case, kind, available)
+    templates = [available[language] for language in choice.languages]
+    return _Source(kind, templates, choice, data, _fingerprint(templates, data))
+
+
 def _store(
     *,
     case: TransferCase,
-    kind: str,
     pdf: bytes,
-    templates: list[LetterTemplate],
-    choice: languages.LanguageChoice,
-    data: dict[str, Any],
-    fingerprint: str,
+    source: _Source,
     actor: User,
     batch: TransportBatch | None = None,
 ) -> Letter:
+    kind, templates, choice = source.kind, source.templates, source.choice
+    data, fingerprint = source.data, source.fingerprint
     document_kind = KINDS[kind].document_kind
     # Lock the case row so two generations (or an upload) get consecutive versions.
     TransferCase.objects.select_for_update().filter(pk=case.pk).first()
@@ -288,24 +309,12 @@ def letter_generate(
     agreement, data = letter_data.case_letter_data(
         case=case, kind=kind, inputs=inputs or letter_data.Inputs(), actor_name=_actor_name(actor)
     )
-    available = templates_for(agreement=agreement, kind=kind)
-    choice = _choose(case, kind, available)
-    templates = [available[language] for language in choice.languages]
-    fingerprint = _fingerprint(templates, data)
+    source = _source(case, kind, agreement, data)
     latest = _latest(case, kind)
-    if latest is not None and latest.fingerprint == fingerprint:
+    if latest is not None and latest.fingerprint == source.fingerprint:
         return Generated(latest, created=False)
-    pdf = render.render_pdf(templates, data)
-    letter = _store(
-        case=case,
-        kind=kind,
-        pdf=pdf,
-        templates=templates,
-        choice=choice,
-        data=data,
-        fingerprint=fingerprint,
-        actor=actor,
-    )
+    pdf = render.render_pdf(source.templates, data)
+    letter = _store(case=case, pdf=pdf, source=source, actor=actor)
     return Generated(letter, created=True)
 
 
@@ -316,10 +325,8 @@ def manifest_generate(*, batch: TransportBatch, actor: User) -> list[Generated]:
     _require_caseworker(actor, _("generate letters"))
     agreement, data = letter_data.manifest_data(batch=batch, actor_name=_actor_name(actor))
     kind = LetterKind.TRANSPORT_MANIFEST
-    available = templates_for(agreement=agreement, kind=kind)
-    choice = _choose(None, kind, available)
-    templates = [available[language] for language in choice.languages]
-    fingerprint = _fingerprint(templates, data)
+    source = _source(None, kind, agreement, data)
+    fingerprint = source.fingerprint
     cases = TransferCase.objects.filter(pk__in=letter_data.manifest_case_ids(data)).order_by("pk")
     latest = {
         letter.case_id: letter
@@ -333,19 +340,9 @@ def manifest_generate(*, batch: TransportBatch, actor: User) -> list[Generated]:
     results = [Generated(latest[case.pk], created=False) for case in cases if case not in stale]
     if not stale:
         return results
-    pdf = render.render_pdf(templates, data, manifest=True)
+    pdf = render.render_pdf(source.templates, data, manifest=True)
     for case in stale:
-        letter = _store(
-            case=case,
-            kind=kind,
-            pdf=pdf,
-            templates=templates,
-            choice=choice,
-            data=data,
-            fingerprint=fingerprint,
-            actor=actor,
-            batch=batch,
-        )
+        letter = _store(case=case, pdf=pdf, source=source, actor=actor, batch=batch)
         results.append(Generated(letter, created=True))
     return results
 
@@ -417,12 +414,9 @@ def letter_job_run(*, job_id: int) -> LetterJob | None:
     counting `done` as each commits (the progress bar). A letter a case is not ready for is
     skipped and counted; a job delivered twice runs once (a session advisory lock per job), and
     a job run again makes nothing new (unchanged letters are not made again)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LETTER_JOB_LOCK_KEY, job_id])
-        (locked,) = cursor.fetchone()
-    if not locked:
-        return None
-    try:
+    with job_lock(LETTER_JOB_LOCK_KEY, job_id) as locked:
+        if not locked:
+            return None
         job = LetterJob.objects.select_related("batch", "started_by").filter(pk=job_id).first()
         if job is None or job.is_over:
             return job
@@ -463,6 +457,3 @@ def letter_job_run(*, job_id: int) -> LetterJob | None:
         )
         job.refresh_from_db()
         return job
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LETTER_JOB_LOCK_KEY, job_id])

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
+from transfers.form_problems import form_problems
 from transfers.letters import services
 from transfers.letters.data import Inputs
 from transfers.letters.forms import LetterForm
@@ -29,11 +30,10 @@ def case_letter_generate(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(TransferCase, pk=pk)
     form = LetterForm(request.POST)
     if not form.is_valid():
-        problems = "; ".join(
-            f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
-            for name, errors in form.errors.items()
+        messages.error(
+            request,
+            _("The letter was not made. %(problems)s") % {"problems": form_problems(form)},
         )
-        messages.error(request, _("The letter was not made. %(problems)s") % {"problems": problems})
         return _case_page(pk)
     values = form.cleaned_data
     try:

@@ -10,11 +10,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from program.core.errors import ApplicationError
+from program.core.stored_uploads import upload_columns
 from program.core.uploads import (
     MAX_DOCUMENT_BYTES,
     SIGNATURES,
     sniff_content_type,
-    upload_check,
 )
 from transfers.models import (
     CaseEvent,
@@ -34,22 +34,13 @@ def document_upload(
     _require_role(actor, "case.document.upload", _("upload documents"))
     if kind not in Document.Kind.values:
         raise ApplicationError(_("Choose the kind of document."), details={"kind": ["required"]})
-    checked = upload_check(file)
+    columns = upload_columns(file)
     # Lock the case row so two uploads of the same kind get consecutive versions.
     TransferCase.objects.select_for_update().filter(pk=case.pk).first()
     version = (
         Document.objects.filter(case=case, kind=kind).aggregate(v=Max("version"))["v"] or 0
     ) + 1
-    document = Document(
-        case=case,
-        kind=kind,
-        version=version,
-        original_name=(file.name or "upload")[:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
-    )
+    document = Document(case=case, kind=kind, version=version, uploaded_by=actor, **columns)
     document.file.save("upload", file, save=False)
     document.save()
     _event(

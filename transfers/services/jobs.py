@@ -15,6 +15,7 @@ from program.notifications import services as notifications
 from program.notifications.models import Notification
 from program.outbox import services as outbox
 from transfers import eligibility, selectors
+from transfers.job_lock import job_lock
 from transfers.models import (
     CaseEvent,
     ScreeningJob,
@@ -114,12 +115,9 @@ def screen_job_run(*, job_id: int) -> ScreeningJob | None:
     delivered twice runs once (a session advisory lock per job); a job killed midway is started
     again from the beginning by the redelivery, which harms nothing: screening is repeatable.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [SCREEN_JOB_LOCK_KEY, job_id])
-        (locked,) = cursor.fetchone()
-    if not locked:
-        return None
-    try:
+    with job_lock(SCREEN_JOB_LOCK_KEY, job_id) as locked:
+        if not locked:
+            return None
         job = ScreeningJob.objects.select_related("started_by").filter(pk=job_id).first()
         if job is None or job.is_over:
             return job
@@ -159,6 +157,3 @@ def screen_job_run(*, job_id: int) -> ScreeningJob | None:
         )
         job.refresh_from_db()
         return job
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [SCREEN_JOB_LOCK_KEY, job_id])
