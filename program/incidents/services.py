@@ -26,7 +26,7 @@ from program.core.errors import (
     NotFoundError,
     PermissionRefusedError,
 )
-from program.core.versioning import StaleVersionError, bump_version, lock_at_version
+from program.core.versioning import bump_version, lock_at_version, stale_saying
 from program.incidents import rules, selectors
 from program.incidents.models import (
     AuthorityContact,
@@ -306,13 +306,11 @@ def _locked(incident_id: int, expected_version: int | None) -> Incident:
         incident_id,
         expected_version,
         missing=NotFoundError(_("No such incident.")),
-        stale=lambda row, read: StaleVersionError(
+        stale=stale_saying(
             _(
                 "Someone changed this incident after you opened it. Reload the page, read the "
                 "change and try again."
-            ),
-            version=row.version,
-            read_version=read,
+            )
         ),
     )
 
