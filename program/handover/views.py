@@ -211,13 +211,18 @@ def _step(
     return _back(pk)
 
 
+def _versioned(
+    request: HttpRequest, service: Callable[..., object]
+) -> Callable[[Handover, dict[str, Any]], object]:
+    """A step whose service needs only the handover, the acting user and the version read."""
+    return lambda handover, data: service(
+        handover=handover, actor=acting_user(request), expected_version=data["version"]
+    )
+
+
 @require_POST
 def handover_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(handover: Handover, data: dict[str, Any]) -> None:
-        services.handover_complete(
-            handover=handover, actor=acting_user(request), expected_version=data["version"]
-        )
-
+    act = _versioned(request, services.handover_complete)
     return _step(request, pk, StepForm, act, _("The handover is complete."))
 
 
@@ -236,11 +241,7 @@ def handover_escort(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def handover_arrival(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(handover: Handover, data: dict[str, Any]) -> None:
-        services.handover_acknowledge_arrival(
-            handover=handover, actor=acting_user(request), expected_version=data["version"]
-        )
-
+    act = _versioned(request, services.handover_acknowledge_arrival)
     return _step(request, pk, StepForm, act, _("The handover is acknowledged on arrival."))
 
 
