@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from program.complaints.models import Complaint
 from program.complaints.selectors import complaints_of
 from program.core.policy import allows
+from program.core.record_rows import newest_first
 from program.inmates.models import Inmate
 from program.inmates.record_links import RecordLink
 
@@ -39,20 +40,7 @@ def complaint_links(
     roles: frozenset[str],
     rows: list[dict[str, Any]],
 ) -> list[RecordLink]:
-    # Newest first.
-    complaints = sorted(
-        (
-            Complaint(
-                pk=row["pk"],
-                kind=row["kind"],
-                status=row["status"],
-                received_on=date.fromisoformat(row["received_on"]),
-            )
-            for row in rows
-        ),
-        key=lambda complaint: (complaint.received_on, complaint.pk),
-        reverse=True,
-    )
+    complaints = newest_first(Complaint, rows, when="received_on", parse=date.fromisoformat)
     return [
         RecordLink(
             label=_("Complaint #%(pk)s") % {"pk": complaint.pk},

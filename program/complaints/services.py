@@ -25,7 +25,7 @@ from program.core.errors import (
     PermissionRefusedError,
 )
 from program.core.uploads import upload_check
-from program.core.versioning import StaleVersionError, lock_at_version
+from program.core.versioning import lock_at_version, stale_saying
 from program.host.selectors import posted_facility
 from program.inmates.models import Inmate
 from program.notifications.models import Notification
@@ -225,10 +225,8 @@ def _locked(complaint: Complaint, version: int | None) -> Complaint:
         Complaint.objects.select_related("facility"),
         complaint.pk,
         version,
-        stale=lambda row, read: StaleVersionError(
-            _("The complaint was changed by someone else since you opened it; open it again."),
-            version=row.version,
-            read_version=read,
+        stale=stale_saying(
+            _("The complaint was changed by someone else since you opened it; open it again.")
         ),
     )
 

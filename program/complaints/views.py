@@ -32,7 +32,7 @@ from program.complaints.models import Complaint, ComplaintDocument
 from program.core.acting import acting_user
 from program.core.errors import ApplicationError
 from program.core.form_errors import show_refusal
-from program.core.form_submit import submit
+from program.core.form_submit import Submission, submit
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.core.uploads import stored_file_response
@@ -127,6 +127,30 @@ def complaint_register(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _form_answer(
+    request: HttpRequest,
+    complaint: Complaint,
+    form: forms.BaseForm,
+    sent: Submission[Any],
+    *,
+    done: str,
+    logged_form: str,
+    page: dict[str, Any],
+) -> HttpResponse:
+    """The reply to a form on one complaint: back to the complaint once it acted, otherwise the
+    form again (logged as a read of the complaint, naming which form showed it)."""
+    if sent.acted:
+        messages.success(request, done)
+        return redirect("complaints:detail", pk=complaint.pk)
+    _log_view(request, complaint, form=logged_form)
+    return render(
+        request,
+        "complaints/complaint_form.html",
+        {"form": form, "complaint": complaint, **page},
+        status=sent.status,
+    )
+
+
 def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     opened = _opened(request, pk)
     if isinstance(opened, HttpResponse):
@@ -150,19 +174,14 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
             complaint=complaint, actor=acting_user(request), **data
         ),
     )
-    if sent.acted:
-        messages.success(request, _("The registration is saved."))
-        return redirect("complaints:detail", pk=complaint.pk)
-    _log_view(request, complaint, form="edit")
-    return render(
+    return _form_answer(
         request,
-        "complaints/complaint_form.html",
-        {
-            "form": form,
-            "complaint": complaint,
-            "title": _("Register complaint #%(pk)s") % {"pk": complaint.pk},
-        },
-        status=sent.status,
+        complaint,
+        form,
+        sent,
+        done=_("The registration is saved."),
+        logged_form="edit",
+        page={"title": _("Register complaint #%(pk)s") % {"pk": complaint.pk}},
     )
 
 
@@ -181,20 +200,17 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
             complaint=complaint, actor=acting_user(request), **data
         ),
     )
-    if sent.acted:
-        messages.success(request, _("The answer is recorded."))
-        return redirect("complaints:detail", pk=complaint.pk)
-    _log_view(request, complaint, form="answer")
-    return render(
+    return _form_answer(
         request,
-        "complaints/complaint_form.html",
-        {
-            "form": form,
-            "complaint": complaint,
+        complaint,
+        form,
+        sent,
+        done=_("The answer is recorded."),
+        logged_form="answer",
+        page={
             "multipart": True,
             "title": _("Answer to complaint #%(pk)s") % {"pk": complaint.pk},
         },
-        status=sent.status,
     )
 
 

@@ -167,6 +167,15 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+def _password_refused(request: HttpRequest, form: forms.Form) -> bool:
+    """Whether the password asked again is wrong; if so the form says so at its field. (A wrong
+    password may also lock the account out: the caller then answers with the lock-out page.)"""
+    if second_factor.password_confirm(request, form.cleaned_data["password"]):
+        return False
+    form.add_error("password", _("That is not your password. Enter your password."))
+    return True
+
+
 def second_factor_manage(request: HttpRequest) -> HttpResponse:
     """The user's second factor: whether it is set up and required; remove or replace it."""
     user = acting_user(request)
@@ -179,10 +188,9 @@ def second_factor_manage(request: HttpRequest) -> HttpResponse:
             status = 400
         elif not form.is_valid():
             status = 400
-        elif not second_factor.password_confirm(request, form.cleaned_data["password"]):
+        elif _password_refused(request, form):
             if getattr(request, "axes_locked_out", False):
                 return _locked(request)
-            form.add_error("password", _("That is not your password. Enter your password."))
             status = 400
         else:
             second_factor.second_factor_remove(request=request)
@@ -277,10 +285,9 @@ def email_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             status = 400
-        elif not second_factor.password_confirm(request, form.cleaned_data["password"]):
+        elif _password_refused(request, form):
             if getattr(request, "axes_locked_out", False):
                 return _locked(request)
-            form.add_error("password", _("That is not your password. Enter your password."))
             status = 400
         else:
             try:

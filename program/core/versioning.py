@@ -103,6 +103,19 @@ def stale_version(row: models.Model, read_version: int) -> StaleVersionError:
     )
 
 
+def stale_saying(message: str) -> Callable[[models.Model, int], ApplicationError]:
+    """A `stale` for lock_at_version that refuses in the page's own words (no last writer)."""
+
+    def refusal(row: models.Model, read_version: int) -> ApplicationError:
+        return StaleVersionError(
+            message,
+            version=row.version,  # type: ignore[attr-defined]
+            read_version=read_version,
+        )
+
+    return refusal
+
+
 def lock_at_version(
     source: type[M] | QuerySet[M],
     pk: Any,

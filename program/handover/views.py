@@ -1,6 +1,7 @@
 """The handover pages: the list of people about to travel (or arriving), one person's record,
 and its steps. Thin: the selectors scope what the reader may open, the services decide."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -184,7 +185,15 @@ def handover_health(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "handover/health.html", context, status=sent.status)
 
 
-def _step(request: HttpRequest, pk: int, form_class: type[StepForm | EscortForm], act: Any) -> Any:
+def _step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[StepForm | EscortForm],
+    act: Callable[[Handover, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """One step of a handover from its page: the form checked, the service run, and back to the
+    handover with the step's message or the reason it was refused."""
     handover = _visible(request, pk)
     form = form_class(request.POST)
     if not form.is_valid():
@@ -198,20 +207,23 @@ def _step(request: HttpRequest, pk: int, form_class: type[StepForm | EscortForm]
     except ApplicationError as error:
         messages.error(request, error.message)
         return _back(pk)
-    return None
+    messages.success(request, done)
+    return _back(pk)
+
+
+def _versioned(
+    request: HttpRequest, service: Callable[..., object]
+) -> Callable[[Handover, dict[str, Any]], object]:
+    """A step whose service needs only the handover, the acting user and the version read."""
+    return lambda handover, data: service(
+        handover=handover, actor=acting_user(request), expected_version=data["version"]
+    )
 
 
 @require_POST
 def handover_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(handover: Handover, data: dict[str, Any]) -> None:
-        services.handover_complete(
-            handover=handover, actor=acting_user(request), expected_version=data["version"]
-        )
-
-    refused = _step(request, pk, StepForm, act)
-    if refused is None:
-        messages.success(request, _("The handover is complete."))
-    return refused or _back(pk)
+    act = _versioned(request, services.handover_complete)
+    return _step(request, pk, StepForm, act, _("The handover is complete."))
 
 
 @require_POST
@@ -224,23 +236,13 @@ def handover_escort(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=data["version"],
         )
 
-    refused = _step(request, pk, EscortForm, act)
-    if refused is None:
-        messages.success(request, _("The escort's acknowledgment is recorded."))
-    return refused or _back(pk)
+    return _step(request, pk, EscortForm, act, _("The escort's acknowledgment is recorded."))
 
 
 @require_POST
 def handover_arrival(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(handover: Handover, data: dict[str, Any]) -> None:
-        services.handover_acknowledge_arrival(
-            handover=handover, actor=acting_user(request), expected_version=data["version"]
-        )
-
-    refused = _step(request, pk, StepForm, act)
-    if refused is None:
-        messages.success(request, _("The handover is acknowledged on arrival."))
-    return refused or _back(pk)
+    act = _versioned(request, services.handover_acknowledge_arrival)
+    return _step(request, pk, StepForm, act, _("The handover is acknowledged on arrival."))
 
 
 @require_POST

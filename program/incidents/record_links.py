@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from program.core.policy import allows
+from program.core.record_rows import newest_first
 from program.incidents import selectors
 from program.incidents.models import Incident
 from program.inmates.models import Inmate
@@ -40,19 +41,7 @@ def incident_links(
     roles: frozenset[str],
     rows: list[dict[str, Any]],
 ) -> list[RecordLink]:
-    incidents = sorted(
-        (
-            Incident(
-                pk=row["pk"],
-                kind=row["kind"],
-                state=row["state"],
-                occurred_at=datetime.fromisoformat(row["occurred_at"]),
-            )
-            for row in rows
-        ),
-        key=lambda incident: (incident.occurred_at, incident.pk),
-        reverse=True,
-    )
+    incidents = newest_first(Incident, rows, when="occurred_at", parse=datetime.fromisoformat)
     return [
         RecordLink(
             label=_("Incident #%(pk)s: %(kind)s")

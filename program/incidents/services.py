@@ -7,7 +7,7 @@ broker outage delays the sending without losing it (docs/incidents.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -26,7 +26,7 @@ from program.core.errors import (
     NotFoundError,
     PermissionRefusedError,
 )
-from program.core.versioning import StaleVersionError, bump_version, lock_at_version
+from program.core.versioning import bump_version, lock_at_version, stale_saying
 from program.incidents import rules, selectors
 from program.incidents.models import (
     AuthorityContact,
@@ -59,6 +59,26 @@ def _require(actor: AbstractBaseUser, capability: str, what: str) -> None:
 
 def _link(incident: Incident) -> str:
     return reverse("incidents:detail", args=[incident.pk])
+
+
+def _tell(
+    incident: Incident,
+    *,
+    user_ids: Sequence[int],
+    text: Callable[[], str],
+    dedupe_key: str,
+    kind: str = Notification.Kind.INCIDENT,
+) -> None:
+    """Tell users a fact about an incident: the notice names the incident and links to it."""
+    notify_users(
+        user_ids=user_ids,
+        kind=kind,
+        text=text,
+        subject_type=SUBJECT,
+        subject_id=incident.pk,
+        link=_link(incident),
+        dedupe_key=dedupe_key,
+    )
 
 
 def _when(moment: datetime) -> str:
@@ -138,13 +158,10 @@ def _tell_governors(incident: Incident) -> None:
             "Incident no. %(pk)s (%(kind)s) at %(facility)s awaits your review by %(due)s."
         ) % _facts(incident)
 
-    notify_users(
+    _tell(
+        incident,
         user_ids=selectors.governor_ids(),
-        kind=Notification.Kind.INCIDENT,
         text=text,
-        subject_type=SUBJECT,
-        subject_id=incident.pk,
-        link=_link(incident),
         dedupe_key="reported",
     )
 
@@ -159,15 +176,12 @@ def _facts(incident: Incident) -> dict[str, object]:
 
 
 def _tell_named_staff(incident: Incident, user_ids: Sequence[int]) -> None:
-    notify_users(
+    _tell(
+        incident,
         user_ids=list(user_ids),
-        kind=Notification.Kind.INCIDENT,
         text=lambda: (
             _("You are named in incident no. %(pk)s (%(kind)s) at %(facility)s.") % _facts(incident)
         ),
-        subject_type=SUBJECT,
-        subject_id=incident.pk,
-        link=_link(incident),
         dedupe_key="named",
     )
 
@@ -292,13 +306,11 @@ def _locked(incident_id: int, expected_version: int | None) -> Incident:
         incident_id,
         expected_version,
         missing=NotFoundError(_("No such incident.")),
-        stale=lambda row, read: StaleVersionError(
+        stale=stale_saying(
             _(
                 "Someone changed this incident after you opened it. Reload the page, read the "
                 "change and try again."
-            ),
-            version=row.version,
-            read_version=read,
+            )
         ),
     )
 
@@ -355,16 +367,13 @@ def incident_review(
     bump_version(incident, fields=["state"])
     if asking:
         version = incident.version
-        notify_users(
+        _tell(
+            incident,
             user_ids=[incident.reported_by_id],
-            kind=Notification.Kind.INCIDENT,
             text=lambda: (
                 _("The governor asks for more information about incident no. %(pk)s.")
                 % {"pk": incident.pk}
             ),
-            subject_type=SUBJECT,
-            subject_id=incident.pk,
-            link=_link(incident),
             dedupe_key=f"asked:{version}",
         )
     return review
@@ -399,16 +408,13 @@ def incident_add_information(
     incident.review_due_at = now + rules.review_period(incident.kind)
     bump_version(incident, fields=["state", "review_due_at"])
     version = incident.version
-    notify_users(
+    _tell(
+        incident,
         user_ids=selectors.governor_ids(),
-        kind=Notification.Kind.INCIDENT,
         text=lambda: (
             _("Information was added to incident no. %(pk)s; it awaits your review by %(due)s.")
             % _facts(incident)
         ),
-        subject_type=SUBJECT,
-        subject_id=incident.pk,
-        link=_link(incident),
         dedupe_key=f"added:{version}",
     )
     return addition
@@ -426,17 +432,15 @@ def review_reminders_send(*, now: datetime | None = None) -> int:
         .order_by("review_due_at", "id")
     )
     for incident in rows:
-        notify_users(
+        _tell(
+            incident,
             user_ids=governors,
-            kind=Notification.Kind.REMINDER,
             text=lambda incident=incident: (  # type: ignore[misc]
                 _("The review of incident no. %(pk)s (%(kind)s) at %(facility)s was due %(due)s.")
                 % _facts(incident)
             ),
-            subject_type=SUBJECT,
-            subject_id=incident.pk,
-            link=_link(incident),
             dedupe_key=f"overdue:{incident.review_due_at.isoformat()}",
+            kind=Notification.Kind.REMINDER,
         )
     return len(rows)
 

@@ -11,13 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from program.audit.services import access_log_list, access_log_record_many
 from program.core.acting import acting_user
-from program.core.form_submit import submit
+from program.core.form_submit import Submission, submit
 from program.core.policy import allows
 from program.core.roles import user_roles
 from program.incidents import selectors, services
@@ -143,6 +144,35 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "incidents/incident_detail.html", _detail_context(request, incident))
 
 
+def _action_answer(
+    request: HttpRequest,
+    incident: Incident,
+    form: BaseForm,
+    sent: Submission[Any],
+    *,
+    done: str,
+    title: str,
+    submit_label: str,
+) -> HttpResponse:
+    """The reply to an action form on an incident: back to the record once it acted, otherwise
+    the form again (the viewing is logged, since the page shows the record)."""
+    if sent.acted:
+        messages.success(request, done)
+        return redirect("incidents:detail", pk=incident.pk)
+    _log_view(request, incident)
+    return render(
+        request,
+        "incidents/incident_action.html",
+        {
+            **_detail_context(request, incident),
+            "form": form,
+            "title": title,
+            "submit": submit_label,
+        },
+        status=sent.status,
+    )
+
+
 def incident_review(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _detail_or_404(request, pk)
     form = ReviewForm(request.POST or None, initial={"version": incident.version})
@@ -159,20 +189,14 @@ def incident_review(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=data["version"],
         ),
     )
-    if sent.acted:
-        messages.success(request, _("The review was recorded."))
-        return redirect("incidents:detail", pk=incident.pk)
-    _log_view(request, incident)
-    return render(
+    return _action_answer(
         request,
-        "incidents/incident_action.html",
-        {
-            **_detail_context(request, incident),
-            "form": form,
-            "title": _("Review incident #%(pk)s") % {"pk": incident.pk},
-            "submit": _("Record the review"),
-        },
-        status=sent.status,
+        incident,
+        form,
+        sent,
+        done=_("The review was recorded."),
+        title=_("Review incident #%(pk)s") % {"pk": incident.pk},
+        submit_label=_("Record the review"),
     )
 
 
@@ -189,18 +213,12 @@ def incident_add_information(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=data["version"],
         ),
     )
-    if sent.acted:
-        messages.success(request, _("The information was added; the governor is told."))
-        return redirect("incidents:detail", pk=incident.pk)
-    _log_view(request, incident)
-    return render(
+    return _action_answer(
         request,
-        "incidents/incident_action.html",
-        {
-            **_detail_context(request, incident),
-            "form": form,
-            "title": _("Add information to incident #%(pk)s") % {"pk": incident.pk},
-            "submit": _("Add the information"),
-        },
-        status=sent.status,
+        incident,
+        form,
+        sent,
+        done=_("The information was added; the governor is told."),
+        title=_("Add information to incident #%(pk)s") % {"pk": incident.pk},
+        submit_label=_("Add the information"),
     )

@@ -27,7 +27,7 @@ from program.core.errors import (
     PermissionRefusedError,
 )
 from program.core.uploads import document_check
-from program.core.versioning import StaleVersionError, bump_version, lock_at_version
+from program.core.versioning import bump_version, lock_at_version, stale_saying
 from program.inmates.models import Inmate
 from program.inspections.models import Finding, FindingAction, Inspection, InspectionBody
 
@@ -56,14 +56,12 @@ def _lock(model: type[M], pk: int, expected_version: int | None, what: str) -> M
         pk,
         expected_version,
         missing=NotFoundError(_("The %(what)s no longer exists.") % {"what": what}),
-        stale=lambda row, read: StaleVersionError(
+        stale=stale_saying(
             _(
                 "Someone changed this %(what)s after you opened it. Nothing was saved; reload "
                 "it and try again."
             )
-            % {"what": what},
-            version=row.version,  # type: ignore[attr-defined]
-            read_version=read,
+            % {"what": what}
         ),
     )
 

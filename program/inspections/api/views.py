@@ -52,6 +52,25 @@ from program.inspections.models import Finding, FindingAction, Inspection, Inspe
 INSPECTION, FINDING, ACTION = "inspection", "finding", "action"
 
 
+def _create_and_patch_schema(
+    kind: str, output: type[Any], *, create: tuple[str, type[Any]], patch: tuple[str, type[Any]]
+) -> Any:
+    """The schema of a record that is read with an ETag, created by POST and changed by PATCH
+    with If-Match: each part given as (summary, input serializer)."""
+    create_summary, create_input = create
+    patch_summary, patch_input = patch
+    return extend_schema_view(
+        retrieve=extend_schema(parameters=[etag_header(200)]),
+        create=extend_schema(summary=create_summary, request=create_input, responses={201: output}),
+        partial_update=extend_schema(
+            summary=patch_summary,
+            request=patch_input,
+            responses={200: output, **precondition_responses(kind)},
+            parameters=[if_match_parameter(kind), etag_header(200)],
+        ),
+    )
+
+
 def _row(model: Any, pk: int | None, name: str) -> Any:
     """The row an input names by id, or a 400 at that field: an id in the body that names
     nothing is a mistake in the request, not a page that is not there (404 is for the path)."""
@@ -73,19 +92,11 @@ class InspectionFilter(django_filters.FilterSet):
         fields = ["facility", "body", "kind"]
 
 
-@extend_schema_view(
-    retrieve=extend_schema(parameters=[etag_header(200)]),
-    create=extend_schema(
-        summary="Record an inspection (governor, occupancy administrator)",
-        request=InspectionInput,
-        responses={201: InspectionSerializer},
-    ),
-    partial_update=extend_schema(
-        summary="Change an inspection (governor, occupancy administrator)",
-        request=InspectionPatchInput,
-        responses={200: InspectionSerializer, **precondition_responses(INSPECTION)},
-        parameters=[if_match_parameter(INSPECTION), etag_header(200)],
-    ),
+@_create_and_patch_schema(
+    INSPECTION,
+    InspectionSerializer,
+    create=("Record an inspection (governor, occupancy administrator)", InspectionInput),
+    patch=("Change an inspection (governor, occupancy administrator)", InspectionPatchInput),
 )
 class InspectionViewSet(
     mixins.ListModelMixin,
@@ -169,19 +180,11 @@ class FindingFilter(django_filters.FilterSet):
         fields = ["inspection", "facility", "severity", "concerns"]
 
 
-@extend_schema_view(
-    retrieve=extend_schema(parameters=[etag_header(200)]),
-    create=extend_schema(
-        summary="Record a finding of an inspection (governor, occupancy administrator)",
-        request=FindingInput,
-        responses={201: FindingSerializer},
-    ),
-    partial_update=extend_schema(
-        summary="Correct a finding (governor, occupancy administrator)",
-        request=FindingPatchInput,
-        responses={200: FindingSerializer, **precondition_responses(FINDING)},
-        parameters=[if_match_parameter(FINDING), etag_header(200)],
-    ),
+@_create_and_patch_schema(
+    FINDING,
+    FindingSerializer,
+    create=("Record a finding of an inspection (governor, occupancy administrator)", FindingInput),
+    patch=("Correct a finding (governor, occupancy administrator)", FindingPatchInput),
 )
 class FindingViewSet(
     AccessLoggedListMixin,
@@ -281,18 +284,16 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
-@extend_schema_view(
-    retrieve=extend_schema(parameters=[etag_header(200)]),
-    create=extend_schema(
-        summary="Record an action promised on a finding (governor, occupancy administrator)",
-        request=ActionInput,
-        responses={201: FindingActionSerializer},
+@_create_and_patch_schema(
+    ACTION,
+    FindingActionSerializer,
+    create=(
+        "Record an action promised on a finding (governor, occupancy administrator)",
+        ActionInput,
     ),
-    partial_update=extend_schema(
-        summary="Move an action: in progress, done (evidence and day) or not accepted (reason)",
-        request=ActionPatchInput,
-        responses={200: FindingActionSerializer, **precondition_responses(ACTION)},
-        parameters=[if_match_parameter(ACTION), etag_header(200)],
+    patch=(
+        "Move an action: in progress, done (evidence and day) or not accepted (reason)",
+        ActionPatchInput,
     ),
 )
 class FindingActionViewSet(

@@ -1,34 +1,28 @@
 """The notification page's API twin: one's own notifications, and marking one read."""
 
-from typing import cast
-
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from program.core.acting import acting_user
-from program.core.api.filters import StrictFilterBackend
+from program.core.api.own_records import OwnRecordsViewSet
 from program.notifications import selectors, services
 from program.notifications.api.serializers import NotificationSerializer
 from program.notifications.models import Notification
 
 
 @extend_schema_view(list=extend_schema(summary="My notifications, newest first"))
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notification]):
+class NotificationViewSet(OwnRecordsViewSet[Notification]):
     """Each user sees only their own notifications; someone else's is "not found"."""
 
+    model = Notification
     serializer_class = NotificationSerializer
-    lookup_value_regex = r"\d+"
-    filter_backends = [StrictFilterBackend]  # no filters: the page parameters only
 
-    def get_queryset(self) -> QuerySet[Notification]:
-        if getattr(self, "swagger_fake_view", False):  # the schema is made without a user
-            return Notification.objects.none()
-        return selectors.notifications_for(cast(User, self.request.user))
+    def own(self, user: User) -> QuerySet[Notification]:
+        return selectors.notifications_for(user)
 
     @extend_schema(
         summary="Mark one of my notifications read",

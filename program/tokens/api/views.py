@@ -4,35 +4,29 @@ Tokens are made on the page only, in a browser session that has given its second
 one is required: a token cannot make further tokens and so outlive its own expiry.
 """
 
-from typing import cast
-
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from program.core.acting import acting_user
-from program.core.api.filters import StrictFilterBackend
+from program.core.api.own_records import OwnRecordsViewSet
 from program.tokens import selectors, services
 from program.tokens.api.serializers import ApiTokenSerializer
 from program.tokens.models import ApiToken
 
 
 @extend_schema_view(list=extend_schema(summary="My API tokens, newest first"))
-class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[ApiToken]):
+class ApiTokenViewSet(OwnRecordsViewSet[ApiToken]):
     """Each user sees only their own tokens; someone else's is "not found"."""
 
+    model = ApiToken
     serializer_class = ApiTokenSerializer
-    lookup_value_regex = r"\d+"
-    filter_backends = [StrictFilterBackend]  # no filters: the page parameters only
 
-    def get_queryset(self) -> QuerySet[ApiToken]:
-        if getattr(self, "swagger_fake_view", False):  # the schema is made without a user
-            return ApiToken.objects.none()
-        return selectors.tokens_of(cast(User, self.request.user))
+    def own(self, user: User) -> QuerySet[ApiToken]:
+        return selectors.tokens_of(user)
 
     @extend_schema(
         summary="Revoke one of my API tokens",
