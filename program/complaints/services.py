@@ -24,7 +24,7 @@ from program.core.errors import (
     ConflictError,
     PermissionRefusedError,
 )
-from program.core.uploads import upload_check
+from program.core.stored_uploads import upload_columns
 from program.core.versioning import lock_at_version, stale_saying
 from program.host.selectors import posted_facility
 from program.inmates.models import Inmate
@@ -324,15 +324,8 @@ def complaint_answer(
 def _document_store(
     complaint: Complaint, kind: str, file: UploadedFile[bytes], actor: User
 ) -> ComplaintDocument:
-    checked = upload_check(file)
     document = ComplaintDocument(
-        complaint=complaint,
-        kind=kind,
-        original_name=(file.name or "upload")[:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
+        complaint=complaint, kind=kind, uploaded_by=actor, **upload_columns(file)
     )
     document.file.save("upload", file, save=False)
     document.save()
