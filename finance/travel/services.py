@@ -25,9 +25,9 @@ from finance.travel.models import (
 )
 from program.cells.models import Agreement
 from program.core.capabilities import can, holder_names, users_with
-from program.core.compare_and_set import lock_with_status, update_locked
 from program.core.errors import ApplicationError, ConflictError
 from program.core.templatetags.humanize_money import money
+from program.core.versioning import lock_with_status, save_locked
 from program.notifications import services as notifications
 from program.notifications.models import Notification
 from program.visits import selectors as visit_selectors
@@ -201,15 +201,6 @@ def _require_status(grant: TravelGrant, allowed: str, action: str) -> None:
         )
 
 
-def _move(grant: TravelGrant, **fields: Any) -> TravelGrant:
-    """Compare-and-set on the locked row."""
-    return update_locked(
-        grant,
-        changed=_("The travel grant changed while this was being saved; try again."),
-        **fields,
-    )
-
-
 def _decide(
     *,
     grant: TravelGrant | int,
@@ -256,10 +247,10 @@ def _decide(
             _("This approval breaks the four-eyes rule or was already given; reload the grant.")
         ) from error
     if not approving:
-        return _move(locked, status=Status.REJECTED, rejection_reason=comment)
+        return save_locked(locked, status=Status.REJECTED, rejection_reason=comment)
     if level >= GRANT_APPROVAL_LEVELS:
-        return _move(locked, status=Status.APPROVED)
-    waiting = _move(locked)
+        return save_locked(locked, status=Status.APPROVED)
+    waiting = save_locked(locked)
     _tell_approvers(
         waiting, level=level + 1, exclude={a.approver_id for a in approved} | {actor.pk}
     )
@@ -333,7 +324,7 @@ def travel_grant_pay(
         )
     try:
         with transaction.atomic():
-            return _move(
+            return save_locked(
                 locked,
                 status=Status.PAID,
                 paid_on=paid_on,

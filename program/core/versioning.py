@@ -4,8 +4,9 @@ A row that people edit from a page or the API carries an integer `version`. Whoe
 gets the version (a form's hidden field, the API's ETag) and hands it back with the write. The
 service locks the row with `lock_at_version`, which refuses it with `StaleVersionError` when the
 version moved on since the read, naming who changed it last and when (from the write history);
-the write then moves the version on with `bump_version`. The check and the write happen under
-one row lock, so no other write can come between them.
+the write then moves the version on with `bump_version` (or `save_locked`, which sets the fields
+first). The check and the write happen under one row lock, so no other write can come between
+them. `lock_with_status` is the lock for rows that carry a status, refused in the row's own words.
 """
 
 from collections.abc import Callable, Iterable
@@ -17,7 +18,12 @@ from django.db.models import F, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from program.core.errors import ApplicationError, NotFoundError, PreconditionFailedError
+from program.core.errors import (
+    ApplicationError,
+    ConflictError,
+    NotFoundError,
+    PreconditionFailedError,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -149,3 +155,41 @@ def bump_version(row: models.Model, *, fields: Iterable[str] = ()) -> None:
     row.version = F("version") + 1  # type: ignore[attr-defined]
     row.save(update_fields=names)
     row.refresh_from_db(fields=["version"])
+
+
+def save_locked(row: M, **fields: Any) -> M:
+    """Set `fields` on a row locked by `lock_at_version` and save them with its version moved on
+    (`bump_version`); only the named fields are written. Returns the row."""
+    for name, value in fields.items():
+        setattr(row, name, value)
+    bump_version(row, fields=fields)
+    return row
+
+
+def lock_with_status(
+    model: type[M],
+    row: M | int,
+    expected_version: int | None,
+    *,
+    missing: str,
+    stale: str,
+) -> M:
+    """The row locked at the version read (`lock_at_version`), refused in the row's own words:
+    `missing` when it is gone, `stale` (a translated text with %(status)s, the row's status now)
+    when someone changed it since it was read."""
+
+    def changed(locked: M, read: int) -> StaleVersionError:
+        shown: Any = locked
+        return StaleVersionError(
+            stale % {"status": shown.get_status_display().lower()},
+            version=shown.version,
+            read_version=read,
+        )
+
+    return lock_at_version(
+        model,
+        row if isinstance(row, int) else row.pk,
+        expected_version,
+        missing=ConflictError(missing),
+        stale=changed,
+    )

@@ -8,7 +8,6 @@ same time is PostgreSQL's (an exclusion constraint); the service names the clash
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -17,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from program.cells.models import Facility
 from program.core.capabilities import can, holds
-from program.core.compare_and_set import lock_with_status, update_locked
 from program.core.errors import ApplicationError, ConflictError
 from program.core.roles import user_roles
+from program.core.versioning import lock_with_status, save_locked
 from program.host.selectors import posted_facility
 from program.inmates.models import Inmate
 from program.visits import selectors
@@ -122,13 +121,6 @@ def _require_status(visit: Visit, allowed: tuple[str, ...], action: str) -> None
         )
 
 
-def _save(visit: Visit, **fields: Any) -> Visit:
-    """Compare-and-set on the locked row: the version must still be the one read."""
-    return update_locked(
-        visit, changed=_("The visit changed while this was being saved; try again."), **fields
-    )
-
-
 @transaction.atomic
 def visit_request(
     *,
@@ -228,7 +220,7 @@ def visit_book(
         raise ConflictError(_clash_message(clash), details={"clash": clash.pk})
     try:
         with transaction.atomic():
-            return _save(
+            return save_locked(
                 locked,
                 status=Visit.Status.BOOKED,
                 starts_at=starts_at,
@@ -298,7 +290,7 @@ def visit_record_outcome(
                 _("Say why the visit was cancelled or refused."),
                 details={"reason": [_("Give the reason.")]},
             )
-    return _save(
+    return save_locked(
         locked,
         status=outcome,
         outcome_reason=reason,
