@@ -1,8 +1,9 @@
 import io
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 
 from finance.models import AidStream, PricingTerms
 from finance.selectors import term_totals
@@ -37,9 +38,30 @@ def _snapshot() -> dict[str, list[tuple]]:
     return result
 
 
-@pytest.mark.django_db
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The demo loaded once for the module, in a transaction rolled back after its last test;
+    each test runs in a savepoint inside it. Answers what the load printed."""
+    out = io.StringIO()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        demo_load(out=out)
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+# One worker takes the whole module, so the demo is loaded once.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("loaded_demo"),
+    pytest.mark.xdist_group("core-demo"),
+]
+
+
 def test_the_demo_facility_holds_exactly_300_places_within_the_cpt_standards() -> None:
-    demo_load(out=io.StringIO())
     agreement = Agreement.objects.get(name=cells_demo.AGREEMENT_NAME)
     assert agreement.contracted_places == 300
     assert agreement.signed_on.isoformat() == "2022-04-26"
@@ -56,9 +78,7 @@ def test_the_demo_facility_holds_exactly_300_places_within_the_cpt_standards() -
         assert 1 <= cell.places.count() <= cell.cpt_capacity
 
 
-@pytest.mark.django_db
 def test_the_demo_holds_a_second_programme_with_its_own_rules_and_users_in_gjilan() -> None:
-    demo_load(out=io.StringIO())
     tartu = Agreement.objects.get(name=cells_demo.SECOND_AGREEMENT_NAME)
     assert (tartu.sending_state, tartu.host_state, tartu.contracted_places) == ("SE", "EE", 400)
     assert Place.objects.filter(cell__unit__facility__agreement=tartu).count() == 60
@@ -70,17 +90,13 @@ def test_the_demo_holds_a_second_programme_with_its_own_rules_and_users_in_gjila
     assert programmes.user_programme(caseworker) == gjilan
 
 
-@pytest.mark.django_db
 def test_loading_the_demo_twice_changes_nothing() -> None:
-    demo_load(out=io.StringIO())
     before = _snapshot()
     demo_load(out=io.StringIO())
     assert _snapshot() == before
 
 
-@pytest.mark.django_db
 def test_the_demo_terms_add_up_to_the_published_figures() -> None:
-    demo_load(out=io.StringIO())
     terms = PricingTerms.objects.select_related("agreement").get()
     totals = term_totals(terms=terms, aid_streams=list(AidStream.objects.all()))
     assert str(totals.rent) == "150000000.00"
@@ -89,19 +105,15 @@ def test_the_demo_terms_add_up_to_the_published_figures() -> None:
     assert str(totals.rent + totals.aid) == "210000000.00"
 
 
-@pytest.mark.django_db
-def test_there_is_one_demo_user_per_role_who_can_sign_in(client) -> None:
-    out = io.StringIO()
-    demo_load(out=out)
+def test_there_is_one_demo_user_per_role_who_can_sign_in(client, loaded_demo: str) -> None:
     for role in Role:
         user = get_user_model().objects.get(username=role.value)
         assert list(user.groups.values_list("name", flat=True)) == [role.value]
         assert client.login(username=role.value, password=demo_password(role.value))
-        assert demo_password(role.value) in out.getvalue()
+        assert demo_password(role.value) in loaded_demo
     assert get_user_model().objects.get(username="admin").is_superuser
 
 
-@pytest.mark.django_db
 def test_the_demo_prison_is_running_with_about_250_inmates() -> None:
     from datetime import date
 
@@ -109,7 +121,6 @@ def test_the_demo_prison_is_running_with_about_250_inmates() -> None:
     from program.cells.models import Outage, Placement
     from program.inmates.models import Inmate
 
-    demo_load(out=io.StringIO())
     assert 380 <= Inmate.objects.count() <= 420
     in_place = Placement.objects.filter(kind="placement", period__contains=REFERENCE_DAY).count()
     assert 235 <= in_place <= 260

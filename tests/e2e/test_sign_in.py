@@ -1,9 +1,14 @@
-"""Main journey: a demo user signs in and finds their role's sections."""
+"""Main journey: a demo user signs in and finds their role's sections.
+
+The demo is loaded once for the three users who sign in (each in a browser of their own), since a
+demo load costs more than the walks it serves; the refused sign-in needs no demo at all.
+"""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from program.core.demo_users import demo_password
+from tests.e2e.conftest import browser_page
 
 pytestmark = pytest.mark.e2e
 
@@ -16,9 +21,18 @@ def _sign_in(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_the_demo_caseworker_signs_in_and_sees_the_caseworker_navigation(
-    page: Page, live_server, demo
+def test_demo_users_sign_in_and_find_their_own_sections(
+    browser: Browser, live_server, demo
 ) -> None:
+    with browser_page(browser) as page:
+        _the_caseworker_sees_the_caseworker_navigation(page, live_server)
+    with browser_page(browser) as page:
+        _the_finance_officer_sees_the_terms_of_the_demo_agreement(page, live_server)
+    with browser_page(browser, width=768, height=1024) as page:
+        _the_layout_works_on_a_tablet(page, live_server)
+
+
+def _the_caseworker_sees_the_caseworker_navigation(page: Page, live_server) -> None:
     _sign_in(page, live_server.url, "caseworker", demo_password("caseworker"))
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_test_id("signed-in-user")).to_contain_text("Caseworker")
@@ -38,15 +52,14 @@ def test_the_demo_caseworker_signs_in_and_sees_the_caseworker_navigation(
     expect(page).to_have_url(f"{live_server.url}/login/")
 
 
-def test_a_wrong_password_is_refused_with_a_message(page: Page, live_server, demo) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_a_wrong_password_is_refused_with_a_message(page: Page, live_server) -> None:
     _sign_in(page, live_server.url, "caseworker", "not-the-password")
     expect(page.get_by_role("alert")).to_contain_text("You were not signed in")
     expect(page.get_by_test_id("main-navigation")).to_have_count(0)
 
 
-def test_the_finance_officer_sees_the_terms_of_the_demo_agreement(
-    page: Page, live_server, demo
-) -> None:
+def _the_finance_officer_sees_the_terms_of_the_demo_agreement(page: Page, live_server) -> None:
     _sign_in(page, live_server.url, "finance_officer", demo_password("finance_officer"))
     nav = page.get_by_test_id("main-navigation")
     expect(nav.get_by_role("link", name="Facilities")).to_have_count(0)
@@ -55,8 +68,7 @@ def test_the_finance_officer_sees_the_terms_of_the_demo_agreement(
     expect(page.get_by_test_id("term-totals")).to_contain_text("EUR 215,000,000.00")
 
 
-def test_the_layout_works_on_a_tablet(page: Page, live_server, demo) -> None:
-    page.set_viewport_size({"width": 768, "height": 1024})
+def _the_layout_works_on_a_tablet(page: Page, live_server) -> None:
     _sign_in(page, live_server.url, "occupancy_admin", demo_password("occupancy_admin"))
     nav = page.get_by_test_id("main-navigation")
     expect(nav.get_by_role("link", name="System status")).to_be_visible()
