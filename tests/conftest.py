@@ -12,6 +12,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from program.core.roles import Role
+from tests.template_db import copy_template
 
 # The real-worker fixture `worker_queue`, shared by core, transfers and finance tests.
 pytest_plugins = ["tests.celery_worker"]
@@ -35,6 +36,30 @@ def _fast_password_hashing() -> Iterator[None]:
     fast.enable()
     yield
     fast.disable()
+
+
+@pytest.fixture(scope="session")
+def _test_database_copied(
+    request: pytest.FixtureRequest, django_db_modify_db_settings: None
+) -> bool:
+    """The test database copied from the migrated template that `make test` builds
+    (tests/template_db.py), when the template matches this checkout and the run needs a new
+    database. Runs before Django sets the database up: Django then keeps the copy, finding
+    nothing to migrate."""
+    return copy_template(
+        settings.DATABASES["default"]["TEST"]["NAME"],
+        replace=bool(request.config.getvalue("create_db")),
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest, _test_database_copied: bool) -> bool:
+    return _test_database_copied or bool(request.config.getvalue("reuse_db"))
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request: pytest.FixtureRequest, _test_database_copied: bool) -> bool:
+    return not _test_database_copied and bool(request.config.getvalue("create_db"))
 
 
 PASSWORD = "correct-horse-battery-staple"
