@@ -224,3 +224,40 @@ def test_the_handover_list_costs_the_same_for_one_person_and_for_two(
         assert caseworker.get(url).content.count(b'data-testid="handover-link"') == 2
     # The seats with people and transports, then the records in force: not one per person.
     assert len(two) == len(one)
+
+
+def test_the_complete_button_completes_the_record_or_says_what_is_missing(
+    scheduled, carla, helle, caseworker, health_staff
+) -> None:
+    record = services.handover_start(case=scheduled, actor=carla)
+    record = services.handover_update(
+        handover=record,
+        actor=carla,
+        values={"medication": True, "medication_todo": "Sealed bag with the escort's nurse"},
+    )
+    url = reverse("handover:complete", args=[record.pk])
+
+    # Before health staff have done their part: refused, saying what is missing; nothing saved.
+    early = caseworker.post(url, {"version": record.version}, follow=True).content.decode()
+    assert "The handover cannot be completed yet. Still missing:" in early
+    assert "health staff" in early
+    record.refresh_from_db()
+    assert record.completed_at is None
+
+    record = services.handover_update(
+        handover=record, actor=helle, values={"health_details": SECRET}
+    )
+    # A page read before the health part was saved is stale: refused, naming who changed it.
+    stale = caseworker.post(url, {"version": record.version - 1}, follow=True).content.decode()
+    assert "The handover was changed by helle" in stale
+    # Health staff write their part but do not mark the record complete.
+    assert health_staff.post(url, {"version": record.version}).status_code == 403
+    record.refresh_from_db()
+    assert record.completed_at is None
+
+    done = caseworker.post(url, {"version": record.version}, follow=True)
+    assert done.redirect_chain == [(reverse("handover:detail", args=[record.pk]), 302)]
+    assert "The handover is complete." in done.content.decode()
+    record.refresh_from_db()
+    assert record.completed_at is not None
+    assert record.completed_by == carla
