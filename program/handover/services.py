@@ -21,8 +21,8 @@ from program.core.errors import (
     ApplicationError,
     ConflictError,
     PermissionRefusedError,
-    PreconditionFailedError,
 )
+from program.core.versioning import StaleVersionError, lock_at_version, save_locked
 from program.handover import selectors
 from program.handover.models import ALERTS, CASEWORKER_FIELDS, HEALTH_FIELDS, Handover, Level
 from program.host.selectors import posted_facility
@@ -49,7 +49,7 @@ def _require(actor: User, capability: str, what: str) -> None:
 
 def _locked(handover: Handover) -> Handover:
     """The row, locked for this transaction; refused when it may no longer change."""
-    row = Handover.objects.select_for_update().get(pk=handover.pk)
+    row = lock_at_version(Handover, handover.pk, None)
     if row.superseded_at is not None:
         raise ConflictError(
             _("This handover was corrected: open the edition in force instead."),
@@ -59,19 +59,26 @@ def _locked(handover: Handover) -> Handover:
 
 
 def _check_version(row: Handover, expected_version: int | None) -> None:
+    """The shared "changed since you read it" refusal, checked after the steps that must refuse
+    first (a superseded edition, another facility's officer), in the handover's own words: the row
+    names who changed it last."""
     if expected_version is not None and row.version != expected_version:
-        raise PreconditionFailedError(
+        changed_by = row.updated_by.get_username()
+        raise StaleVersionError(
             _(
                 "The handover was changed by %(user)s at %(at)s since you read it (version "
                 "%(read)s, now %(now)s). Read it again and make your change there."
             )
             % {
-                "user": row.updated_by.get_username(),
+                "user": changed_by,
                 "at": timezone.localtime(row.updated_at).strftime("%Y-%m-%d %H:%M"),
                 "read": expected_version,
                 "now": row.version,
             },
-            details={"version": row.version},
+            version=row.version,
+            read_version=expected_version,
+            changed_by=changed_by,
+            changed_at=row.updated_at,
         )
 
 
@@ -87,11 +94,7 @@ def _not_acknowledged(row: Handover) -> None:
 
 
 def _save(row: Handover, actor: User, **fields: Any) -> Handover:
-    Handover.objects.filter(pk=row.pk).update(
-        **fields, version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
-    )
-    row.refresh_from_db()
-    return row
+    return save_locked(row, updated_by=actor, **fields)
 
 
 @transaction.atomic
