@@ -41,7 +41,7 @@ from program.core.capabilities import require, users_with
 from program.core.errors import ApplicationError, ConflictError
 from program.core.selectors import user_languages
 from program.core.templatetags.humanize_money import money
-from program.core.versioning import StaleVersionError, lock_at_version
+from program.core.versioning import StaleVersionError, lock_at_version, save_locked
 from program.notifications import services as notifications
 from program.notifications.models import Notification
 
@@ -743,13 +743,10 @@ def _require(tranche: Tranche, allowed: Iterable[str], action: str) -> None:
 def _set_status(
     tranche: Tranche, to: str, *, actor: AbstractBaseUser | None, text: str, **fields: Any
 ) -> Tranche:
-    """Compare-and-set on the locked row: status and version must still be what we read."""
-    old_status, old_version = tranche.status, tranche.version
-    updated = Tranche.objects.filter(pk=tranche.pk, status=old_status, version=old_version).update(
-        status=to, version=F("version") + 1, updated_at=timezone.now(), **fields
-    )
-    if updated != 1:  # cannot happen under the row lock; kept so a refactor cannot lose it
-        raise ConflictError(_("The tranche changed while this was being saved; try again."))
+    """Move the locked row to `to` with its version on (the shared versioned write), and keep the
+    move as an event."""
+    old_status = tranche.status
+    save_locked(tranche, status=to, **fields)
     TrancheEvent.objects.create(
         tranche=tranche, actor_id=_uid(actor), from_status=old_status, to_status=to, text=text
     )
