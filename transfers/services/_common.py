@@ -111,16 +111,22 @@ def _cas(case: TransferCase, to: str, **fields: Any) -> bool:
         if fresh.state == to and case.state != to:
             _copy(fresh, case)
             return False
-        raise ConflictError(
-            _(
-                "The case changed meanwhile: it is now %(state)s (version %(version)s). "
-                "Reload it and try again."
-            )
-            % {"state": _label(fresh.state), "version": fresh.version},
-            details={"state": fresh.state, "version": fresh.version},
-        )
+        raise _changed_meanwhile(fresh)
     _copy(fresh, case)
     return True
+
+
+def _changed_meanwhile(fresh: TransferCase) -> ConflictError:
+    """The refusal when a guarded write found the case moved on: what it is now, and its
+    version, so the reader can reload and try again."""
+    return ConflictError(
+        _(
+            "The case changed meanwhile: it is now %(state)s (version %(version)s). "
+            "Reload it and try again."
+        )
+        % {"state": _label(fresh.state), "version": fresh.version},
+        details={"state": fresh.state, "version": fresh.version},
+    )
 
 
 def _require_read_version(case: TransferCase, expected_version: int | None) -> None:

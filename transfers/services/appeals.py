@@ -19,6 +19,7 @@ from program.core.errors import ApplicationError, ConflictError
 from transfers.models import CaseEvent, TransferCase
 from transfers.moves import APPEAL_OPEN_STATES, AppealInput, S
 from transfers.services._common import (
+    _changed_meanwhile,
     _copy,
     _event,
     _free_reservation,
@@ -135,14 +136,7 @@ def appeal_decide(
     )
     fresh = TransferCase.objects.get(pk=case.pk)
     if not updated:
-        raise ConflictError(
-            _(
-                "The case changed meanwhile: it is now %(state)s (version %(version)s). "
-                "Reload it and try again."
-            )
-            % {"state": _label(fresh.state), "version": fresh.version},
-            details={"state": fresh.state, "version": fresh.version},
-        )
+        raise _changed_meanwhile(fresh)
     _copy(fresh, case)
     _event(
         case,
