@@ -750,6 +750,8 @@ def _set_status(
     TrancheEvent.objects.create(
         tranche=tranche, actor_id=_uid(actor), from_status=old_status, to_status=to, text=text
     )
+    # Read back: a caller may set a field from the row itself (invoicing counts the approval
+    # round on with F()), which only the database knows the value of.
     tranche.refresh_from_db()
     return tranche
 
